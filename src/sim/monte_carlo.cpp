@@ -1,0 +1,83 @@
+#include "sim/monte_carlo.hpp"
+
+#include <atomic>
+#include <cmath>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+namespace icl::sim {
+namespace {
+
+// Welford's running statistics, combined pairwise with Chan's formula.
+struct Stats {
+  long long count = 0;
+  double mean = 0;
+  double m2 = 0;
+
+  void add(double x) {
+    ++count;
+    const double delta = x - mean;
+    mean += delta / static_cast<double>(count);
+    m2 += delta * (x - mean);
+  }
+  void merge(const Stats& o) {
+    if (o.count == 0) return;
+    const long long total = count + o.count;
+    const double delta = o.mean - mean;
+    mean += delta * static_cast<double>(o.count) / static_cast<double>(total);
+    m2 += o.m2 + delta * delta * static_cast<double>(count) * static_cast<double>(o.count) / static_cast<double>(total);
+    count = total;
+  }
+};
+
+}  // namespace
+
+McEstimate mc_risk(const MergedParams<double>& p, const TaskSpec& task, long n, double s2, const McOptions& opt,
+                   Convention conv) {
+  validate_shape(p);
+  const int d = p.d();
+  if (opt.samples < 2) throw std::invalid_argument("Monte Carlo needs at least 2 samples");
+  if (n < 0) throw std::invalid_argument("shots must be >= 0");
+  if (conv == Convention::Classical && n == 0) throw std::invalid_argument("the classical convention needs n >= 1");
+  if (task.theta && task.theta->size() != d) throw std::invalid_argument("task vector has the wrong dimension");
+  if (!(s2 >= 0)) throw std::invalid_argument("noise variance must be >= 0");
+
+  const long long blocks = (opt.samples + kBlock - 1) / kBlock;
+  std::vector<Stats> per_block(static_cast<std::size_t>(blocks));
+  std::atomic<long long> next{0};
+  auto worker = [&] {
+    PromptSampler sampler(d, n, s2);
+    Eigen::MatrixXd Z;
+    for (long long b = next++; b < blocks; b = next++) {
+      Engine rng = block_engine(opt.seed, static_cast<std::uint64_t>(b));
+      sampler.reset();
+      const long long count = std::min(kBlock, opt.samples - b * kBlock);
+      Stats s;
+      for (long long i = 0; i < count; ++i) {
+        const double y = sampler.draw(rng, task, Z);
+        const double e = y - predict(p, Z, conv);
+        s.add(e * e);
+      }
+      per_block[static_cast<std::size_t>(b)] = s;
+    }
+  };
+  const int threads = std::max(1, std::min<int>(opt.threads, static_cast<int>(blocks)));
+  {
+    std::vector<std::jthread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+  }
+  Stats total;
+  for (const auto& s : per_block) total.merge(s);
+  const double var = total.m2 / static_cast<double>(total.count - 1);
+  return McEstimate{total.mean, std::sqrt(var / static_cast<double>(total.count)), total.count};
+}
+
+double z_score(const McEstimate& e, double exact) {
+  const double diff = e.mean - exact;
+  if (e.se == 0) return diff == 0 ? 0.0 : std::copysign(INFINITY, diff);
+  return diff / e.se;
+}
+
+}  // namespace icl::sim
