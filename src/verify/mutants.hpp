@@ -1,0 +1,186 @@
+// Deliberately wrong variants of the closed forms. Each hides one member of PaperFormulas; the
+// checks of the claim it names must FAIL on it (tests/test_mutants_*.cpp). A mutant that survives
+// names a check that is too weak.
+#pragma once
+
+#include "closed_form/formulas.hpp"
+
+namespace icl::mutants {
+
+using closed_form::ValueOnlyGeometry;
+
+// --- C1: pretrained family ---
+struct PretrainedOffByOneN : PaperFormulas {  // N = n + 2
+  static constexpr const char* name = "R_pre with N = n + 2";
+  static constexpr const char* claim = "C1";
+  template <class T>
+  static T risk_pretrained(const T& g, long n, const Setting<T>& s) {
+    const T N = T(n + 2);
+    return T(1) + s.s2 - T(2) * g * T(n) / N + g * g * T(n) * (T(n + s.d + 1) + T(s.d) * s.s2) / (N * N);
+  }
+};
+struct PretrainedNoNoise : PaperFormulas {  // drops the d s2 term
+  static constexpr const char* name = "R_pre without the noise term d s2";
+  static constexpr const char* claim = "C1";
+  template <class T>
+  static T risk_pretrained(const T& g, long n, const Setting<T>& s) {
+    const T N = T(n + 1);
+    return T(1) + s.s2 - T(2) * g * T(n) / N + g * g * T(n) * T(n + s.d + 1) / (N * N);
+  }
+};
+struct GammaStarNoNoise : PaperFormulas {
+  static constexpr const char* name = "gamma* = (m+1)/(m+1+d)";
+  static constexpr const char* claim = "C1";
+  template <class T>
+  static T gamma_star(long m, const Setting<T>& s) {
+    return T(m + 1) / T(m + 1 + s.d);
+  }
+};
+struct GammaStarOffByOne : PaperFormulas {
+  static constexpr const char* name = "gamma* = m/(m + d(1+s2))";
+  static constexpr const char* claim = "C1";
+  template <class T>
+  static T gamma_star(long m, const Setting<T>& s) {
+    return T(m) / (T(m) + T(s.d) * (T(1) + s.s2));
+  }
+};
+struct ThresholdWrongDenominator : PaperFormulas {
+  static constexpr const char* name = "ICL threshold with (1 - gamma) for (2 - gamma)";
+  static constexpr const char* claim = "C1";
+  template <class T>
+  static T icl_threshold(const T& g, const Setting<T>& s) {
+    return T(s.d) * g * (T(1) + s.s2) / (T(1) - g);
+  }
+};
+struct ClassicalOffByOne : PaperFormulas {
+  static constexpr const char* name = "classical gamma* = m/(m+d+d s2)";
+  static constexpr const char* claim = "C1";
+  template <class T>
+  static T gamma_star_classical(long m, const Setting<T>& s) {
+    return T(m) / (T(m + s.d) + T(s.d) * s.s2);
+  }
+};
+
+// --- C2: full fine-tuning family ---
+struct FullFtOffByOneN : PaperFormulas {
+  static constexpr const char* name = "F(c) risk with N = n + 2";
+  static constexpr const char* claim = "C2";
+  template <class T>
+  static T risk_full_ft(const T& c, long n, Task task, const Setting<T>& s) {
+    const T N = T(n + 2);
+    const T sign = T(task_sign(task));
+    const T bias = task == Task::Target ? T(T(n) / N) : T(T(1) + T(1) / N);
+    return bias * bias + s.s2 + T(n) / (N * N) * ((T(1) + sign / c) * (T(1) + sign / c) + s.s2 / (c * c));
+  }
+};
+struct FullFtNoNoise : PaperFormulas {
+  static constexpr const char* name = "F(c) risk without the s2/c^2 term";
+  static constexpr const char* claim = "C2";
+  template <class T>
+  static T risk_full_ft(const T& c, long n, Task task, const Setting<T>& s) {
+    return PaperFormulas::risk_full_ft(c, n, task, s) - T(n) / (T(n + 1) * T(n + 1)) * s.s2 / (c * c);
+  }
+};
+struct FullFtSignFlip : PaperFormulas {
+  static constexpr const char* name = "F(c) risk on theta0 with (1 - 1/c)";
+  static constexpr const char* claim = "C2";
+  template <class T>
+  static T risk_full_ft(const T& c, long n, Task task, const Setting<T>& s) {
+    if (task == Task::Opposite) return PaperFormulas::risk_full_ft(c, n, task, s);
+    const T N = T(n + 1);
+    const T m = T(1) - T(1) / c;
+    return T(n) / N * T(n) / N + s.s2 + T(n) / (N * N) * (m * m + s.s2 / (c * c));
+  }
+};
+
+// --- C3: balance law ---
+struct CStarSignFlip : PaperFormulas {
+  static constexpr const char* name = "c from balance with + d q_x^2";
+  static constexpr const char* claim = "C3";
+  template <class T>
+  static T c_from_balance(const T& q_x, const T& v_y, int d) {
+    const T dq2 = T(d) * q_x * q_x;
+    return sqrt_of(T((sqrt_of(T(dq2 * dq2 + T(4))) + dq2) / T(2))) / v_y;
+  }
+};
+struct CStarNoVy : PaperFormulas {
+  static constexpr const char* name = "c from balance without dividing by v_y";
+  static constexpr const char* claim = "C3";
+  template <class T>
+  static T c_from_balance(const T& q_x, const T& v_y, int d) {
+    return PaperFormulas::c_from_balance(q_x, v_y, d) * v_y;
+  }
+};
+
+// --- C4: value-only family ---
+struct ValueOnlyD3 : PaperFormulas {
+  static constexpr const char* name = "R_v with (d+2)(d+3) ||b||^2";
+  static constexpr const char* claim = "C4";
+  template <class T>
+  static T risk_value_only(const ValueOnlyGeometry<T>& g, long n, const Setting<T>& s) {
+    const T N = T(n + 1);
+    return PaperFormulas::risk_value_only(g, n, s) - T(s.d + 2) * g.b_norm2 / (N * N);
+  }
+};
+struct ValueOnlyNoNoise : PaperFormulas {
+  static constexpr const char* name = "R_v without the w^2 n d s2 term";
+  static constexpr const char* claim = "C4";
+  template <class T>
+  static T risk_value_only(const ValueOnlyGeometry<T>& g, long n, const Setting<T>& s) {
+    const T N = T(n + 1);
+    return PaperFormulas::risk_value_only(g, n, s) - g.w * g.w * T(n) * T(s.d) * s.s2 / (N * N);
+  }
+};
+struct ValueOnlyOffByOneN : PaperFormulas {
+  static constexpr const char* name = "R_v with N = n + 2 in the linear term";
+  static constexpr const char* claim = "C4";
+  template <class T>
+  static T risk_value_only(const ValueOnlyGeometry<T>& g, long n, const Setting<T>& s) {
+    const T lin = T(n) * (g.b_dot_theta + g.w) + T(s.d + 2) * g.b_dot_theta;
+    return PaperFormulas::risk_value_only(g, n, s) + T(2) * lin / T(n + 1) - T(2) * lin / T(n + 2);
+  }
+};
+struct BetaD3 : PaperFormulas {
+  static constexpr const char* name = "zero-shot optimum b = theta0/(d+3)";
+  static constexpr const char* claim = "C4";
+  template <class T>
+  static T beta_zero_shot(int d) {
+    return T(1) / T(d + 3);
+  }
+};
+struct LimitSignFlip : PaperFormulas {
+  static constexpr const char* name = "value-only limit (1 - w +- 1/(d+4))^2 with the sign flipped";
+  static constexpr const char* claim = "C4";
+  template <class T>
+  static T value_only_limit(const T& w, Task task, const Setting<T>& s) {
+    return PaperFormulas::value_only_limit(w, task == Task::Target ? Task::Opposite : Task::Target, s);
+  }
+};
+
+// --- C5: auxiliary few-shot loss ---
+struct WStarD3 : PaperFormulas {
+  static constexpr const char* name = "w* with (n+3+2d)/(d+3)";
+  static constexpr const char* claim = "C5";
+  template <class T>
+  static T w_star(long n, const Setting<T>& s) {
+    return (T(n + 1) - T(n + 3 + 2 * s.d) / T(s.d + 3)) / (T(n + 1 + s.d) + T(s.d) * s.s2);
+  }
+};
+struct WStarNoNoise : PaperFormulas {
+  static constexpr const char* name = "w* without d s2 in the denominator";
+  static constexpr const char* claim = "C5";
+  template <class T>
+  static T w_star(long n, const Setting<T>& s) {
+    return (T(n + 1) - T(n + 3 + 2 * s.d) / T(s.d + 4)) / T(n + 1 + s.d);
+  }
+};
+struct WStarOffByOne : PaperFormulas {
+  static constexpr const char* name = "w* with n for n + 1 in the numerator";
+  static constexpr const char* claim = "C5";
+  template <class T>
+  static T w_star(long n, const Setting<T>& s) {
+    return (T(n) - T(n + 3 + 2 * s.d) / T(s.d + 4)) / (T(n + 1 + s.d) + T(s.d) * s.s2);
+  }
+};
+
+}  // namespace icl::mutants
