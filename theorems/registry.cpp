@@ -1,0 +1,12 @@
+#include "theorems/c1_pretraining.hpp"
+#include "theorems/c2_full_finetuning.hpp"
+#include "theorems/c3_balance.hpp"
+#include "theorems/c4_value_only.hpp"
+#include "theorems/c5_auxiliary_fewshot.hpp"
+#include "theorems/theorems.hpp"
+
+namespace icl::theorems {
+
+std::vector<Claim> all_claims() { return {claim_c1(), claim_c2(), claim_c3(), claim_c4(), claim_c5()}; }
+
+}  // namespace icl::theorems
