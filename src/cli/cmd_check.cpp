@@ -1,0 +1,106 @@
+// iclverify check: run the theorem checks registered from theorems/.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "core/number.hpp"
+#include "theorems/theorems.hpp"
+
+namespace icl::cli {
+namespace {
+
+struct CheckArgs {
+  std::string only, format = "table", samples = "200000", seed = "20261123", threads;
+};
+
+std::vector<std::string> split_ids(const std::string& text) {
+  std::vector<std::string> ids;
+  std::string cur;
+  for (char c : text + ",") {
+    if (c == ',') {
+      if (cur.empty()) throw InputError(fmt::format("--only: '{}' has an empty id", text));
+      ids.push_back(cur);
+      cur.clear();
+    } else if (c != ' ') {
+      cur += c;
+    }
+  }
+  return ids;
+}
+
+Result run_check(const CheckArgs& a) {
+  const auto claims = theorems::all_claims();
+  std::vector<std::string> only;
+  if (!a.only.empty()) {
+    only = split_ids(a.only);
+    std::string unknown;
+    if (has_unknown_id(claims, only, unknown))
+      throw InputError(fmt::format("--only: '{}' is neither a claim nor a check id (see iclverify list)", unknown));
+  }
+  CheckContext ctx;
+  ctx.mc_samples = read_integer(a.samples, "--mc-samples", 100, 100'000'000);
+  ctx.seed = read_seed(a.seed, "--seed");
+  ctx.threads = a.threads.empty() ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))
+                                  : static_cast<int>(read_integer(a.threads, "--threads", 1, 256));
+
+  const auto start = std::chrono::steady_clock::now();
+  const auto results = run_checks(claims, only, ctx);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  int fails = 0, notes = 0;
+  for (const auto& r : results) {
+    fails += r.verdict == Verdict::Fail;
+    notes += r.verdict == Verdict::Note;
+  }
+  const int status = fails > 0 ? 1 : 0;
+
+  if (a.format == "json") {
+    nlohmann::json j;
+    j["checks"] = nlohmann::json::array();
+    for (const auto& r : results)
+      j["checks"].push_back({{"id", r.id},
+                             {"claim", r.claim},
+                             {"verdict", verdict_name(r.verdict)},
+                             {"evidence", r.evidence},
+                             {"seconds", r.seconds}});
+    j["summary"] = {{"checks", results.size()},
+                    {"pass", results.size() - static_cast<std::size_t>(fails + notes)},
+                    {"note", notes},
+                    {"fail", fails},
+                    {"mc_samples", ctx.mc_samples},
+                    {"seed", ctx.seed},
+                    {"seconds", secs}};
+    return {j.dump(2) + "\n", status};
+  }
+  std::size_t width = 0;
+  for (const auto& r : results) width = std::max(width, r.id.size());
+  std::string out;
+  for (const auto& r : results)
+    out += fmt::format("{}  {:<{}}  {}\n", verdict_name(r.verdict), r.id, width, r.evidence);
+  // The summary goes to stderr so that stdout holds only verdict lines.
+  std::cerr << fmt::format(
+      "{} checks: {} PASS, {} NOTE, {} FAIL in {:.1f} s (Monte Carlo {} samples/case, seed {}, {} threads)\n",
+      results.size(), results.size() - static_cast<std::size_t>(fails + notes), notes, fails, secs, ctx.mc_samples,
+      ctx.seed, ctx.threads);
+  return {out, status};
+}
+
+}  // namespace
+
+Runner add_check(CLI::App& app) {
+  auto a = std::make_shared<CheckArgs>();
+  app.add_option("--only", a->only, "Comma-separated claim ids (C1) or check ids (C1.icl_threshold); default all");
+  app.add_option("--format", a->format, "table (default): 'VERDICT  ID  evidence' lines; json")
+      ->check(CLI::IsMember({"table", "json"}));
+  app.add_option("--mc-samples", a->samples, "Monte Carlo prompts per case (default 200000)");
+  app.add_option("--seed", a->seed, "Base seed of the Monte Carlo checks (default 20261123)");
+  app.add_option("--threads", a->threads, "Monte Carlo threads (default: all cores); results do not depend on it");
+  app.footer(
+      "Exit status: 0 if no check FAILs (NOTE is a reported finding, not a failure), 1 otherwise, 2 on bad input.");
+  return [a] { return run_check(*a); };
+}
+
+}  // namespace icl::cli

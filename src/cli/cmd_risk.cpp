@@ -1,0 +1,262 @@
+// iclverify risk: the closed-form risk curve of a named family, in double, K digits or exact
+// rationals, optionally next to a Monte Carlo estimate.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "cli/commands.hpp"
+#include "closed_form/closed_form.hpp"
+#include "core/number.hpp"
+#include "report/table.hpp"
+#include "sim/monte_carlo.hpp"
+
+namespace icl::cli {
+namespace {
+
+struct RiskArgs {
+  std::string family, d, sigma2, shots, gamma, m, c, w, b, task = "target", convention = "query";
+  std::string digits, mc, seed = "1", threads = "1", format = "table";
+  bool exact = false;
+  CLI::Option *gamma_opt, *m_opt, *c_opt, *w_opt, *b_opt, *digits_opt, *mc_opt, *seed_opt, *threads_opt;
+};
+
+// Everything the evaluation needs, validated.
+struct RiskJob {
+  FamilySpec spec;
+  std::string param_name;  // gamma, c or w
+  int d;
+  Rational s2;
+  std::vector<long> shots;
+  Task task;
+  Convention convention;
+  enum class Precision { Double, Digits, Exact } precision;
+  int digits;
+  std::optional<sim::McOptions> mc;
+};
+
+template <class T>
+std::string show_scalar(const T& x, int digits) {
+  if constexpr (std::is_same_v<T, Rational>)
+    return to_fraction(x);
+  else if constexpr (std::is_same_v<T, Float50>)
+    return to_decimal(x, digits);
+  else
+    return to_decimal(x);
+}
+
+template <class T>
+std::vector<std::string> risk_strings(const RiskJob& job) {
+  const Setting<T> s{job.d, from_rational<T>(job.s2)};
+  std::vector<std::string> out;
+  for (long n : job.shots) {
+    const T r = job.convention == Convention::Classical
+                    ? closed_form::risk_pretrained_classical(from_rational<T>(job.spec.param), n, s)
+                    : family_risk<PaperFormulas, T>(job.spec, n, job.task, s);
+    out.push_back(show_scalar(r, job.digits));
+  }
+  return out;
+}
+
+std::vector<std::string> evaluate(const RiskJob& job) {
+  switch (job.precision) {
+    case RiskJob::Precision::Exact:
+      return risk_strings<Rational>(job);
+    case RiskJob::Precision::Digits:
+      return risk_strings<Float50>(job);
+    case RiskJob::Precision::Double:
+      break;
+  }
+  return risk_strings<double>(job);
+}
+
+void forbid(const CLI::Option* opt, const std::string& family) {
+  if (opt->count() > 0) throw InputError(fmt::format("{} does not apply to --family {}", opt->get_name(), family));
+}
+
+Rational require_rational(const CLI::Option* opt, const std::string& text, const std::string& family) {
+  if (opt->count() == 0) throw InputError(fmt::format("--family {} needs {}", family, opt->get_name()));
+  return parse_rational(text, opt->get_name());
+}
+
+RiskJob validate(const RiskArgs& a) {
+  RiskJob job{};
+  job.d = static_cast<int>(read_integer(a.d, "--d", 1, 100000));
+  job.s2 = parse_rational(a.sigma2, "--sigma2");
+  if (job.s2 < 0)
+    throw InputError(fmt::format("--sigma2: '{}' is negative (the noise variance must be >= 0)", a.sigma2));
+  job.shots = parse_index_list(a.shots, "--shots");
+  job.task = a.task == "target" ? Task::Target : Task::Opposite;
+  job.convention = a.convention == "classical" ? Convention::Classical : Convention::QueryIncluded;
+
+  if (a.family == "pretrained") {
+    forbid(a.c_opt, a.family), forbid(a.w_opt, a.family), forbid(a.b_opt, a.family);
+    if ((a.gamma_opt->count() > 0) == (a.m_opt->count() > 0))
+      throw InputError("--family pretrained needs exactly one of --gamma G or --m M (gamma*(M))");
+    const Rational gamma = a.gamma_opt->count() > 0 ? parse_rational(a.gamma, "--gamma")
+                                                    : closed_form::gamma_star(read_integer(a.m, "--m", 0, 1000000000),
+                                                                              Setting<Rational>{job.d, job.s2});
+    job.spec = FamilySpec{FamilyKind::Pretrained, gamma, Rational(0)};
+    job.param_name = "gamma";
+  } else if (a.family == "zs-full") {
+    forbid(a.gamma_opt, a.family), forbid(a.m_opt, a.family), forbid(a.w_opt, a.family), forbid(a.b_opt, a.family);
+    const Rational c = require_rational(a.c_opt, a.c, a.family);
+    if (c == 0) throw InputError("--c: '0' is not allowed (F(c) needs c != 0)");
+    job.spec = FamilySpec{FamilyKind::FullFt, c, Rational(0)};
+    job.param_name = "c";
+  } else {
+    forbid(a.gamma_opt, a.family), forbid(a.m_opt, a.family), forbid(a.c_opt, a.family);
+    const Rational w = require_rational(a.w_opt, a.w, a.family);
+    const Rational beta =
+        a.b_opt->count() > 0 ? parse_rational(a.b, "--b") : closed_form::beta_zero_shot<Rational>(job.d);
+    job.spec = FamilySpec{FamilyKind::ValueOnly, w, beta};
+    job.param_name = "w";
+  }
+  if (job.convention == Convention::Classical) {
+    if (job.spec.kind != FamilyKind::Pretrained)
+      throw InputError("--convention classical applies to --family pretrained only");
+    for (long n : job.shots)
+      if (n == 0) throw InputError("--shots: n = 0 is undefined in the classical convention (it divides by n)");
+  }
+
+  if (a.exact && a.digits_opt->count() > 0) throw InputError("--exact and --digits exclude each other");
+  job.precision = a.exact ? RiskJob::Precision::Exact
+                          : (a.digits_opt->count() > 0 ? RiskJob::Precision::Digits : RiskJob::Precision::Double);
+  job.digits = a.digits_opt->count() > 0 ? static_cast<int>(read_integer(a.digits, "--digits", 1, 50)) : 17;
+
+  if (a.mc_opt->count() > 0) {
+    job.mc = sim::McOptions{read_integer(a.mc, "--mc", 2, 1'000'000'000), read_seed(a.seed, "--seed"),
+                            static_cast<int>(read_integer(a.threads, "--threads", 1, 256))};
+  } else if (a.seed_opt->count() > 0 || a.threads_opt->count() > 0) {
+    throw InputError("--seed and --threads apply only with --mc SAMPLES");
+  }
+  return job;
+}
+
+std::string precision_name(const RiskJob& job) {
+  switch (job.precision) {
+    case RiskJob::Precision::Exact:
+      return "exact";
+    case RiskJob::Precision::Digits:
+      return fmt::format("{} digits", job.digits);
+    case RiskJob::Precision::Double:
+      break;
+  }
+  return "double";
+}
+
+Result run_risk(const RiskArgs& a) {
+  const RiskJob job = validate(a);
+  const std::vector<std::string> risks = evaluate(job);
+
+  std::vector<sim::McEstimate> mc;
+  std::vector<double> exact_double;
+  if (job.mc) {
+    const Placement<double> pl = axis_placement<double>(job.d);
+    const MergedParams<double> params = family_params<double>(job.spec, pl);
+    const Setting<double> s{job.d, from_rational<double>(job.s2)};
+    const Eigen::VectorXd theta = task_sign(job.task) * pl.theta0;
+    for (std::size_t i = 0; i < job.shots.size(); ++i) {
+      sim::McOptions opt = *job.mc;
+      opt.seed = job.mc->seed + 1000003ULL * static_cast<unsigned long long>(job.shots[i]);
+      mc.push_back(sim::mc_risk(params, sim::TaskSpec::fixed(theta), job.shots[i], s.s2, opt, job.convention));
+      exact_double.push_back(
+          job.convention == Convention::Classical
+              ? closed_form::risk_pretrained_classical(from_rational<double>(job.spec.param), job.shots[i], s)
+              : family_risk<PaperFormulas, double>(job.spec, job.shots[i], job.task, s));
+    }
+  }
+
+  const std::string convention = job.convention == Convention::Classical ? "classical" : "query-included";
+  if (a.format == "json") {
+    nlohmann::json j;
+    j["family"] = family_name(job.spec.kind);
+    j["parameters"][job.param_name] = to_fraction(job.spec.param);
+    if (job.spec.kind == FamilyKind::ValueOnly) j["parameters"]["b"] = to_fraction(job.spec.beta);
+    j["d"] = job.d;
+    j["sigma2"] = to_fraction(job.s2);
+    j["task"] = task_name(job.task);
+    j["convention"] = convention;
+    j["precision"] = precision_name(job);
+    j["rows"] = nlohmann::json::array();
+    for (std::size_t i = 0; i < job.shots.size(); ++i) {
+      nlohmann::json row{{"n", job.shots[i]}, {"risk", risks[i]}};
+      if (job.mc) {
+        row["mc_mean"] = mc[i].mean;
+        row["mc_se"] = mc[i].se;
+        row["z"] = sim::z_score(mc[i], exact_double[i]);
+      }
+      j["rows"].push_back(row);
+    }
+    if (job.mc) j["mc"] = {{"samples", job.mc->samples}, {"seed", job.mc->seed}};
+    return {j.dump(2) + "\n", 0};
+  }
+
+  report::Table t;
+  t.header = {"n", "risk"};
+  if (job.mc) t.header.insert(t.header.end(), {"mc_mean", "mc_se", "z"});
+  for (std::size_t i = 0; i < job.shots.size(); ++i) {
+    std::vector<std::string> row{std::to_string(job.shots[i]), risks[i]};
+    if (job.mc)
+      row.insert(row.end(), {fmt::format("{:.6g}", mc[i].mean), fmt::format("{:.2g}", mc[i].se),
+                             fmt::format("{:+.2f}", sim::z_score(mc[i], exact_double[i]))});
+    t.rows.push_back(row);
+  }
+  if (a.format == "csv") return {report::render_csv(t), 0};
+  if (a.format == "md") return {report::render_markdown(t), 0};
+  std::string head = fmt::format("# {} {}={}", family_name(job.spec.kind), job.param_name, to_fraction(job.spec.param));
+  if (job.spec.kind == FamilyKind::ValueOnly) head += fmt::format(" b={}*theta0", to_fraction(job.spec.beta));
+  head += fmt::format("  d={} sigma2={} task={} ({}) convention={} precision={}", job.d, to_fraction(job.s2),
+                      task_name(job.task), job.task == Task::Target ? "theta0" : "-theta0", convention,
+                      precision_name(job));
+  if (job.mc) head += fmt::format("  mc={} seed={}", job.mc->samples, job.mc->seed);
+  return {head + "\n" + report::render_text(t), 0};
+}
+
+}  // namespace
+
+Runner add_risk(CLI::App& app) {
+  auto a = std::make_shared<RiskArgs>();
+  app.add_option("--family", a->family, "pretrained = P(gamma), zs-full = F(c), v-only = V(b theta0, w)")
+      ->required()
+      ->check(CLI::IsMember({"pretrained", "zs-full", "v-only"}));
+  app.add_option("--d", a->d, "Covariate dimension d >= 1")->required();
+  app.add_option("--sigma2", a->sigma2, "Label noise variance s2 >= 0 (decimal or fraction, e.g. 1/10)")->required();
+  app.add_option("--shots", a->shots, "Shot counts n: a list 0,1,5 or an inclusive range 0:40 (or a mix)")->required();
+  a->gamma_opt = app.add_option("--gamma", a->gamma, "pretrained: Q x-block scale gamma");
+  a->m_opt = app.add_option("--m", a->m, "pretrained: use gamma*(M) = (M+1)/(M+1+d(1+s2)) instead of --gamma");
+  a->c_opt = app.add_option("--c", a->c, "zs-full: the family parameter c != 0");
+  a->w_opt = app.add_option("--w", a->w, "v-only: the label weight w");
+  a->b_opt = app.add_option("--b", a->b, "v-only: the coefficient of theta0 in b (default 1/(d+4))");
+  app.add_option("--task", a->task, "Evaluate on theta0 (target) or on -theta0 (opposite); default target")
+      ->check(CLI::IsMember({"target", "opposite"}));
+  app.add_option("--convention", a->convention,
+                 "query: sum over all N = n+1 rows, divide by N (default); classical: context rows only, divide by n "
+                 "(pretrained only, n >= 1)")
+      ->check(CLI::IsMember({"query", "classical"}));
+  a->digits_opt =
+      app.add_option("--digits", a->digits, "Evaluate in 50-digit floating point, print K significant digits (1..50)");
+  app.add_flag("--exact", a->exact, "Evaluate in exact rationals, print p/q (default: double)");
+  a->mc_opt =
+      app.add_option("--mc", a->mc, "Add a Monte Carlo estimate with SAMPLES prompts per n (mean, standard error, z)");
+  a->seed_opt =
+      app.add_option("--seed", a->seed, "Monte Carlo seed (default 1); same seed, same numbers for any --threads");
+  a->threads_opt = app.add_option("--threads", a->threads, "Monte Carlo threads (default 1)");
+  app.add_option("--format", a->format, "table (default), csv, md or json")
+      ->check(CLI::IsMember({"table", "csv", "md", "json"}));
+  app.footer(
+      "Families are placed along theta0 = e_1. JSON: {\"rows\": [{\"n\", \"risk\" (string), \"mc_mean\", \"mc_se\", "
+      "\"z\"}], ...}.\n"
+      "Example: iclverify risk --family pretrained --gamma 10/13 --d 5 --sigma2 1/10 --shots 0:3 --exact");
+  return [a] { return run_risk(*a); };
+}
+
+long read_integer(const std::string& text, const std::string& flag, long lo, long hi) {
+  return parse_integer(text, flag, lo, hi);
+}
+
+unsigned long long read_seed(const std::string& text, const std::string& flag) {
+  return static_cast<unsigned long long>(parse_integer(text, flag, 0, std::numeric_limits<long>::max()));
+}
+
+}  // namespace icl::cli

@@ -1,0 +1,27 @@
+// Subcommands of the iclverify command line. Each registers its options on the app and returns
+// the function that runs it; a run returns the text for stdout (printed only on success) and the
+// exit status.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+namespace icl::cli {
+
+struct Result {
+  std::string out;
+  int status = 0;
+};
+
+using Runner = std::function<Result()>;
+
+Runner add_risk(CLI::App& app);
+Runner add_check(CLI::App& app);
+Runner add_list(CLI::App& app);
+
+// Shared option readers: parse a flag's text, throwing InputError naming the flag.
+long read_integer(const std::string& text, const std::string& flag, long lo, long hi);
+unsigned long long read_seed(const std::string& text, const std::string& flag);
+
+}  // namespace icl::cli
