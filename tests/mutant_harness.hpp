@@ -1,0 +1,40 @@
+// Runs one claim against a formula policy and reports which checks failed.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "verify/check.hpp"
+
+namespace icl::testing {
+
+inline CheckContext test_context() {
+  CheckContext ctx;
+  ctx.mc_samples = 20000;
+  ctx.threads = 2;
+  return ctx;
+}
+
+inline std::vector<std::string> failing_checks(const Claim& claim) {
+  std::vector<std::string> failed;
+  for (const auto& r : run_checks({claim}, {}, test_context()))
+    if (r.verdict == Verdict::Fail) failed.push_back(r.id + ": " + r.evidence);
+  return failed;
+}
+
+// The paper's formulas pass every check of the claim; the mutant fails at least one.
+template <class Mutant>
+void expect_killed(const Claim& claim) {
+  const auto failed = failing_checks(claim);
+  const std::string mutant = Mutant::name;
+  INFO("mutant: " << mutant);
+  CHECK(!failed.empty());
+  for (const auto& f : failed) {
+    const std::string line = std::string(Mutant::name) + " caught by " + f;
+    MESSAGE(line);
+  }
+}
+
+}  // namespace icl::testing

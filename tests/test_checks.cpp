@@ -1,0 +1,69 @@
+// The verdict machinery and the primitives: each can fail.
+#include <doctest/doctest.h>
+
+#include <set>
+#include <stdexcept>
+
+#include "theorems/theorems.hpp"
+#include "verify/primitives.hpp"
+
+using namespace icl;
+
+TEST_CASE("a throwing check is a FAIL carrying the message; --only filters by claim or id") {
+  Claim c{"X", "t", "s", {}, {}};
+  c.checks.push_back({"X.ok", "", [](const CheckContext&) { return Outcome{Verdict::Pass, "fine"}; }});
+  c.checks.push_back({"X.boom", "", [](const CheckContext&) -> Outcome { throw std::runtime_error("kaput"); }});
+  const auto all = run_checks({c}, {}, CheckContext{});
+  REQUIRE(all.size() == 2);
+  CHECK(all[1].verdict == Verdict::Fail);
+  CHECK(all[1].evidence.find("kaput") != std::string::npos);
+  CHECK(run_checks({c}, {"X.ok"}, CheckContext{}).size() == 1);
+  CHECK(run_checks({c}, {"X"}, CheckContext{}).size() == 2);
+  std::string unknown;
+  CHECK(has_unknown_id({c}, {"X", "Y.z"}, unknown));
+  CHECK(unknown == "Y.z");
+  CHECK_FALSE(has_unknown_id({c}, {"X.boom"}, unknown));
+}
+
+TEST_CASE("primitives fail when they should") {
+  CHECK(all_equal({{"a", Rational(1, 3), Rational(1, 3)}}, "w").verdict == Verdict::Pass);
+  CHECK(all_equal({{"a", Rational(1, 3), Rational(1, 3) + Rational(1, 1000000000)}}, "w").verdict == Verdict::Fail);
+  const auto parabola = [](const Rational& x) { return (x - Rational(2, 3)) * (x - Rational(2, 3)); };
+  CHECK(all_stationary_minima({{"min", parabola, Rational(2, 3), 2}}, "w").verdict == Verdict::Pass);
+  CHECK(all_stationary_minima({{"off", parabola, Rational(2, 3) + Rational(1, 1000), 2}}, "w").verdict ==
+        Verdict::Fail);
+  const auto cap = [](const Rational& x) { return -(x * x); };
+  CHECK(all_stationary_minima({{"max", cap, Rational(0), 2}}, "w").verdict == Verdict::Fail);
+  PrecisionAgreement bad;
+  accumulate_precision(bad, []<class T>(std::type_identity<T>) {
+    if constexpr (std::is_same_v<T, double>)
+      return 1.0 + 1e-9;
+    else
+      return T(1);
+  });
+  CHECK(precision_outcome(bad).verdict == Verdict::Fail);
+  CheckContext ctx;
+  CHECK(all_within_z({{"far", 1.0, sim::McEstimate{1.5, 0.1, 100}}}, ctx).verdict == Verdict::Fail);
+  CHECK(all_within_z({{"near", 1.0, sim::McEstimate{1.2, 0.1, 100}}}, ctx).verdict == Verdict::Pass);
+}
+
+TEST_CASE("the registry: C1..C5, unique ids prefixed by their claim, at least 10 checks") {
+  const auto claims = theorems::all_claims();
+  REQUIRE(claims.size() == 5);
+  std::set<std::string> ids;
+  std::size_t total = 0;
+  for (const auto& c : claims)
+    for (const auto& k : c.checks) {
+      CHECK(k.id.rfind(c.id + ".", 0) == 0);
+      CHECK(ids.insert(k.id).second);
+      ++total;
+    }
+  CHECK(total >= 10);
+}
+
+TEST_CASE("case seeds are distinct") {
+  CheckContext ctx;
+  std::set<std::uint64_t> seeds;
+  for (std::uint64_t i = 0; i < 1000; ++i) seeds.insert(case_seed(ctx, i));
+  CHECK(seeds.size() == 1000);
+}
