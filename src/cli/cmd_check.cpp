@@ -92,14 +92,17 @@ Result run_check(const CheckArgs& a) {
 
 Runner add_check(CLI::App& app) {
   auto a = std::make_shared<CheckArgs>();
-  app.add_option("--only", a->only, "Comma-separated claim ids (C1) or check ids (C1.icl_threshold); default all");
+  app.add_option("--only", a->only, "Comma-separated claim ids (C1) or check ids (C1.icl_threshold); default all")
+      ->type_name("IDS");
   app.add_option("--format", a->format, "table (default): 'VERDICT  ID  evidence' lines; json")
+      ->type_name("FORMAT")
       ->check(CLI::IsMember({"table", "json"}));
-  app.add_option("--mc-samples", a->samples, "Monte Carlo prompts per case (default 200000)");
-  app.add_option("--seed", a->seed, "Base seed of the Monte Carlo checks (default 20261123)");
-  app.add_option("--threads", a->threads, "Monte Carlo threads (default: all cores); results do not depend on it");
+  app.add_option("--mc-samples", a->samples, "Monte Carlo prompts per case (default 200000)")->type_name("N");
+  app.add_option("--seed", a->seed, "Base seed of the Monte Carlo checks (default 20261123)")->type_name("SEED");
+  app.add_option("--threads", a->threads, "Monte Carlo threads (default: all cores); results do not depend on it")
+      ->type_name("K");
   app.footer(
-      "Exit status: 0 if no check FAILs (NOTE is a reported finding, not a failure), 1 otherwise, 2 on bad input.");
+      "Exit status: 0 if no check FAILs (NOTE is a reported finding, not a failure), 1 otherwise, 2 on bad input.\n");
   return [a] { return run_check(*a); };
 }
 

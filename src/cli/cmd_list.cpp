@@ -38,7 +38,9 @@ Result run_list(const std::string& format) {
 
 Runner add_list(CLI::App& app) {
   auto format = std::make_shared<std::string>("table");
-  app.add_option("--format", *format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
+  app.add_option("--format", *format, "table (default) or json")
+      ->type_name("FORMAT")
+      ->check(CLI::IsMember({"table", "json"}));
   return [format] { return run_list(*format); };
 }
 

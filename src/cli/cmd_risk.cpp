@@ -218,36 +218,48 @@ Result run_risk(const RiskArgs& a) {
 Runner add_risk(CLI::App& app) {
   auto a = std::make_shared<RiskArgs>();
   app.add_option("--family", a->family, "pretrained = P(gamma), zs-full = F(c), v-only = V(b theta0, w)")
+      ->type_name("NAME")
       ->required()
       ->check(CLI::IsMember({"pretrained", "zs-full", "v-only"}));
-  app.add_option("--d", a->d, "Covariate dimension d >= 1")->required();
-  app.add_option("--sigma2", a->sigma2, "Label noise variance s2 >= 0 (decimal or fraction, e.g. 1/10)")->required();
-  app.add_option("--shots", a->shots, "Shot counts n: a list 0,1,5 or an inclusive range 0:40 (or a mix)")->required();
-  a->gamma_opt = app.add_option("--gamma", a->gamma, "pretrained: Q x-block scale gamma");
-  a->m_opt = app.add_option("--m", a->m, "pretrained: use gamma*(M) = (M+1)/(M+1+d(1+s2)) instead of --gamma");
-  a->c_opt = app.add_option("--c", a->c, "zs-full: the family parameter c != 0");
-  a->w_opt = app.add_option("--w", a->w, "v-only: the label weight w");
-  a->b_opt = app.add_option("--b", a->b, "v-only: the coefficient of theta0 in b (default 1/(d+4))");
+  app.add_option("--d", a->d, "Covariate dimension d >= 1")->type_name("D")->required();
+  app.add_option("--sigma2", a->sigma2, "Label noise variance s2 >= 0 (decimal or fraction, e.g. 1/10)")
+      ->type_name("S2")
+      ->required();
+  app.add_option("--shots", a->shots, "Shot counts n: a list 0,1,5 or an inclusive range 0:40 (or a mix)")
+      ->type_name("LIST")
+      ->required();
+  a->gamma_opt = app.add_option("--gamma", a->gamma, "pretrained: Q x-block scale gamma")->type_name("G");
+  a->m_opt =
+      app.add_option("--m", a->m, "pretrained: use gamma*(M) = (M+1)/(M+1+d(1+s2)) instead of --gamma")->type_name("M");
+  a->c_opt = app.add_option("--c", a->c, "zs-full: the family parameter c != 0")->type_name("C");
+  a->w_opt = app.add_option("--w", a->w, "v-only: the label weight w")->type_name("W");
+  a->b_opt = app.add_option("--b", a->b, "v-only: the coefficient of theta0 in b (default 1/(d+4))")->type_name("B");
   app.add_option("--task", a->task, "Evaluate on theta0 (target) or on -theta0 (opposite); default target")
+      ->type_name("TASK")
       ->check(CLI::IsMember({"target", "opposite"}));
   app.add_option("--convention", a->convention,
                  "query: sum over all N = n+1 rows, divide by N (default); classical: context rows only, divide by n "
                  "(pretrained only, n >= 1)")
+      ->type_name("NAME")
       ->check(CLI::IsMember({"query", "classical"}));
   a->digits_opt =
-      app.add_option("--digits", a->digits, "Evaluate in 50-digit floating point, print K significant digits (1..50)");
+      app.add_option("--digits", a->digits, "Evaluate in 50-digit floating point, print K significant digits (1..50)")
+          ->type_name("K");
   app.add_flag("--exact", a->exact, "Evaluate in exact rationals, print p/q (default: double)");
   a->mc_opt =
-      app.add_option("--mc", a->mc, "Add a Monte Carlo estimate with SAMPLES prompts per n (mean, standard error, z)");
+      app.add_option("--mc", a->mc, "Add a Monte Carlo estimate with SAMPLES prompts per n (mean, standard error, z)")
+          ->type_name("SAMPLES");
   a->seed_opt =
-      app.add_option("--seed", a->seed, "Monte Carlo seed (default 1); same seed, same numbers for any --threads");
-  a->threads_opt = app.add_option("--threads", a->threads, "Monte Carlo threads (default 1)");
+      app.add_option("--seed", a->seed, "Monte Carlo seed (default 1); same seed, same numbers for any --threads")
+          ->type_name("SEED");
+  a->threads_opt = app.add_option("--threads", a->threads, "Monte Carlo threads (default 1)")->type_name("K");
   app.add_option("--format", a->format, "table (default), csv, md or json")
+      ->type_name("FORMAT")
       ->check(CLI::IsMember({"table", "csv", "md", "json"}));
   app.footer(
       "Families are placed along theta0 = e_1. JSON: {\"rows\": [{\"n\", \"risk\" (string), \"mc_mean\", \"mc_se\", "
       "\"z\"}], ...}.\n"
-      "Example: iclverify risk --family pretrained --gamma 10/13 --d 5 --sigma2 1/10 --shots 0:3 --exact");
+      "Example: iclverify risk --family pretrained --gamma 10/13 --d 5 --sigma2 1/10 --shots 0:3 --exact\n");
   return [a] { return run_risk(*a); };
 }
 

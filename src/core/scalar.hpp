@@ -1,4 +1,4 @@
-// The three scalar types every formula is evaluated in (docs/conventions.md#scalars):
+// The three scalar types every formula is evaluated in (docs/design.md#scalars):
 // double, 50-digit binary floating point, and exact rationals.
 #pragma once
 
