@@ -24,7 +24,14 @@ inline std::vector<std::string> failing_checks(const Claim& claim) {
   return failed;
 }
 
-// The paper's formulas pass every check of the claim; the mutant fails at least one.
+// The paper's formulas pass every check of the claim.
+inline void expect_all_pass(const Claim& claim) {
+  const auto failed = failing_checks(claim);
+  for (const auto& f : failed) MESSAGE(f);
+  CHECK(failed.empty());
+}
+
+// A mutant fails at least one check of the claim.
 template <class Mutant>
 void expect_killed(const Claim& claim) {
   const auto failed = failing_checks(claim);
