@@ -7,10 +7,11 @@
 
 namespace icl::theorems {
 
-// (n+1)^2 (R_F(c; n, task) - R_pre(gamma; n)): a polynomial in n of degree <= 2.
+// n -> R_F(c; n, task) - R_pre(gamma; n), exactly.
 template <class F>
-Polynomial<Rational> full_ft_gap(const Rational& c, const Rational& gamma, Task task, const Setting<Rational>& s) {
-  return curve_numerator([&](long n) { return F::risk_full_ft(c, n, task, s) - F::risk_pretrained(gamma, n, s); });
+std::function<Rational(long)> full_ft_gap(const Rational& c, const Rational& gamma, Task task,
+                                          const Setting<Rational>& s) {
+  return [=](long n) { return F::risk_full_ft(c, n, task, s) - F::risk_pretrained(gamma, n, s); };
 }
 
 // The C2 cases: c, gamma, d, s2.
@@ -74,7 +75,8 @@ Claim claim_c2() {
          std::string sanity;
          for (const auto& k : full_ft_cases()) {
            const Setting<Rational> s{k.d, k.s2};
-           const auto p = full_ft_gap<F>(k.c, k.gamma, Task::Target, s);
+           const auto gap = full_ft_gap<F>(k.c, k.gamma, Task::Target, s);
+           const auto p = curve_numerator(gap);  // (n+1)^2 gap, degree <= 2
            // Structure of THEORY.md: leading c^2 gamma (2-gamma) / c^2, constant -c^2 / c^2.
            if (p.coeff(2) != k.gamma * (2 - k.gamma) || p.coeff(0) != -1)
              return Outcome{Verdict::Fail,
@@ -85,10 +87,7 @@ Claim claim_c2() {
            if (!n0 || describe_runs(runs, 1) != fmt::format("[{}, inf)", *n0))
              return Outcome{Verdict::Fail,
                             fmt::format("{}: worse set is {}, not a tail", k.label(), describe_runs(runs, 1))};
-           if (!runs_match_direct(
-                   runs,
-                   [&](long n) { return F::risk_full_ft(k.c, n, Task::Target, s) - F::risk_pretrained(k.gamma, n, s); },
-                   60))
+           if (!runs_match_direct(runs, gap, 60))
              return Outcome{Verdict::Fail, k.label() + ": polynomial sign runs disagree with direct evaluation"};
            if (k.c == 1 && k.gamma == Rational(10, 13) && k.d == 5 && k.s2 == Rational(1, 10)) {
              if (*n0 != 2) return Outcome{Verdict::Fail, fmt::format("sanity case: n0 = {}, THEORY.md says 2", *n0)};
@@ -107,7 +106,8 @@ Claim claim_c2() {
          std::string sanity;
          for (const auto& k : full_ft_cases()) {
            const Setting<Rational> s{k.d, k.s2};
-           const auto p = full_ft_gap<F>(k.c, k.gamma, Task::Opposite, s);
+           const auto gap = full_ft_gap<F>(k.c, k.gamma, Task::Opposite, s);
+           const auto p = curve_numerator(gap);  // (n+1)^2 gap, degree <= 2
            if (p.coeff(0) <= 0 || p.coeff(2) <= 0)
              return Outcome{Verdict::Fail,
                             fmt::format("{}: gap polynomial has leading {} and constant {} (both must be > 0)",
@@ -116,12 +116,7 @@ Claim claim_c2() {
            if (!sign_holds_from(runs, 1) || runs.front().sign != 1)
              return Outcome{Verdict::Fail, fmt::format("{}: worse set {} is not 'all n outside a bounded range'",
                                                        k.label(), describe_runs(runs, 1))};
-           if (!runs_match_direct(
-                   runs,
-                   [&](long n) {
-                     return F::risk_full_ft(k.c, n, Task::Opposite, s) - F::risk_pretrained(k.gamma, n, s);
-                   },
-                   60))
+           if (!runs_match_direct(runs, gap, 60))
              return Outcome{Verdict::Fail, k.label() + ": polynomial sign runs disagree with direct evaluation"};
            if (k.c == 1 && k.gamma == Rational(10, 13) && k.d == 5 && k.s2 == Rational(1, 10))
              sanity = fmt::format("at c=1 gamma=10/13 d=5 s2=1/10 worse for n in {}, not worse for n in {}",

@@ -45,16 +45,19 @@ std::string show_scalar(const T& x, int digits) {
     return to_decimal(x);
 }
 
+// The closed-form risk of the job's family at n shots, in the job's convention.
+template <class T>
+T risk_at(const RiskJob& job, long n) {
+  const Setting<T> s{job.d, from_rational<T>(job.s2)};
+  return job.convention == Convention::Classical
+             ? closed_form::risk_pretrained_classical(from_rational<T>(job.spec.param), n, s)
+             : family_risk<PaperFormulas, T>(job.spec, n, job.task, s);
+}
+
 template <class T>
 std::vector<std::string> risk_strings(const RiskJob& job) {
-  const Setting<T> s{job.d, from_rational<T>(job.s2)};
   std::vector<std::string> out;
-  for (long n : job.shots) {
-    const T r = job.convention == Convention::Classical
-                    ? closed_form::risk_pretrained_classical(from_rational<T>(job.spec.param), n, s)
-                    : family_risk<PaperFormulas, T>(job.spec, n, job.task, s);
-    out.push_back(show_scalar(r, job.digits));
-  }
+  for (long n : job.shots) out.push_back(show_scalar(risk_at<T>(job, n), job.digits));
   return out;
 }
 
@@ -160,10 +163,7 @@ Result run_risk(const RiskArgs& a) {
       sim::McOptions opt = *job.mc;
       opt.seed = job.mc->seed + 1000003ULL * static_cast<unsigned long long>(job.shots[i]);
       mc.push_back(sim::mc_risk(params, sim::TaskSpec::fixed(theta), job.shots[i], s.s2, opt, job.convention));
-      exact_double.push_back(
-          job.convention == Convention::Classical
-              ? closed_form::risk_pretrained_classical(from_rational<double>(job.spec.param), job.shots[i], s)
-              : family_risk<PaperFormulas, double>(job.spec, job.shots[i], job.task, s));
+      exact_double.push_back(risk_at<double>(job, job.shots[i]));
     }
   }
 
