@@ -1,0 +1,174 @@
+// Losses as weighted sums of exact risks, over the merged (V, Q) or separate (V, Qsep, K)
+// parameterization, with the exact gradient (forward-mode automatic differentiation, Eigen's
+// AutoDiff module) and exact Hessian-vector products (docs/exact_risk.md#6-derivatives).
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "exact/risk.hpp"
+
+namespace icl::exact {
+
+enum class Parameterization { Merged, Separate };
+
+// The matrices of one parameter point: merged {V, Q}; separate {V, Qsep, K} (merged Q = Qsep^T K).
+template <class T>
+struct Point {
+  Parameterization kind = Parameterization::Merged;
+  std::vector<Mat<T>> blocks;
+
+  static Point merged(const MergedParams<T>& p) { return Point{Parameterization::Merged, {p.V, p.Q}}; }
+  static Point separate(const SeparateParams<T>& p) { return Point{Parameterization::Separate, {p.V, p.Qsep, p.K}}; }
+
+  int D() const { return static_cast<int>(blocks.front().rows()); }
+  const Mat<T>& V() const { return blocks[0]; }
+  Mat<T> Q() const { return kind == Parameterization::Merged ? blocks[1] : Mat<T>(blocks[1].transpose() * blocks[2]); }
+  MergedParams<T> as_merged() const { return MergedParams<T>{V(), Q()}; }
+
+  template <class S>
+  Point<S> cast() const {
+    Point<S> out{kind, {}};
+    for (const auto& b : blocks) out.blocks.push_back(b.template cast<S>());
+    return out;
+  }
+};
+
+inline std::vector<std::string> block_names(Parameterization kind) {
+  if (kind == Parameterization::Merged) return {"V", "Q"};
+  return {"V", "Qsep", "K"};
+}
+
+// Which matrices an update may change: all; the value matrix; the key-query product (merged Q, or
+// both Qsep and K); the query matrix Qsep only; the key matrix K only (the last two: separate only).
+enum class Update { All, Value, KeyQuery, Query, Key };
+
+struct Coordinate {
+  int block, row, col;
+};
+
+// The coordinates of the blocks an update may change, block by block, row-major.
+// Throws std::invalid_argument for q or k in the merged parameterization.
+std::vector<Coordinate> coordinates(Parameterization kind, int D, Update update);
+
+template <class T>
+Vec<T> gather(const Point<T>& p, const std::vector<Coordinate>& coords) {
+  Vec<T> x(static_cast<Eigen::Index>(coords.size()));
+  for (std::size_t j = 0; j < coords.size(); ++j) x(j) = p.blocks[coords[j].block](coords[j].row, coords[j].col);
+  return x;
+}
+
+template <class T>
+void scatter(Point<T>& p, const std::vector<Coordinate>& coords, const Vec<T>& x) {
+  for (std::size_t j = 0; j < coords.size(); ++j) p.blocks[coords[j].block](coords[j].row, coords[j].col) = x(j);
+}
+
+// One term of a loss: weight * R(P; n, task).
+template <class T>
+struct LossTerm {
+  T weight;
+  long n;
+  TaskLaw<T> task;
+};
+
+// A loss: a weighted sum of exact risks at one noise level.
+template <class T>
+struct Objective {
+  T s2;
+  std::vector<LossTerm<T>> terms;
+
+  template <class S>
+  Objective<S> cast() const {
+    Objective<S> out{S(s2), {}};
+    for (const auto& t : terms) out.terms.push_back(LossTerm<S>{S(t.weight), t.n, t.task.template cast<S>()});
+    return out;
+  }
+};
+
+template <class M = GaussianMoments, class T>
+T objective_value(const Objective<T>& obj, const Point<T>& point) {
+  const Mat<T> Q = point.Q();
+  const Vec<T> v = point.V().row(point.D() - 1).transpose();
+  if (obj.terms.empty()) throw std::invalid_argument("a loss needs at least one term");
+  T sum = obj.terms.front().weight * risk<M>(v, Q, obj.terms.front().task, obj.terms.front().n, obj.s2);
+  for (std::size_t i = 1; i < obj.terms.size(); ++i)
+    sum += obj.terms[i].weight * risk<M>(v, Q, obj.terms[i].task, obj.terms[i].n, obj.s2);
+  return sum;
+}
+
+template <class T>
+struct ValueGradient {
+  T value;
+  Vec<T> gradient;  // one entry per coordinate
+};
+
+// Exact gradient with respect to `coords` by forward-mode AD: every coordinate carries a unit
+// derivative, so the derivative part of the result is the gradient, exact in every scalar.
+template <class M = GaussianMoments, class T>
+ValueGradient<T> value_and_gradient(const Objective<T>& obj, const Point<T>& point,
+                                    const std::vector<Coordinate>& coords) {
+  using AD = Eigen::AutoDiffScalar<Vec<T>>;
+  const auto p = static_cast<Eigen::Index>(coords.size());
+  // Every input carries a derivative vector of full length (zero for constants): Eigen's
+  // AutoDiff cannot always reconcile an empty derivative inside a compound expression.
+  const auto constant = [p](const T& x) { return AD(x, Vec<T>::Zero(p)); };
+  Point<AD> ad{point.kind, {}};
+  for (const auto& b : point.blocks) ad.blocks.push_back(b.unaryExpr(constant));
+  for (Eigen::Index j = 0; j < p; ++j) {
+    const Coordinate& c = coords[static_cast<std::size_t>(j)];
+    ad.blocks[c.block](c.row, c.col) = AD(point.blocks[c.block](c.row, c.col), p, j);
+  }
+  Objective<AD> ad_obj{constant(obj.s2), {}};
+  for (const auto& t : obj.terms) {
+    TaskLaw<AD> task = TaskLaw<AD>::sphere();
+    if (t.task.theta) task = TaskLaw<AD>::fixed(t.task.theta->unaryExpr(constant));
+    ad_obj.terms.push_back(LossTerm<AD>{constant(t.weight), t.n, task});
+  }
+  const AD out = objective_value<M>(ad_obj, ad);
+  Vec<T> g = out.derivatives();
+  if (g.size() == 0) g = Vec<T>::Zero(p);  // the loss does not depend on these coordinates
+  return {out.value(), g};
+}
+
+// Along a line P + h u the loss is a polynomial in h of degree <= 4 (merged) or <= 6 (separate),
+// so its gradient has degree <= 3 or <= 5 and the central stencil below (exact for degree <= 4,
+// resp. <= 6) gives H u with no truncation error (docs/exact_risk.md#6-derivatives).
+template <class M = GaussianMoments, class T>
+Vec<T> hessian_vector(const Objective<T>& obj, const Point<T>& point, const std::vector<Coordinate>& coords,
+                      const Vec<T>& u) {
+  // f'(0) = sum_j c_j (f(jh) - f(-jh)) / (denominator h), j = 1..k
+  static constexpr std::array<int, 2> five{8, -1};      // / 12
+  static constexpr std::array<int, 3> seven{45, -9, 1};  // / 60
+  const bool merged = point.kind == Parameterization::Merged;
+  const int k = merged ? 2 : 3;
+  const int denom = merged ? 12 : 60;
+  T h = T(1);
+  if constexpr (!is_exact_v<T>) {
+    const T un = sqrt_of(T(u.squaredNorm()));
+    if (un == T(0)) return Vec<T>::Zero(u.size());
+    h = T(1) / un;  // a unit step along u keeps the stencil's rounding at the scale of u
+  }
+  const Vec<T> x0 = gather(point, coords);
+  Vec<T> acc = Vec<T>::Zero(static_cast<Eigen::Index>(coords.size()));
+  for (int j = 1; j <= k; ++j) {
+    const int c = merged ? five[static_cast<std::size_t>(j - 1)] : seven[static_cast<std::size_t>(j - 1)];
+    for (int sign : {1, -1}) {
+      Point<T> shifted = point;
+      scatter(shifted, coords, Vec<T>(x0 + T(sign * j) * h * u));
+      acc += T(sign * c) * value_and_gradient<M>(obj, shifted, coords).gradient;
+    }
+  }
+  return acc / (T(denom) * h);
+}
+
+// The dense Hessian, column by column from Hessian-vector products.
+template <class M = GaussianMoments, class T>
+Mat<T> hessian(const Objective<T>& obj, const Point<T>& point, const std::vector<Coordinate>& coords) {
+  const auto p = static_cast<Eigen::Index>(coords.size());
+  Mat<T> H(p, p);
+  for (Eigen::Index j = 0; j < p; ++j) H.col(j) = hessian_vector<M>(obj, point, coords, Vec<T>(Vec<T>::Unit(p, j)));
+  return H;
+}
+
+}  // namespace icl::exact

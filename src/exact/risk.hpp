@@ -1,0 +1,188 @@
+// Exact population risk of ANY attention parameters: no sampling, no truncation
+// (docs/exact_risk.md). Templated on the scalar S: rationals give exact rationals, Float50 gives
+// 50 digits, an Eigen AutoDiffScalar gives the exact gradient. Cost O(d^2) for a fixed task and
+// O(d^2) for the sphere average (2d cheap evaluations after an O(d^2) precomputation).
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+
+#include "exact/moments.hpp"
+#include "model/params.hpp"
+
+namespace icl::exact {
+
+// The task of a prompt: a fixed vector theta (any norm), or theta uniform on the unit sphere.
+template <class T>
+struct TaskLaw {
+  std::optional<Vec<T>> theta;  // empty: sphere
+
+  static TaskLaw fixed(Vec<T> t) { return TaskLaw{std::move(t)}; }
+  static TaskLaw sphere() { return TaskLaw{std::nullopt}; }
+  bool is_sphere() const { return !theta.has_value(); }
+
+  template <class S>
+  TaskLaw<S> cast() const {
+    if (!theta) return TaskLaw<S>::sphere();
+    return TaskLaw<S>::fixed(theta->template cast<S>());
+  }
+};
+
+// Everything that does not depend on theta, from the value row v = (v0, w, vy) and the rows of Q
+// the query reaches (docs/exact_risk.md#3-the-query-terms). Notation: p = Q00, pi = Q[x,0],
+// k = Q[0,x], r = Q[0,y], rho = Q[x,y], A = sym(Q[x,x]); the query's own score is
+// s_q = p + (pi + k).x + x^T A x and its own term f_q = s_q (v0 + w.x).
+template <class S>
+struct QueryTerms {
+  S p, r, v0, vy;
+  Vec<S> pi, k, rho, w;
+  Mat<S> Qxx;
+  Vec<S> Qw, Aw, QT_rho, p1;
+  S kk, kw, ww, rho2, QQ, trA, E_u0_sq, E_f, E_f_sq;
+};
+
+// The task vector t enters only through these products (and the vector Q[x,x] t).
+template <class S>
+struct ThetaProducts {
+  S tt, tw, tk, tpi, trho, tQw, tQt, tQT_rho, tp1, tAw;  // t.t, t.w, ..., t^T Q[x,x] t, ...
+  Vec<S> Qt;                                             // Q[x,x] t
+};
+
+template <class M, class S>
+QueryTerms<S> query_terms(const Vec<S>& v, const Mat<S>& Q) {
+  using R = real_t<S>;
+  const Layout L{static_cast<int>(Q.rows()) - 2};
+  const int d = L.d;
+  QueryTerms<S> q;
+  q.p = Q(0, 0);
+  q.r = Q(0, L.y());
+  q.v0 = v(0);
+  q.vy = v(L.y());
+  q.pi = Q.col(0).segment(1, d);
+  q.k = Q.row(0).segment(1, d).transpose();
+  q.rho = Q.col(L.y()).segment(1, d);
+  q.w = v.segment(1, d);
+  q.Qxx = Q.block(1, 1, d, d);
+  q.Qw = q.Qxx * q.w;
+  q.Aw = (q.Qw + q.Qxx.transpose() * q.w) / R(2);
+  q.QT_rho = q.Qxx.transpose() * q.rho;
+  q.kk = q.k.squaredNorm();
+  q.kw = q.k.dot(q.w);
+  q.ww = q.w.squaredNorm();
+  q.rho2 = q.rho.squaredNorm();
+  q.QQ = q.Qxx.squaredNorm();
+  q.trA = q.Qxx.trace();
+  const S trA2 = ((q.Qxx + q.Qxx.transpose()) / R(2)).squaredNorm();
+  q.E_u0_sq = q.p * q.p + q.pi.squaredNorm();
+
+  // f_q = p0 + p1.x + x^T P2 x + (w.x)(x^T A x), P2 = sym(a w^T) + v0 A, a = pi + k.
+  const Vec<S> a = q.pi + q.k;
+  const S p0 = q.p * q.v0;
+  q.p1 = q.p * q.w + q.v0 * a;
+  const S aw = a.dot(q.w);
+  const S trP2 = aw + q.v0 * q.trA;
+  const S trP2sq = (aw * aw + a.squaredNorm() * q.ww) / R(2) + R(2) * q.v0 * a.dot(q.Aw) + q.v0 * q.v0 * trA2;
+  q.E_f = p0 + trP2;
+  q.E_f_sq = p0 * p0 + q.p1.squaredNorm() + M::quad_square(trP2, trP2sq) + R(2) * p0 * trP2 +
+             R(2) * M::lin_lin_quad(q.p1.dot(q.w), q.trA, q.p1.dot(q.Aw)) +
+             M::sextic(q.ww, q.trA, trA2, q.w.dot(q.Aw), q.Aw.squaredNorm());
+  return q;
+}
+
+template <class S>
+ThetaProducts<S> theta_products(const QueryTerms<S>& q, const Vec<S>& t) {
+  ThetaProducts<S> tp;
+  tp.Qt = q.Qxx * t;
+  tp.tt = t.squaredNorm();
+  tp.tw = t.dot(q.w);
+  tp.tk = t.dot(q.k);
+  tp.tpi = t.dot(q.pi);
+  tp.trho = t.dot(q.rho);
+  tp.tQw = t.dot(q.Qw);
+  tp.tQt = t.dot(tp.Qt);
+  tp.tQT_rho = t.dot(q.QT_rho);
+  tp.tp1 = t.dot(q.p1);
+  tp.tAw = t.dot(q.Aw);
+  return tp;
+}
+
+// t = sign * e_i: every product is a coordinate, no arithmetic with a constructed unit vector.
+template <class S>
+ThetaProducts<S> axis_products(const QueryTerms<S>& q, int i, bool negative) {
+  using R = real_t<S>;
+  const auto pick = [&](const S& x) { return negative ? S(-x) : x; };
+  ThetaProducts<S> tp;
+  tp.Qt = negative ? Vec<S>(-q.Qxx.col(i)) : Vec<S>(q.Qxx.col(i));
+  tp.tt = R(1) + q.p * R(0);  // a literal 1 with the derivative layout of the parameters
+  tp.tw = pick(q.w(i));
+  tp.tk = pick(q.k(i));
+  tp.tpi = pick(q.pi(i));
+  tp.trho = pick(q.rho(i));
+  tp.tQw = pick(q.Qw(i));
+  tp.tQt = q.Qxx(i, i);
+  tp.tQT_rho = pick(q.QT_rho(i));
+  tp.tp1 = pick(q.p1(i));
+  tp.tAw = pick(q.Aw(i));
+  return tp;
+}
+
+// The risk for one task vector t (docs/exact_risk.md#4-the-context-terms). Conditional on the
+// query, a context token contributes f = (u0 + X)(v0 + Y) with centred jointly Gaussian
+// X = alpha.x + uy eps, Y = beta.x + vy eps (alpha = u_x + uy t, beta = w + vy t); their moments
+// are affine or quadratic in the query, and the query expectation closes with the identities of M.
+template <class M, class S>
+S risk_given_theta(const QueryTerms<S>& q, const ThetaProducts<S>& t, long n, const S& s2) {
+  using R = real_t<S>;
+  const S tb = t.tw + q.vy * t.tt;                                   // t.beta
+  const S sy = q.ww + R(2) * q.vy * t.tw + q.vy * q.vy * (t.tt + s2);  // Var Y
+  const S c0 = q.kw + q.vy * t.tk + q.r * t.tw + q.r * q.vy * (t.tt + s2);
+  const S rho_coef = tb + q.vy * s2;
+  const Vec<S> c1 = q.Qw + q.vy * t.Qt + rho_coef * q.rho;  // Cov(X, Y) = c0 + c1.x
+  const S E_var_x = q.kk + R(2) * q.r * t.tk + q.r * q.r * (t.tt + s2) + q.QQ + R(2) * t.tQT_rho +
+                    (t.tt + s2) * q.rho2;
+  const S mu0 = q.p * q.v0 + c0;  // m1 = E[f | query] = mu0 + mu1.x, mu1 = v0 pi + c1
+  const Vec<S> mu1 = q.v0 * q.pi + c1;
+  const S t_mu1 = q.v0 * t.tpi + t.tQw + q.vy * t.tQt + rho_coef * t.trho;
+  const S E_m1_sq = mu0 * mu0 + mu1.squaredNorm();
+  const S E_u0_c = q.p * c0 + q.pi.dot(c1);
+  const S E_c_sq = c0 * c0 + c1.squaredNorm();
+  const S E_m2 = q.E_u0_sq * (q.v0 * q.v0 + sy) + q.v0 * q.v0 * E_var_x + R(4) * q.v0 * E_u0_c +
+                 M::product_fourth(E_var_x, sy, E_c_sq);
+  const S E_t_f = t.tp1 + M::lin_lin_quad(t.tw, q.trA, t.tAw);
+  const S E_m1_f = mu0 * q.E_f + mu1.dot(q.p1) + M::lin_lin_quad(mu1.dot(q.w), q.trA, mu1.dot(q.Aw));
+
+  const R nn = R(n);
+  const R N = R(n + 1);
+  return t.tt + s2 - R(2) * (nn * t_mu1 + E_t_f) / N +
+         (nn * E_m2 + nn * R(n - 1) * E_m1_sq + R(2) * nn * E_m1_f + q.E_f_sq) / (N * N);
+}
+
+// R(v, Q; n, task) = E[(y_q - yhat)^2] for the value row v (length D) and merged Q (D x D).
+// Sphere: on |t| = 1 the risk is a polynomial of degree <= 2 in t, so its average over the
+// sphere equals its average over the 2d points +-e_i (docs/exact_risk.md#5-the-sphere-average).
+template <class M = GaussianMoments, class S>
+S risk(const Vec<S>& v, const Mat<S>& Q, const TaskLaw<S>& task, long n, const S& s2) {
+  const int d = static_cast<int>(Q.rows()) - 2;
+  if (d < 1 || Q.cols() != Q.rows() || v.size() != Q.rows())
+    throw std::invalid_argument("exact risk: need a D x D matrix Q and a value row of length D, D >= 3");
+  if (n < 0) throw std::invalid_argument("exact risk: n must be >= 0");
+  const QueryTerms<S> q = query_terms<M>(v, Q);
+  if (task.theta) {
+    if (task.theta->size() != d) throw std::invalid_argument("exact risk: theta must have length d");
+    return risk_given_theta<M>(q, theta_products(q, *task.theta), n, s2);
+  }
+  S sum = risk_given_theta<M>(q, axis_products(q, 0, false), n, s2);
+  sum += risk_given_theta<M>(q, axis_products(q, 0, true), n, s2);
+  for (int i = 1; i < d; ++i) {
+    sum += risk_given_theta<M>(q, axis_products(q, i, false), n, s2);
+    sum += risk_given_theta<M>(q, axis_products(q, i, true), n, s2);
+  }
+  return sum / real_t<S>(2 * d);
+}
+
+template <class M = GaussianMoments, class S>
+S risk(const MergedParams<S>& p, const TaskLaw<S>& task, long n, const S& s2) {
+  return risk<M>(Vec<S>(p.value_row()), p.Q, task, n, s2);
+}
+
+}  // namespace icl::exact
