@@ -17,6 +17,16 @@ TEST_CASE("decimals and fractions are read exactly") {
   CHECK(icl::parse_rational("+7", "x") == Rational(7));
 }
 
+TEST_CASE("leading zeros are decimal, never octal") {
+  CHECK(icl::parse_rational("0.10", "x") == Rational(1, 10));
+  CHECK(icl::parse_rational("0.8", "x") == Rational(4, 5));
+  CHECK(icl::parse_rational("0.09", "x") == Rational(9, 100));
+  CHECK(icl::parse_rational("010", "x") == Rational(10));
+  CHECK(icl::parse_rational("0.0", "x") == Rational(0));
+  CHECK(icl::parse_rational("00/08", "x") == Rational(0));
+  CHECK(icl::parse_rational("3/08", "x") == Rational(3, 8));
+}
+
 TEST_CASE("bad numbers are rejected with the flag's name") {
   for (const char* bad :
        {"", "nan", "inf", "-inf", "1/0", "abc", "1/2/3", "1e", "1e+", "--1", "1..2", "0x10", "1,5", "e5"}) {

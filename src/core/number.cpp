@@ -68,7 +68,9 @@ Rational parse_decimal(std::string_view s, std::string_view what, std::string_vi
     i = s.size();
   }
   if (i != s.size()) reject(what, whole, "is not a number (expected a decimal like 0.1 or a fraction like 1/10)");
-  Integer mantissa(digits);
+  // Leading zeros go: GMP would read "010" as octal (8) and "08" not at all.
+  const auto first_nonzero = digits.find_first_not_of('0');
+  const Integer mantissa(first_nonzero == std::string::npos ? std::string("0") : digits.substr(first_nonzero));
   Integer ten_power = boost::multiprecision::pow(Integer(10), static_cast<unsigned>(scale < 0 ? -scale : scale));
   Rational value = scale >= 0 ? Rational(mantissa, ten_power) : Rational(mantissa * ten_power);
   return negative ? Rational(-value) : value;
