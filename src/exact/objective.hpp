@@ -8,37 +8,9 @@
 #include <vector>
 
 #include "exact/risk.hpp"
+#include "model/point.hpp"
 
 namespace icl::exact {
-
-enum class Parameterization { Merged, Separate };
-
-// The matrices of one parameter point: merged {V, Q}; separate {V, Qsep, K} (merged Q = Qsep^T K).
-template <class T>
-struct Point {
-  Parameterization kind = Parameterization::Merged;
-  std::vector<Mat<T>> blocks;
-
-  static Point merged(const MergedParams<T>& p) { return Point{Parameterization::Merged, {p.V, p.Q}}; }
-  static Point separate(const SeparateParams<T>& p) { return Point{Parameterization::Separate, {p.V, p.Qsep, p.K}}; }
-
-  int D() const { return static_cast<int>(blocks.front().rows()); }
-  const Mat<T>& V() const { return blocks[0]; }
-  Mat<T> Q() const { return kind == Parameterization::Merged ? blocks[1] : Mat<T>(blocks[1].transpose() * blocks[2]); }
-  MergedParams<T> as_merged() const { return MergedParams<T>{V(), Q()}; }
-
-  template <class S>
-  Point<S> cast() const {
-    Point<S> out{kind, {}};
-    for (const auto& b : blocks) out.blocks.push_back(b.template cast<S>());
-    return out;
-  }
-};
-
-inline std::vector<std::string> block_names(Parameterization kind) {
-  if (kind == Parameterization::Merged) return {"V", "Q"};
-  return {"V", "Qsep", "K"};
-}
 
 // Which matrices an update may change: all; the value matrix; the key-query product (merged Q, or
 // both Qsep and K); the query matrix Qsep only; the key matrix K only (the last two: separate only).
@@ -138,7 +110,7 @@ template <class M = GaussianMoments, class T>
 Vec<T> hessian_vector(const Objective<T>& obj, const Point<T>& point, const std::vector<Coordinate>& coords,
                       const Vec<T>& u) {
   // f'(0) = sum_j c_j (f(jh) - f(-jh)) / (denominator h), j = 1..k
-  static constexpr std::array<int, 2> five{8, -1};      // / 12
+  static constexpr std::array<int, 2> five{8, -1};       // / 12
   static constexpr std::array<int, 3> seven{45, -9, 1};  // / 60
   const bool merged = point.kind == Parameterization::Merged;
   const int k = merged ? 2 : 3;

@@ -133,13 +133,12 @@ ThetaProducts<S> axis_products(const QueryTerms<S>& q, int i, bool negative) {
 template <class M, class S>
 S risk_given_theta(const QueryTerms<S>& q, const ThetaProducts<S>& t, long n, const S& s2) {
   using R = real_t<S>;
-  const S tb = t.tw + q.vy * t.tt;                                   // t.beta
+  const S tb = t.tw + q.vy * t.tt;                                     // t.beta
   const S sy = q.ww + R(2) * q.vy * t.tw + q.vy * q.vy * (t.tt + s2);  // Var Y
   const S c0 = q.kw + q.vy * t.tk + q.r * t.tw + q.r * q.vy * (t.tt + s2);
   const S rho_coef = tb + q.vy * s2;
   const Vec<S> c1 = q.Qw + q.vy * t.Qt + rho_coef * q.rho;  // Cov(X, Y) = c0 + c1.x
-  const S E_var_x = q.kk + R(2) * q.r * t.tk + q.r * q.r * (t.tt + s2) + q.QQ + R(2) * t.tQT_rho +
-                    (t.tt + s2) * q.rho2;
+  const S E_var_x = q.kk + R(2) * q.r * t.tk + q.r * q.r * (t.tt + s2) + q.QQ + R(2) * t.tQT_rho + (t.tt + s2) * q.rho2;
   const S mu0 = q.p * q.v0 + c0;  // m1 = E[f | query] = mu0 + mu1.x, mu1 = v0 pi + c1
   const Vec<S> mu1 = q.v0 * q.pi + c1;
   const S t_mu1 = q.v0 * t.tpi + t.tQw + q.vy * t.tQt + rho_coef * t.trho;

@@ -1,0 +1,40 @@
+// One parameter point in either parameterization (docs/derivations.md#1-conventions).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/params.hpp"
+
+namespace icl {
+
+enum class Parameterization { Merged, Separate };
+
+// The matrices of one parameter point: merged {V, Q}; separate {V, Qsep, K} (merged Q = Qsep^T K).
+template <class T>
+struct Point {
+  Parameterization kind = Parameterization::Merged;
+  std::vector<Mat<T>> blocks;
+
+  static Point merged(const MergedParams<T>& p) { return Point{Parameterization::Merged, {p.V, p.Q}}; }
+  static Point separate(const SeparateParams<T>& p) { return Point{Parameterization::Separate, {p.V, p.Qsep, p.K}}; }
+
+  int D() const { return static_cast<int>(blocks.front().rows()); }
+  const Mat<T>& V() const { return blocks[0]; }
+  Mat<T> Q() const { return kind == Parameterization::Merged ? blocks[1] : Mat<T>(blocks[1].transpose() * blocks[2]); }
+  MergedParams<T> as_merged() const { return MergedParams<T>{V(), Q()}; }
+
+  template <class S>
+  Point<S> cast() const {
+    Point<S> out{kind, {}};
+    for (const auto& b : blocks) out.blocks.push_back(b.template cast<S>());
+    return out;
+  }
+};
+
+inline std::vector<std::string> block_names(Parameterization kind) {
+  if (kind == Parameterization::Merged) return {"V", "Q"};
+  return {"V", "Qsep", "K"};
+}
+
+}  // namespace icl
