@@ -72,7 +72,7 @@ b=$("$bin" risk --family v-only --w 0.7 --d 3 --sigma2 0.1 --shots 0,5 --mc 5000
 out=$("$bin" check --only C1.icl_threshold,C5 2>/dev/null)
 rc=$?
 [ "$rc" -eq 0 ] && ! echo "$out" | grep -qvE '^(PASS|NOTE) ' && ok || bad "check --only: rc=$rc out=$out"
-"$bin" list --format json | python3 -c 'import json,sys; c=json.load(sys.stdin)["claims"]; assert [x["id"] for x in c]==["C1","C2","C3","C4","C5"]' && ok || bad "list json"
+"$bin" list --format json | python3 -c 'import json,sys; c=json.load(sys.stdin)["claims"]; assert [x["id"] for x in c]==["E","C1","C2","C3","C4","C5","C6"]' && ok || bad "list json"
 "$bin" risk --help | grep -q -- "--family" && ok || bad "risk --help"
 
 # Bad input: one line, exit 2, nothing on stdout.
@@ -105,6 +105,55 @@ expect_reject "bogus" risk --family pretrained --gamma 1 "${base[@]}" --bogus
 expect_reject "--only" check --only C9
 expect_reject "--mc-samples" check --mc-samples 5
 expect_reject "subcommand" frobnicate
+
+# --- the exact engine: parameter files, grad, optimum ---
+# P(10/13) at d = 5 as a file: strings "10/13" and a decimal entry read exactly.
+cat >"$tmp/p.json" <<'JSON'
+{"V": [[0,0,0,0,0,0,0],[0,0,0,0,0,0,0],[0,0,0,0,0,0,0],[0,0,0,0,0,0,0],[0,0,0,0,0,0,0],[0,0,0,0,0,0,0],[0,0,0,0,0,0,1.0]],
+ "Q": [[0,0,0,0,0,0,0],[0,"10/13",0,0,0,0,0],[0,0,"10/13",0,0,0,0],[0,0,0,"10/13",0,0,0],[0,0,0,0,"10/13",0,0],[0,0,0,0,0,"10/13",0],[0,0,0,0,0,0,0]]}
+JSON
+# The engine on the file equals the closed form, on a fixed task and on the sphere.
+want=$(csv risk --family pretrained --gamma 10/13 --d 5 --sigma2 1/10 --shots 0:5,20 --exact)
+[ "$(csv risk --params "$tmp/p.json" --theta 0.6,0.8,0,0,0 --sigma2 1/10 --shots 0:5,20 --exact)" = "$want" ] && ok || bad "engine on a file != R_pre"
+[ "$(csv risk --params "$tmp/p.json" --task sphere --sigma2 1/10 --shots 0:5,20 --exact)" = "$want" ] && ok || bad "engine sphere != R_pre"
+# The pretraining gradient vanishes exactly at gamma*(m) and not at the authors' m/(m+1+d).
+"$bin" grad --m 20 --d 5 --sigma2 1/10 --loss pretrain --exact --format json >"$tmp/g.json" && grep -q '"gradient_norm2": "0"' "$tmp/g.json" && ok || bad "grad at gamma*(20) not exactly 0"
+"$bin" grad --gamma 10/13 --m 20 --d 5 --sigma2 1/10 --loss pretrain --exact --format json >"$tmp/g.json" && ! grep -q '"gradient_norm2": "0"' "$tmp/g.json" && ok || bad "grad at 10/13 should not vanish"
+# Q-only few-shot optimum memorizes theta0: Q[x1, y] = c* = 105/121 (d = 5, s2 = 1/10, n_ft = 20).
+"$bin" optimum --update kq --loss zs+fs --annealed --nft 20 --gamma 10/13 --d 5 --sigma2 1/10 --format json >"$tmp/o.json" && grep -q '"105/121"' "$tmp/o.json" && ok || bad "kq optimum c* != 105/121"
+# Value-only annealed optimum: w*(20) = 104/159 in the V(b, w) scale (Q x-block gamma = 1).
+"$bin" optimum --update v --loss zs+fs --annealed --nft 20 --gamma 1 --d 5 --sigma2 1/10 --format json >"$tmp/o.json" && grep -q '"104/159"' "$tmp/o.json" && grep -q '"1/9"' "$tmp/o.json" && ok || bad "v optimum != (theta0/9, 104/159)"
+# Bad engine input.
+echo '{"V": [[1,2],[3,4]], "Q": [[1,2],[3,4]]}' >"$tmp/small.json"
+echo '{"V": [[0,0,0],[0,0,0],[0,0,1]], "Q": [[0,0,0],[0,1,0]]}' >"$tmp/short.json"
+echo '{"V": [[0,0,0],[0,0,0],[0,0,1]], "Q": [[0,0,0],[0,"1/0",0],[0,0,0]]}' >"$tmp/zero.json"
+echo '{"V": [[0,0,0],[0,0,0],[0,0,1]], "Q": [[0,0,0],[0,true,0],[0,0,0]]}' >"$tmp/bool.json"
+echo '{"V": [[0,0,0],[0,0,0],[0,0,1]], "W": [[0,0,0],[0,1,0],[0,0,0]]}' >"$tmp/key.json"
+echo '{"V": [[0,0,0],[0,0,0],[0,0,1]], "Q": [[0,0,0],[0,1,0],[0,0,0]' >"$tmp/trunc.json"
+expect_reject "cannot read" risk --params "$tmp/missing.json" --task sphere --sigma2 0 --shots 0
+expect_reject "D = 2" risk --params "$tmp/small.json" --task sphere --sigma2 0 --shots 0
+expect_reject "Q: has 2 rows" risk --params "$tmp/short.json" --task sphere --sigma2 0 --shots 0
+expect_reject "Q\[1\]\[1\]" risk --params "$tmp/zero.json" --task sphere --sigma2 0 --shots 0
+expect_reject "Q\[1\]\[1\]: must be a number" risk --params "$tmp/bool.json" --task sphere --sigma2 0 --shots 0
+expect_reject "needs exactly the keys" risk --params "$tmp/key.json" --task sphere --sigma2 0 --shots 0
+expect_reject "invalid JSON" risk --params "$tmp/trunc.json" --task sphere --sigma2 0 --shots 0
+expect_reject "exactly one of --family" risk --params "$tmp/p.json" --family pretrained --gamma 1 --d 5 --sigma2 0 --shots 0
+expect_reject "exactly one task" risk --params "$tmp/p.json" --sigma2 0 --shots 0
+expect_reject "--theta: has 2 entries" risk --params "$tmp/p.json" --theta 1,0 --sigma2 0 --shots 0
+expect_reject "--d: 4 does not match" risk --params "$tmp/p.json" --d 4 --task sphere --sigma2 0 --shots 0
+expect_reject "--gamma applies to --family" risk --params "$tmp/p.json" --gamma 1 --task sphere --sigma2 0 --shots 0
+expect_reject "--task sphere applies to --params" risk --family pretrained --gamma 1 --d 5 --task sphere --sigma2 0 --shots 0
+expect_reject "needs --nft" grad --gamma 1 --d 2 --sigma2 0 --loss fs
+expect_reject "--nft applies" grad --gamma 1 --d 2 --sigma2 0 --loss zs --nft 3
+expect_reject "needs --m" grad --gamma 1 --d 2 --sigma2 0 --loss pretrain
+expect_reject "give the point" grad --d 2 --sigma2 0 --loss zs
+expect_reject "--d is required" grad --gamma 1 --sigma2 0 --loss zs
+expect_reject "--update q" grad --gamma 1 --d 2 --sigma2 0 --loss zs --update q
+expect_reject "--weight" optimum --update v --gamma 1 --d 2 --sigma2 0 --loss zs+fs --nft 3 --weight 0
+expect_reject "--annealed applies" optimum --update v --gamma 1 --d 2 --sigma2 0 --loss zs --annealed
+expect_reject "not a quadratic" optimum --update kq --param separate --gamma 1 --d 2 --sigma2 0 --loss zs
+expect_reject "--update" optimum --update all --gamma 1 --d 2 --sigma2 0 --loss zs
+expect_reject "--param applies" optimum --update v --params "$tmp/p.json" --param separate --sigma2 0 --loss zs
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

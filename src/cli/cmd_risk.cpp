@@ -1,13 +1,16 @@
-// iclverify risk: the closed-form risk curve of a named family, in double, K digits or exact
-// rationals, optionally next to a Monte Carlo estimate.
+// iclverify risk: the risk curve of a named family (closed form) or of any parameter file (the
+// exact engine), in double, K digits or exact rationals, optionally next to a Monte Carlo estimate.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 #include <optional>
 
 #include "cli/commands.hpp"
+#include "cli/engine_args.hpp"
 #include "closed_form/closed_form.hpp"
 #include "core/number.hpp"
+#include "exact/risk.hpp"
+#include "model/params_file.hpp"
 #include "report/table.hpp"
 #include "sim/monte_carlo.hpp"
 
@@ -15,14 +18,18 @@ namespace icl::cli {
 namespace {
 
 struct RiskArgs {
-  std::string family, d, sigma2, shots, gamma, m, c, w, b, task = "target", convention = "query";
+  std::string family, params, theta, d, sigma2, shots, gamma, m, c, w, b, task = "target", convention = "query";
   std::string digits, mc, seed = "1", threads = "1", format = "table";
   bool exact = false;
-  CLI::Option *gamma_opt, *m_opt, *c_opt, *w_opt, *b_opt, *digits_opt, *mc_opt, *seed_opt, *threads_opt;
+  CLI::Option *family_opt, *params_opt, *theta_opt, *d_opt, *task_opt, *convention_opt, *gamma_opt, *m_opt, *c_opt,
+      *w_opt, *b_opt, *digits_opt, *mc_opt, *seed_opt, *threads_opt;
 };
 
 // Everything the evaluation needs, validated.
 struct RiskJob {
+  std::optional<Point<Rational>> params;  // a parameter file (exact engine) instead of a family
+  std::string params_path;
+  std::optional<Vec<Rational>> theta;  // the file's task; empty: sphere
   FamilySpec spec;
   std::string param_name;  // gamma, c or w
   int d;
@@ -35,19 +42,17 @@ struct RiskJob {
   std::optional<sim::McOptions> mc;
 };
 
-template <class T>
-std::string show_scalar(const T& x, int digits) {
-  if constexpr (std::is_same_v<T, Rational>)
-    return to_fraction(x);
-  else if constexpr (std::is_same_v<T, Float50>)
-    return to_decimal(x, digits);
-  else
-    return to_decimal(x);
+exact::TaskLaw<Rational> params_task(const RiskJob& job) {
+  return job.theta ? exact::TaskLaw<Rational>::fixed(*job.theta) : exact::TaskLaw<Rational>::sphere();
 }
 
-// The closed-form risk of the job's family at n shots, in the job's convention.
+// The risk at n shots: the exact engine for a parameter file, else the family's closed form in
+// the job's convention.
 template <class T>
 T risk_at(const RiskJob& job, long n) {
+  if (job.params)
+    return exact::risk(job.params->template cast<T>().as_merged(), params_task(job).template cast<T>(), n,
+                       from_rational<T>(job.s2));
   const Setting<T> s{job.d, from_rational<T>(job.s2)};
   return job.convention == Convention::Classical
              ? closed_form::risk_pretrained_classical(from_rational<T>(job.spec.param), n, s)
@@ -82,14 +87,33 @@ Rational require_rational(const CLI::Option* opt, const std::string& text, const
   return parse_rational(text, opt->get_name());
 }
 
-RiskJob validate(const RiskArgs& a) {
-  RiskJob job{};
+// --params FILE with --theta LIST (opposite: -theta) or --task sphere.
+void validate_params(const RiskArgs& a, RiskJob& job) {
+  for (const CLI::Option* o : {a.gamma_opt, a.m_opt, a.c_opt, a.w_opt, a.b_opt, a.convention_opt})
+    if (o->count() > 0) throw InputError(fmt::format("{} applies to --family, not to --params", o->get_name()));
+  job.params = read_params_file(a.params);
+  job.params_path = a.params;
+  job.d = job.params->D() - 2;
+  if (a.d_opt->count() > 0 && read_integer(a.d, "--d", 1, 100000) != job.d)
+    throw InputError(fmt::format("--d: {} does not match the parameter file (d = {})", a.d, job.d));
+  const bool sphere = a.task == "sphere";
+  if (sphere == (a.theta_opt->count() > 0))
+    throw InputError("--params needs exactly one task: --theta LIST (a fixed task) or --task sphere");
+  if (!sphere) {
+    const auto t = parse_rational_list(a.theta, "--theta");
+    if (static_cast<int>(t.size()) != job.d)
+      throw InputError(fmt::format("--theta: has {} entries, expected d = {}", t.size(), job.d));
+    Vec<Rational> theta(job.d);
+    for (int i = 0; i < job.d; ++i) theta(i) = t[static_cast<std::size_t>(i)] * task_sign(job.task);
+    job.theta = theta;
+  }
+}
+
+void validate_family(const RiskArgs& a, RiskJob& job) {
+  if (a.d_opt->count() == 0) throw InputError("--family needs --d D");
+  if (a.theta_opt->count() > 0) throw InputError("--theta applies to --params (families are placed along e_1)");
+  if (a.task == "sphere") throw InputError("--task sphere applies to --params (a family's closed form is on +-theta0)");
   job.d = static_cast<int>(read_integer(a.d, "--d", 1, 100000));
-  job.s2 = parse_rational(a.sigma2, "--sigma2");
-  if (job.s2 < 0)
-    throw InputError(fmt::format("--sigma2: '{}' is negative (the noise variance must be >= 0)", a.sigma2));
-  job.shots = parse_index_list(a.shots, "--shots");
-  job.task = a.task == "target" ? Task::Target : Task::Opposite;
   job.convention = a.convention == "classical" ? Convention::Classical : Convention::QueryIncluded;
 
   if (a.family == "pretrained") {
@@ -121,6 +145,22 @@ RiskJob validate(const RiskArgs& a) {
     for (long n : job.shots)
       if (n == 0) throw InputError("--shots: n = 0 is undefined in the classical convention (it divides by n)");
   }
+}
+
+RiskJob validate(const RiskArgs& a) {
+  RiskJob job{};
+  if ((a.family_opt->count() > 0) == (a.params_opt->count() > 0))
+    throw InputError("give exactly one of --family NAME (closed form) or --params FILE (exact engine)");
+  job.s2 = parse_rational(a.sigma2, "--sigma2");
+  if (job.s2 < 0)
+    throw InputError(fmt::format("--sigma2: '{}' is negative (the noise variance must be >= 0)", a.sigma2));
+  job.shots = parse_index_list(a.shots, "--shots");
+  job.task = a.task == "opposite" ? Task::Opposite : Task::Target;
+  job.convention = Convention::QueryIncluded;
+  if (a.params_opt->count() > 0)
+    validate_params(a, job);
+  else
+    validate_family(a, job);
 
   if (a.exact && a.digits_opt->count() > 0) throw InputError("--exact and --digits exclude each other");
   job.precision = a.exact ? RiskJob::Precision::Exact
@@ -155,14 +195,20 @@ Result run_risk(const RiskArgs& a) {
   std::vector<sim::McEstimate> mc;
   std::vector<double> exact_double;
   if (job.mc) {
-    const Placement<double> pl = axis_placement<double>(job.d);
-    const MergedParams<double> params = family_params<double>(job.spec, pl);
-    const Setting<double> s{job.d, from_rational<double>(job.s2)};
-    const Eigen::VectorXd theta = task_sign(job.task) * pl.theta0;
+    MergedParams<double> params;
+    sim::TaskSpec task = sim::TaskSpec::sphere();
+    if (job.params) {
+      params = job.params->cast<double>().as_merged();
+      if (job.theta) task = sim::TaskSpec::fixed(job.theta->cast<double>());
+    } else {
+      const Placement<double> pl = axis_placement<double>(job.d);
+      params = family_params<double>(job.spec, pl);
+      task = sim::TaskSpec::fixed(task_sign(job.task) * pl.theta0);
+    }
     for (std::size_t i = 0; i < job.shots.size(); ++i) {
       sim::McOptions opt = *job.mc;
       opt.seed = job.mc->seed + 1000003ULL * static_cast<unsigned long long>(job.shots[i]);
-      mc.push_back(sim::mc_risk(params, sim::TaskSpec::fixed(theta), job.shots[i], s.s2, opt, job.convention));
+      mc.push_back(sim::mc_risk(params, task, job.shots[i], from_rational<double>(job.s2), opt, job.convention));
       exact_double.push_back(risk_at<double>(job, job.shots[i]));
     }
   }
@@ -170,12 +216,19 @@ Result run_risk(const RiskArgs& a) {
   const std::string convention = job.convention == Convention::Classical ? "classical" : "query-included";
   if (a.format == "json") {
     nlohmann::json j;
-    j["family"] = family_name(job.spec.kind);
-    j["parameters"][job.param_name] = to_fraction(job.spec.param);
-    if (job.spec.kind == FamilyKind::ValueOnly) j["parameters"]["b"] = to_fraction(job.spec.beta);
+    if (job.params) {
+      j["params"] = job.params_path;
+      j["parameterization"] = job.params->kind == Parameterization::Merged ? "merged" : "separate";
+      j["task"] = job.theta ? "fixed" : "sphere";
+      if (job.theta) j["theta"] = theta_text(*job.theta);
+    } else {
+      j["family"] = family_name(job.spec.kind);
+      j["parameters"][job.param_name] = to_fraction(job.spec.param);
+      if (job.spec.kind == FamilyKind::ValueOnly) j["parameters"]["b"] = to_fraction(job.spec.beta);
+      j["task"] = task_name(job.task);
+    }
     j["d"] = job.d;
     j["sigma2"] = to_fraction(job.s2);
-    j["task"] = task_name(job.task);
     j["convention"] = convention;
     j["precision"] = precision_name(job);
     j["rows"] = nlohmann::json::array();
@@ -204,11 +257,18 @@ Result run_risk(const RiskArgs& a) {
   }
   if (a.format == "csv") return {report::render_csv(t), 0};
   if (a.format == "md") return {report::render_markdown(t), 0};
-  std::string head = fmt::format("# {} {}={}", family_name(job.spec.kind), job.param_name, to_fraction(job.spec.param));
-  if (job.spec.kind == FamilyKind::ValueOnly) head += fmt::format(" b={}*theta0", to_fraction(job.spec.beta));
-  head += fmt::format("  d={} sigma2={} task={} ({}) convention={} precision={}", job.d, to_fraction(job.s2),
-                      task_name(job.task), job.task == Task::Target ? "theta0" : "-theta0", convention,
-                      precision_name(job));
+  std::string head;
+  if (job.params) {
+    head = fmt::format("# params {} ({})  d={} sigma2={} task={} precision={}", job.params_path,
+                       job.params->kind == Parameterization::Merged ? "merged" : "separate", job.d, to_fraction(job.s2),
+                       job.theta ? "theta=(" + theta_text(*job.theta) + ")" : "sphere", precision_name(job));
+  } else {
+    head = fmt::format("# {} {}={}", family_name(job.spec.kind), job.param_name, to_fraction(job.spec.param));
+    if (job.spec.kind == FamilyKind::ValueOnly) head += fmt::format(" b={}*theta0", to_fraction(job.spec.beta));
+    head += fmt::format("  d={} sigma2={} task={} ({}) convention={} precision={}", job.d, to_fraction(job.s2),
+                        task_name(job.task), job.task == Task::Target ? "theta0" : "-theta0", convention,
+                        precision_name(job));
+  }
   if (job.mc) head += fmt::format("  mc={} seed={}", job.mc->samples, job.mc->seed);
   return {head + "\n" + report::render_text(t), 0};
 }
@@ -217,11 +277,18 @@ Result run_risk(const RiskArgs& a) {
 
 Runner add_risk(CLI::App& app) {
   auto a = std::make_shared<RiskArgs>();
-  app.add_option("--family", a->family, "pretrained = P(gamma), zs-full = F(c), v-only = V(b theta0, w)")
-      ->type_name("NAME")
-      ->required()
-      ->check(CLI::IsMember({"pretrained", "zs-full", "v-only"}));
-  app.add_option("--d", a->d, "Covariate dimension d >= 1")->type_name("D")->required();
+  a->family_opt =
+      app.add_option("--family", a->family, "pretrained = P(gamma), zs-full = F(c), v-only = V(b theta0, w)")
+          ->type_name("NAME")
+          ->check(CLI::IsMember({"pretrained", "zs-full", "v-only"}));
+  a->params_opt = app.add_option("--params", a->params,
+                                 "Any parameters instead of a family: JSON {V, Q} or {V, Qsep, K}, D x D, entries "
+                                 "numbers or \"p/q\" (exact engine)")
+                      ->type_name("FILE");
+  a->theta_opt =
+      app.add_option("--theta", a->theta, "--params: the task theta, comma-separated (any norm)")->type_name("LIST");
+  a->d_opt =
+      app.add_option("--d", a->d, "Covariate dimension d >= 1 (with --params: optional, must match)")->type_name("D");
   app.add_option("--sigma2", a->sigma2, "Label noise variance s2 >= 0 (decimal or fraction, e.g. 1/10)")
       ->type_name("S2")
       ->required();
@@ -234,14 +301,18 @@ Runner add_risk(CLI::App& app) {
   a->c_opt = app.add_option("--c", a->c, "zs-full: the family parameter c != 0")->type_name("C");
   a->w_opt = app.add_option("--w", a->w, "v-only: the label weight w")->type_name("W");
   a->b_opt = app.add_option("--b", a->b, "v-only: the coefficient of theta0 in b (default 1/(d+4))")->type_name("B");
-  app.add_option("--task", a->task, "Evaluate on theta0 (target) or on -theta0 (opposite); default target")
-      ->type_name("TASK")
-      ->check(CLI::IsMember({"target", "opposite"}));
-  app.add_option("--convention", a->convention,
-                 "query: sum over all N = n+1 rows, divide by N (default); classical: context rows only, divide by n "
-                 "(pretrained only, n >= 1)")
-      ->type_name("NAME")
-      ->check(CLI::IsMember({"query", "classical"}));
+  a->task_opt = app.add_option("--task", a->task,
+                               "target (default): theta0, or --theta; opposite: -theta0, or -theta; sphere: theta "
+                               "uniform on the unit sphere (--params only)")
+                    ->type_name("TASK")
+                    ->check(CLI::IsMember({"target", "opposite", "sphere"}));
+  a->convention_opt =
+      app.add_option(
+             "--convention", a->convention,
+             "query: sum over all N = n+1 rows, divide by N (default); classical: context rows only, divide by n "
+             "(pretrained only, n >= 1)")
+          ->type_name("NAME")
+          ->check(CLI::IsMember({"query", "classical"}));
   a->digits_opt =
       app.add_option("--digits", a->digits, "Evaluate in 50-digit floating point, print K significant digits (1..50)")
           ->type_name("K");
@@ -259,7 +330,8 @@ Runner add_risk(CLI::App& app) {
   app.footer(
       "Families are placed along theta0 = e_1. JSON: {\"rows\": [{\"n\", \"risk\" (string), \"mc_mean\", \"mc_se\", "
       "\"z\"}], ...}.\n"
-      "Example: iclverify risk --family pretrained --gamma 10/13 --d 5 --sigma2 1/10 --shots 0:3 --exact\n");
+      "Examples: iclverify risk --family pretrained --gamma 10/13 --d 5 --sigma2 1/10 --shots 0:3 --exact\n"
+      "          iclverify risk --params p.json --theta 3/5,4/5,0 --sigma2 1/10 --shots 0,20 --exact\n");
   return [a] { return run_risk(*a); };
 }
 

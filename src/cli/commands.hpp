@@ -19,6 +19,8 @@ using Runner = std::function<Result()>;
 Runner add_risk(CLI::App& app);
 Runner add_check(CLI::App& app);
 Runner add_list(CLI::App& app);
+Runner add_grad(CLI::App& app);
+Runner add_optimum(CLI::App& app);
 
 // Shared option readers: parse a flag's text, throwing InputError naming the flag.
 long read_integer(const std::string& text, const std::string& flag, long lo, long hi);
