@@ -7,6 +7,8 @@
 
 namespace icl::theorems {
 
-std::vector<Claim> all_claims() { return {claim_c1(), claim_c2(), claim_c3(), claim_c4(), claim_c5()}; }
+std::vector<Claim> all_claims() {
+  return {paper_claim_engine(), claim_c1(), claim_c2(), claim_c3(), claim_c4(), claim_c5(), paper_claim_c6()};
+}
 
 }  // namespace icl::theorems

@@ -8,7 +8,11 @@
 
 namespace icl::theorems {
 
-// C1..C5 against the paper's formulas, in order.
+// The exact engine (E), then C1..C6, against the paper's formulas.
 std::vector<Claim> all_claims();
+
+// The claims that use the exact engine, each compiled in its own translation unit.
+Claim paper_claim_engine();
+Claim paper_claim_c6();
 
 }  // namespace icl::theorems

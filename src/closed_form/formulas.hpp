@@ -4,6 +4,7 @@
 
 #include "closed_form/balance.hpp"
 #include "closed_form/full_finetune.hpp"
+#include "closed_form/key_query.hpp"
 #include "closed_form/pretrained.hpp"
 #include "closed_form/value_only.hpp"
 
@@ -51,6 +52,14 @@ struct PaperFormulas {
   template <class T>
   static T value_only_limit(const T& w, Task task, const Setting<T>& s) {
     return closed_form::value_only_limit(w, task, s);
+  }
+  template <class T>
+  static T kq_memory_star(long n_ft, const Setting<T>& s) {
+    return closed_form::kq_memory_star(n_ft, s);
+  }
+  template <class T>
+  static T risk_kq_memory(const T& c, long n, Task task, const Setting<T>& s) {
+    return closed_form::risk_kq_memory(c, n, task, s);
   }
   template <class T>
   static T c_from_balance(const T& q_x, const T& v_y, int d) {

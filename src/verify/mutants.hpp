@@ -4,6 +4,7 @@
 #pragma once
 
 #include "closed_form/formulas.hpp"
+#include "exact/moments.hpp"
 
 namespace icl::mutants {
 
@@ -180,6 +181,58 @@ struct WStarOffByOne : PaperFormulas {
   template <class T>
   static T w_star(long n, const Setting<T>& s) {
     return (T(n) - T(n + 3 + 2 * s.d) / T(s.d + 4)) / (T(n + 1 + s.d) + T(s.d) * s.s2);
+  }
+};
+
+// --- C6: key-query-only fine-tuning ---
+struct KqStarNoTwo : PaperFormulas {
+  static constexpr const char* name = "c*(n) = (n+1)/((n+1)(1+s2))";
+  static constexpr const char* claim = "C6";
+  template <class T>
+  static T kq_memory_star(long, const Setting<T>& s) {
+    return T(1) / (T(1) + s.s2);
+  }
+};
+struct KqRiskFourthMoment : PaperFormulas {
+  static constexpr const char* name = "R_kq with n(n+1) for n(n+2) (a wrong fourth moment of the labels)";
+  static constexpr const char* claim = "C6";
+  template <class T>
+  static T risk_kq_memory(const T& c, long n, Task task, const Setting<T>& s) {
+    const T N = T(n + 1);
+    const T a = T(1) + s.s2;
+    return a - T(2 * task_sign(task)) * c * T(n) * a / N + c * c * T(n) * T(n + 1) * a * a / (N * N);
+  }
+};
+
+// --- E: the exact engine's Gaussian moments (run through claim E with PaperFormulas) ---
+struct SexticSix : exact::GaussianMoments {
+  static constexpr const char* name = "E[(w.x)^2 (x^T A x)^2] with 6 |Aw|^2 for 8 |Aw|^2";
+  static constexpr const char* claim = "E";
+  template <class T>
+  static T sextic(const T& ww, const T& trA, const T& trA2, const T& wAw, const T& AwAw) {
+    using R = exact::real_t<T>;
+    return ww * quad_square(trA, trA2) + R(4) * trA * wAw + R(6) * AwAw;
+  }
+};
+struct QuadSquareOne : exact::GaussianMoments {
+  static constexpr const char* name = "E[(x^T A x)^2] = (tr A)^2 + tr A^2 (Isserlis pairing count 1 for 2)";
+  static constexpr const char* claim = "E";
+  template <class T>
+  static T quad_square(const T& trA, const T& trA2) {
+    return trA * trA + trA2;
+  }
+  template <class T>
+  static T sextic(const T& ww, const T& trA, const T& trA2, const T& wAw, const T& AwAw) {
+    using R = exact::real_t<T>;
+    return ww * quad_square(trA, trA2) + R(4) * trA * wAw + R(8) * AwAw;
+  }
+};
+struct ProductFourthGaussianFree : exact::GaussianMoments {
+  static constexpr const char* name = "E[X^2 Y^2] = Var X Var Y (independence assumed)";
+  static constexpr const char* claim = "E";
+  template <class T>
+  static T product_fourth(const T& var_x, const T& var_y, const T&) {
+    return var_x * var_y;
   }
 };
 

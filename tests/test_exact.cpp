@@ -1,0 +1,172 @@
+// The exact engine: closed forms, the sphere design, exact derivatives, masked optima, files.
+#include <doctest/doctest.h>
+
+#include "closed_form/closed_form.hpp"
+#include "exact/exact.hpp"
+#include "model/families.hpp"
+#include "model/params_file.hpp"
+#include "sim/random_params.hpp"
+
+using namespace icl;
+using exact::TaskLaw;
+
+namespace {
+
+const Rational s2(1, 10);
+
+Point<Rational> random_rational_point(std::uint64_t seed, Parameterization kind, int d) {
+  sim::Engine rng = sim::block_engine(seed, 0);
+  return sim::random_point(rng, kind, d, 4, 8);
+}
+
+}  // namespace
+
+TEST_CASE("THEORY.md sanity values through the engine, exactly") {
+  const int d = 5;
+  const Vec<Rational> theta0 = first_axis<Rational>(d);
+  const auto on = TaskLaw<Rational>::fixed(theta0);
+  CHECK(exact::risk(pretrained_params(d, Rational(20, 26)), on, 0, s2) == Rational(11, 10));
+  CHECK(exact::risk(value_only_params(Vec<Rational>(theta0 / 9), Rational(7, 3)), on, 0, s2) == Rational(29, 90));
+  CHECK(exact::risk(full_ft_params(theta0, Rational(5)), on, 0, s2) == Rational(1, 10));
+  // The sphere average of P(gamma) is R_pre, the same for every unit theta.
+  const Setting<Rational> s{d, s2};
+  CHECK(exact::risk(pretrained_params(d, Rational(42, 53)), TaskLaw<Rational>::sphere(), 20, s2) ==
+        closed_form::risk_pretrained(Rational(42, 53), 20, s));
+}
+
+TEST_CASE("the sphere average equals the average over a rotated cross-polytope") {
+  // On |t| = 1 the risk has degree <= 2 in t, so any antipodal orthonormal frame averages it exactly;
+  // the engine uses +-e_i, this test the frame rotated by the rational rotation (3/5, 4/5; -4/5, 3/5).
+  for (std::uint64_t seed : {1u, 2u, 3u}) {
+    const auto point = random_rational_point(seed, Parameterization::Merged, 3).as_merged();
+    Mat<Rational> R = Mat<Rational>::Identity(3, 3);
+    R(0, 0) = Rational(3, 5), R(0, 1) = Rational(4, 5), R(1, 0) = Rational(-4, 5), R(1, 1) = Rational(3, 5);
+    for (long n : {0L, 1L, 7L}) {
+      Rational sum = 0;
+      for (int i = 0; i < 3; ++i)
+        for (int sign : {1, -1})
+          sum += exact::risk(point, TaskLaw<Rational>::fixed(Vec<Rational>(Rational(sign) * R.col(i))), n, s2);
+      CHECK(exact::risk(point, TaskLaw<Rational>::sphere(), n, s2) == sum / 6);
+    }
+  }
+}
+
+TEST_CASE("a non-axis frame is not a design for a non-unit task: the engine uses |theta|^2") {
+  const auto point = random_rational_point(4, Parameterization::Merged, 2).as_merged();
+  Vec<Rational> t(2);
+  t << Rational(3), Rational(4);  // norm 5
+  const Rational r5 = exact::risk(point, TaskLaw<Rational>::fixed(t), 3, s2);
+  const Rational r1 = exact::risk(point, TaskLaw<Rational>::fixed(Vec<Rational>(t / 5)), 3, s2);
+  CHECK(r5 != r1);
+}
+
+TEST_CASE("AD gradient = exact stencil derivative in rationals (the loss is a polynomial along a line)") {
+  for (auto kind : {Parameterization::Merged, Parameterization::Separate}) {
+    const auto point = random_rational_point(11, kind, 2);
+    const auto coords = exact::coordinates(kind, 4, exact::Update::All);
+    const exact::Objective<Rational> obj{s2,
+                                         {{Rational(1), 0, TaskLaw<Rational>::fixed(first_axis<Rational>(2))},
+                                          {Rational(1, 3), 4, TaskLaw<Rational>::sphere()}}};
+    const auto g = exact::value_and_gradient(obj, point, coords).gradient;
+    const Vec<Rational> x = exact::gather(point, coords);
+    for (Eigen::Index j : {Eigen::Index(0), Eigen::Index(5), Eigen::Index(x.size() - 3)}) {
+      // f'(0) from 7 points is exact for degree <= 6 (merged: 4, separate: 6).
+      const auto f = [&](int h) {
+        Point<Rational> p = point;
+        exact::scatter(p, coords, Vec<Rational>(x + Rational(h) * Vec<Rational>::Unit(x.size(), j)));
+        return exact::objective_value(obj, p);
+      };
+      const Rational d = (45 * (f(1) - f(-1)) - 9 * (f(2) - f(-2)) + (f(3) - f(-3))) / 60;
+      CHECK(g(j) == d);
+    }
+  }
+}
+
+TEST_CASE("the exact Hessian is symmetric and H u matches the dense Hessian") {
+  const auto point = random_rational_point(21, Parameterization::Merged, 1);
+  const auto coords = exact::coordinates(point.kind, 3, exact::Update::All);
+  const exact::Objective<Rational> obj{s2, {{Rational(1), 2, TaskLaw<Rational>::sphere()}}};
+  const Mat<Rational> H = exact::hessian(obj, point, coords);
+  CHECK(H == H.transpose());
+  Vec<Rational> u = Vec<Rational>::Zero(H.rows());
+  u(3) = Rational(1, 2), u(11) = Rational(-2);
+  CHECK(exact::hessian_vector(obj, point, coords, u) == H * u);
+}
+
+TEST_CASE("masked optimum: the annealed limit is the limit of small few-shot weights") {
+  const int d = 2;
+  const auto theta0 = TaskLaw<Rational>::fixed(first_axis<Rational>(d));
+  const auto start = Point<Rational>::merged(pretrained_params(d, Rational(1)));
+  const auto coords = exact::coordinates(start.kind, d + 2, exact::Update::Value);
+  const exact::Objective<Rational> zs{s2, {{Rational(1), 0, theta0}}};
+  const exact::Objective<Rational> fs{s2, {{Rational(1), 5, theta0}}};
+  const auto limit = exact::masked_optimum({zs, fs}, start, coords, exact::Update::Value);
+  Rational previous = -1;
+  for (const Rational& lambda : {Rational(1, 100), Rational(1, 10000), Rational(1, 1000000)}) {
+    const exact::Objective<Rational> mix{s2, {{Rational(1), 0, theta0}, {lambda, 5, theta0}}};
+    const auto opt = exact::masked_optimum({mix}, start, coords, exact::Update::Value);
+    const Rational gap = (opt.point.V() - limit.point.V()).cwiseAbs().maxCoeff();
+    CHECK(gap > 0);
+    if (previous >= 0) CHECK(gap < previous / 50);  // O(lambda)
+    previous = gap;
+  }
+}
+
+TEST_CASE("masked optimum keeps what the loss cannot see and reports it as free") {
+  const int d = 2;
+  const auto start = Point<Rational>::merged(pretrained_params(d, Rational(10, 13)));
+  const auto coords = exact::coordinates(start.kind, d + 2, exact::Update::KeyQuery);
+  const exact::Objective<Rational> zs{s2, {{Rational(1), 0, TaskLaw<Rational>::fixed(first_axis<Rational>(d))}}};
+  const auto opt = exact::masked_optimum({zs}, start, coords, exact::Update::KeyQuery);
+  CHECK(opt.point.blocks[1] == start.blocks[1]);
+  CHECK(opt.free.cols() == 16);
+  CHECK_THROWS_AS(exact::masked_optimum({zs}, Point<Rational>::separate({start.V(), start.Q(), start.Q()}),
+                                        exact::coordinates(Parameterization::Separate, 4, exact::Update::KeyQuery),
+                                        exact::Update::KeyQuery),
+                  std::invalid_argument);
+}
+
+TEST_CASE("separate and merged parameterizations give the same risk") {
+  const auto sep = random_rational_point(31, Parameterization::Separate, 3);
+  const auto merged = Point<Rational>::merged(sep.as_merged());
+  const exact::Objective<Rational> obj{s2, {{Rational(1), 6, TaskLaw<Rational>::sphere()}}};
+  CHECK(exact::objective_value(obj, sep) == exact::objective_value(obj, merged));
+}
+
+TEST_CASE("parameter files are read exactly and written back") {
+  const std::string text =
+      R"({"V": [[0, 0, 0], [0, 0, 0], [0, 0.1, "1"]], "Q": [[0, 0, 0], [0, "10/13", 1e-2], [0, 0, -3]]})";
+  const auto p = parse_params_json(text, "t.json");
+  CHECK(p.kind == Parameterization::Merged);
+  CHECK(p.blocks[0](2, 1) == Rational(1, 10));
+  CHECK(p.blocks[1](1, 1) == Rational(10, 13));
+  CHECK(p.blocks[1](1, 2) == Rational(1, 100));
+  const auto back = parse_params_json(params_to_json(p), "back.json");
+  CHECK(back.blocks == p.blocks);
+  const auto sep = parse_params_json(
+      R"({"K": [[1,0,0],[0,1,0],[0,0,1]], "Qsep": [[1,0,0],[0,2,0],[0,0,1]], "V": [[0,0,0],[0,0,0],[0,0,1]]})", "s");
+  CHECK(sep.kind == Parameterization::Separate);
+  CHECK(sep.Q()(1, 1) == 2);
+}
+
+TEST_CASE("bad parameter files name the problem") {
+  const auto msg = [](const std::string& text) {
+    try {
+      parse_params_json(text, "f.json");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  CHECK(msg("[1, 2]").find("must be a JSON object") != std::string::npos);
+  CHECK(msg("{\"V\": [[1]]").find("invalid JSON") != std::string::npos);
+  CHECK(msg(R"({"V": [[0,0,0],[0,0,0],[0,0,1]]})").find("needs exactly the keys") != std::string::npos);
+  CHECK(msg(R"({"V": [[0,0,0],[0,0,0],[0,0,1]], "Q": [[0,0,0],[0,0,0],[0,0]]})").find("Q[2]") != std::string::npos);
+  CHECK(msg(R"({"V": [[0,0,0],[0,0,0],[0,0,1]], "Q": [[0,0,0],[0,"x",0],[0,0,0]]})").find("Q[1][1]") !=
+        std::string::npos);
+  CHECK(msg(R"({"V": [[0,0,0],[0,0,0],[0,0,1]], "Q": [[0,0,0],[0,null,0],[0,0,0]]})").find("Q[1][1]") !=
+        std::string::npos);
+  CHECK(msg(R"({"V": [[0,0],[0,1]], "Q": [[0,0],[0,1]]})").find("d >= 1") != std::string::npos);
+  CHECK(msg(R"({"V": [[0,0,0,0],[0,0,0,0],[0,0,0,0],[0,0,0,1]], "Q": [[0,0,0],[0,1,0],[0,0,0]]})").find("expected 4") !=
+        std::string::npos);
+}
