@@ -105,6 +105,12 @@ expect_reject "bogus" risk --family pretrained --gamma 1 "${base[@]}" --bogus
 expect_reject "--only" check --only C9
 expect_reject "--mc-samples" check --mc-samples 5
 expect_reject "subcommand" frobnicate
+# The mutation self-test end to end (C3 only, to stay fast): every mutant killed, exit 0.
+out=$("$bin" selftest --mutants --only C3 2>/dev/null)
+rc=$?
+[ "$rc" -eq 0 ] && echo "$out" | tail -1 | grep -qx "killed 2/2" && ok || bad "selftest --only C3: rc=$rc out=$out"
+expect_reject "give --mutants" selftest
+expect_reject "--only: 'C9'" selftest --mutants --only C9
 
 # --- the exact engine: parameter files, grad, optimum ---
 # P(10/13) at d = 5 as a file: strings "10/13" and a decimal entry read exactly.

@@ -1,4 +1,4 @@
-// Runs one claim against a formula policy and reports which checks failed.
+// Runs one claim with the test budgets and reports which checks failed.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -29,19 +29,6 @@ inline void expect_all_pass(const Claim& claim) {
   const auto failed = failing_checks(claim);
   for (const auto& f : failed) MESSAGE(f);
   CHECK(failed.empty());
-}
-
-// A mutant fails at least one check of the claim.
-template <class Mutant>
-void expect_killed(const Claim& claim) {
-  const auto failed = failing_checks(claim);
-  const std::string mutant = Mutant::name;
-  INFO("mutant: " << mutant);
-  CHECK(!failed.empty());
-  for (const auto& f : failed) {
-    const std::string line = std::string(Mutant::name) + " caught by " + f;
-    MESSAGE(line);
-  }
 }
 
 }  // namespace icl::testing

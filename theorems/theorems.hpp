@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "verify/check.hpp"
+#include "verify/selftest.hpp"
 
 namespace icl::theorems {
 
@@ -14,5 +15,15 @@ std::vector<Claim> all_claims();
 // The claims that use the exact engine, each compiled in its own translation unit.
 Claim paper_claim_engine();
 Claim paper_claim_c6();
+
+// Every mutant with the claim that must catch it (src/verify/mutants.hpp), claim by claim.
+std::vector<MutantCase> all_mutant_cases();
+std::vector<MutantCase> mutant_cases_engine();
+std::vector<MutantCase> mutant_cases_c1();
+std::vector<MutantCase> mutant_cases_c2();
+std::vector<MutantCase> mutant_cases_c3();
+std::vector<MutantCase> mutant_cases_c4();
+std::vector<MutantCase> mutant_cases_c5();
+std::vector<MutantCase> mutant_cases_c6();
 
 }  // namespace icl::theorems

@@ -17,21 +17,6 @@ struct CheckArgs {
   std::string only, format = "table", samples = "200000", seed = "20261123", threads;
 };
 
-std::vector<std::string> split_ids(const std::string& text) {
-  std::vector<std::string> ids;
-  std::string cur;
-  for (char c : text + ",") {
-    if (c == ',') {
-      if (cur.empty()) throw InputError(fmt::format("--only: '{}' has an empty id", text));
-      ids.push_back(cur);
-      cur.clear();
-    } else if (c != ' ') {
-      cur += c;
-    }
-  }
-  return ids;
-}
-
 Result run_check(const CheckArgs& a) {
   const auto claims = theorems::all_claims();
   std::vector<std::string> only;
@@ -41,11 +26,7 @@ Result run_check(const CheckArgs& a) {
     if (has_unknown_id(claims, only, unknown))
       throw InputError(fmt::format("--only: '{}' is neither a claim nor a check id (see iclverify list)", unknown));
   }
-  CheckContext ctx;
-  ctx.mc_samples = read_integer(a.samples, "--mc-samples", 100, 100'000'000);
-  ctx.seed = read_seed(a.seed, "--seed");
-  ctx.threads = a.threads.empty() ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))
-                                  : static_cast<int>(read_integer(a.threads, "--threads", 1, 256));
+  const CheckContext ctx = read_context(a.samples, a.seed, a.threads);
 
   const auto start = std::chrono::steady_clock::now();
   const auto results = run_checks(claims, only, ctx);

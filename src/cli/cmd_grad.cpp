@@ -51,7 +51,7 @@ Result render(const GradArgs& a, const EngineJob& job, const GradientBlocks<T>& 
     j["parameterization"] = job.point.kind == Parameterization::Merged ? "merged" : "separate";
     j["d"] = job.d;
     j["sigma2"] = to_fraction(job.s2);
-    j["theta0"] = theta_text(job.theta0);
+    if (job.loss != "pretrain") j["theta0"] = theta_text(job.theta0);
     j["loss"] = job.loss_text;
     j["update"] = a.update;
     j["precision"] = precision;
@@ -61,9 +61,9 @@ Result render(const GradArgs& a, const EngineJob& job, const GradientBlocks<T>& 
       j["gradient"][names[static_cast<std::size_t>(g.blocks[b])]] = matrix_strings(g.matrix[b], digits);
     return {j.dump(2) + "\n", 0};
   }
-  std::string out =
-      fmt::format("# gradient of {} at {}  d={} sigma2={} theta0=({}) update={} precision={}\n", job.loss_text,
-                  job.point_name, job.d, to_fraction(job.s2), theta_text(job.theta0), a.update, precision);
+  const std::string theta = job.loss == "pretrain" ? "" : " theta0=(" + theta_text(job.theta0) + ")";
+  std::string out = fmt::format("# gradient of {} at {}  d={} sigma2={}{} update={} precision={}\n", job.loss_text,
+                                job.point_name, job.d, to_fraction(job.s2), theta, a.update, precision);
   out += fmt::format("loss = {}\n|gradient|^2 = {}\n", show_scalar(g.value, digits), show_scalar(g.norm2, digits));
   for (std::size_t b = 0; b < g.blocks.size(); ++b)
     out += fmt::format("d loss / d {}:\n{}", names[static_cast<std::size_t>(g.blocks[b])],

@@ -69,8 +69,7 @@ Result run_optimum(const OptimumArgs& a) {
     j["loss"] = job.loss_text;
     for (std::size_t b = 0; b < names.size(); ++b) j["optimum"][names[b]] = show_matrix(opt.point.blocks[b]);
     j["free_directions"] = free_count;
-    j["loss_values"] = nlohmann::json::array();
-    for (const auto& v : stage_values) j["loss_values"].push_back(show(v));
+    for (std::size_t i = 0; i < stage_values.size(); ++i) j["loss_values"][job.stage_names[i]] = show(stage_values[i]);
     j["curve"] = nlohmann::json::array();
     for (const auto& r : rows)
       j["curve"].push_back({{"n", r.n},
@@ -90,7 +89,8 @@ Result run_optimum(const OptimumArgs& a) {
     out += fmt::format("{}:\n{}", names[static_cast<std::size_t>(b)],
                        matrix_text(show_matrix(opt.point.blocks[static_cast<std::size_t>(b)]), "  "));
   std::string values;
-  for (const auto& v : stage_values) values += (values.empty() ? "" : ", ") + show(v);
+  for (std::size_t i = 0; i < stage_values.size(); ++i)
+    values += fmt::format("{}{} = {}", i ? ", " : "", job.stage_names[i], show(stage_values[i]));
   out += fmt::format(
       "loss at the optimum: {}\nfree directions (the loss is flat along them; the optimum is the "
       "minimizer nearest the start): {}\n",

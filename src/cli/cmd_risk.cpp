@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <thread>
 
 #include "cli/commands.hpp"
 #include "cli/engine_args.hpp"
@@ -219,7 +220,7 @@ Result run_risk(const RiskArgs& a) {
     if (job.params) {
       j["params"] = job.params_path;
       j["parameterization"] = job.params->kind == Parameterization::Merged ? "merged" : "separate";
-      j["task"] = job.theta ? "fixed" : "sphere";
+      j["task"] = job.theta ? task_name(job.task) : "sphere";
       if (job.theta) j["theta"] = theta_text(*job.theta);
     } else {
       j["family"] = family_name(job.spec.kind);
@@ -341,6 +342,30 @@ long read_integer(const std::string& text, const std::string& flag, long lo, lon
 
 unsigned long long read_seed(const std::string& text, const std::string& flag) {
   return static_cast<unsigned long long>(parse_integer(text, flag, 0, std::numeric_limits<long>::max()));
+}
+
+std::vector<std::string> split_ids(const std::string& text) {
+  std::vector<std::string> ids;
+  std::string cur;
+  for (char c : text + ",") {
+    if (c == ',') {
+      if (cur.empty()) throw InputError(fmt::format("--only: '{}' has an empty id", text));
+      ids.push_back(cur);
+      cur.clear();
+    } else if (c != ' ') {
+      cur += c;
+    }
+  }
+  return ids;
+}
+
+CheckContext read_context(const std::string& samples, const std::string& seed, const std::string& threads) {
+  CheckContext ctx;
+  ctx.mc_samples = read_integer(samples, "--mc-samples", 100, 100'000'000);
+  ctx.seed = read_seed(seed, "--seed");
+  ctx.threads = threads.empty() ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))
+                                : static_cast<int>(read_integer(threads, "--threads", 1, 256));
+  return ctx;
 }
 
 }  // namespace icl::cli

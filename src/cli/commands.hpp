@@ -6,6 +6,9 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
+#include <vector>
+
+#include "verify/check.hpp"
 
 namespace icl::cli {
 
@@ -21,9 +24,16 @@ Runner add_check(CLI::App& app);
 Runner add_list(CLI::App& app);
 Runner add_grad(CLI::App& app);
 Runner add_optimum(CLI::App& app);
+Runner add_selftest(CLI::App& app);
 
 // Shared option readers: parse a flag's text, throwing InputError naming the flag.
 long read_integer(const std::string& text, const std::string& flag, long lo, long hi);
 unsigned long long read_seed(const std::string& text, const std::string& flag);
+
+// "C1,C2.x" -> {"C1", "C2.x"}; an empty id is an InputError naming --only.
+std::vector<std::string> split_ids(const std::string& text);
+
+// The budgets of a check or self-test run from --mc-samples, --seed and --threads (empty: all cores).
+CheckContext read_context(const std::string& samples, const std::string& seed, const std::string& threads);
 
 }  // namespace icl::cli

@@ -128,6 +128,7 @@ EngineJob read_engine_job(const EngineArgs& a) {
     job.stages = {{job.s2, {zs, {w, nft, target}}}};
     job.loss_text = fmt::format("R(0, theta0) + {} R({}, theta0)", to_fraction(w), nft);
   }
+  job.stage_names = a.annealed ? std::vector<std::string>{"zs", "fs"} : std::vector<std::string>{a.loss};
   return job;
 }
 

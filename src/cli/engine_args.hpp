@@ -28,6 +28,7 @@ struct EngineJob {
   std::string loss;                                // zs, fs, zs+fs, pretrain
   std::vector<exact::Objective<Rational>> stages;  // one stage, or {zs}, {fs} when annealed
   std::string loss_text;                           // "R(0, theta0) + 1 * R(20, theta0)"
+  std::vector<std::string> stage_names;  // one per stage: "zs", "fs" (annealed) or the loss name
 };
 
 // Registers --params/--gamma/--m/--d/--sigma2/--theta/--loss/--nft/--weight/--param

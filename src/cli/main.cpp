@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
   add("grad", "Exact gradient of a loss (zs, fs, zs+fs, pretrain) at any parameter point", icl::cli::add_grad);
   add("optimum", "Exact optimum of value-only or key-query-only fine-tuning and its risk curve", icl::cli::add_optimum);
   add("check", "Run the theorem checks; one PASS/FAIL/NOTE line each; exit 1 on any FAIL", icl::cli::add_check);
+  add("selftest", "Mutation self-test: every check must catch deliberately wrong formulas (killed K/M)",
+      icl::cli::add_selftest);
   add("list", "List the claims with their statements, hypotheses and checks", icl::cli::add_list);
 
   try {
@@ -48,7 +50,7 @@ int main(int argc, char** argv) {
       std::cout << r.out << std::flush;
       return r.status;
     }
-    return fail("no subcommand given (risk, grad, optimum, check, list)");
+    return fail("no subcommand given (risk, grad, optimum, check, selftest, list)");
   } catch (const icl::InputError& e) {
     return fail(e.what());
   } catch (const std::exception& e) {
