@@ -105,6 +105,16 @@ expect_reject "bogus" risk --family pretrained --gamma 1 "${base[@]}" --bogus
 expect_reject "--only" check --only C9
 expect_reject "--mc-samples" check --mc-samples 5
 expect_reject "subcommand" frobnicate
+# Determinism: the same seed gives the same bytes for 1 and for 2 threads.
+one=$("$bin" risk --family zs-full --c 1/2 --d 3 --sigma2 1/2 --shots 0,5,40 --mc 10000 --seed 9 --threads 1 --format json)
+two=$("$bin" risk --family zs-full --c 1/2 --d 3 --sigma2 1/2 --shots 0,5,40 --mc 10000 --seed 9 --threads 2 --format json)
+[ -n "$one" ] && [ "$one" = "$two" ] && ok || bad "risk --mc differs between 1 and 2 threads"
+one=$("$bin" check --only E.monte_carlo,C6.monte_carlo --mc-samples 4000 --threads 1 2>/dev/null)
+two=$("$bin" check --only E.monte_carlo,C6.monte_carlo --mc-samples 4000 --threads 2 2>/dev/null)
+[ -n "$one" ] && [ "$one" = "$two" ] && ok || bad "check output differs between 1 and 2 threads"
+three=$("$bin" check --only E.monte_carlo,C6.monte_carlo --mc-samples 4000 --threads 2 --seed 5 2>/dev/null)
+[ "$three" != "$two" ] && ok || bad "check output does not depend on --seed"
+
 # The mutation self-test end to end (C3 only, to stay fast): every mutant killed, exit 0.
 out=$("$bin" selftest --mutants --only C3 2>/dev/null)
 rc=$?
@@ -151,6 +161,7 @@ expect_reject "--gamma applies to --family" risk --params "$tmp/p.json" --gamma 
 expect_reject "--task sphere applies to --params" risk --family pretrained --gamma 1 --d 5 --task sphere --sigma2 0 --shots 0
 expect_reject "needs --nft" grad --gamma 1 --d 2 --sigma2 0 --loss fs
 expect_reject "--nft applies" grad --gamma 1 --d 2 --sigma2 0 --loss zs --nft 3
+expect_reject "--theta is not used" grad --m 3 --d 2 --sigma2 0 --loss pretrain --theta 0,1
 expect_reject "needs --m" grad --gamma 1 --d 2 --sigma2 0 --loss pretrain
 expect_reject "give the point" grad --d 2 --sigma2 0 --loss zs
 expect_reject "--d is required" grad --gamma 1 --sigma2 0 --loss zs

@@ -47,6 +47,21 @@ TEST_CASE("primitives fail when they should") {
   CHECK(all_within_z({{"near", 1.0, sim::McEstimate{1.2, 0.1, 100}}}, ctx).verdict == Verdict::Pass);
 }
 
+TEST_CASE("cancellation in double is measured against 50 digits and flagged") {
+  // (1 + 1e-20) - 1: 0 in double, 1e-20 in 50 digits.
+  const TrustedValue t = trusted_value([]<class T>(std::type_identity<T>) {
+    const T tiny = T(1) / T(100000) / T(100000) / T(100000) / T(100000);
+    return T(T(1) + tiny) - T(1);
+  });
+  CHECK(t.value > 0);
+  CHECK(t.double_vs_50 > kCancellation);
+  CheckContext ctx;
+  const Outcome o = all_within_z({{"c", t.value, sim::McEstimate{t.value, 1.0, 100}, t.double_vs_50}}, ctx);
+  CHECK(o.evidence.find("CANCELLATION") != std::string::npos);
+  const TrustedValue fine = trusted_value([]<class T>(std::type_identity<T>) { return T(1) / T(3); });
+  CHECK(fine.double_vs_50 < 1e-15);
+}
+
 TEST_CASE("the registry: E, C1..C6, unique ids prefixed by their claim, at least 10 checks") {
   const auto claims = theorems::all_claims();
   std::vector<std::string> names;

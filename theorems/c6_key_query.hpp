@@ -162,8 +162,12 @@ Claim claim_c6() {
          for (Task task : {Task::Target, Task::Opposite})
            for (long n : kMcShots) {
              const sim::McOptions opt{ctx.mc_samples, case_seed(ctx, 6000 + cases.size()), ctx.threads};
-             cases.push_back({fmt::format("{} n={}", task_name(task), n), to_double(F::risk_kq_memory(c, n, task, s)),
-                              sim::mc_risk(Pd, sim::TaskSpec::fixed(task_sign(task) * theta0), n, to_double(s2), opt)});
+             const TrustedValue exact = trusted_value([&]<class T>(std::type_identity<T>) {
+               return F::risk_kq_memory(from_rational<T>(c), n, task, setting_in<T>(d, s2));
+             });
+             cases.push_back({fmt::format("{} n={}", task_name(task), n), exact.value,
+                              sim::mc_risk(Pd, sim::TaskSpec::fixed(task_sign(task) * theta0), n, to_double(s2), opt),
+                              exact.double_vs_50});
            }
          return all_within_z(cases, ctx);
        }});

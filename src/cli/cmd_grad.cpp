@@ -73,6 +73,8 @@ Result render(const GradArgs& a, const EngineJob& job, const GradientBlocks<T>& 
 
 Result run_grad(const GradArgs& a) {
   const EngineJob job = read_engine_job(a.engine);
+  if (job.loss == "pretrain" && a.engine.theta_opt->count() > 0)
+    throw InputError("--theta is not used by --loss pretrain (the task is uniform on the sphere)");
   const auto coords = update_coordinates(job.point, read_update(a.update), a.update);
   if (a.exact && a.digits_opt->count() > 0) throw InputError("--exact and --digits exclude each other");
   if (a.exact) return render(a, job, gradient_blocks<Rational>(job, coords), "exact", 0);

@@ -38,9 +38,11 @@ Outcome mc_agreement(const FamilySpec& spec, int d, const Rational& s2, const Ch
     for (long n : kMcShots) {
       const sim::McOptions opt{ctx.mc_samples, case_seed(ctx, cases.size() + 100 * static_cast<std::uint64_t>(d)),
                                ctx.threads};
-      cases.push_back(McCase{fmt::format("{} n={} d={}", task_name(task), n, d),
-                             family_risk<F, double>(spec, n, task, s),
-                             sim::mc_risk(params, sim::TaskSpec::fixed(theta), n, s.s2, opt)});
+      const TrustedValue exact = trusted_value([&]<class T>(std::type_identity<T>) {
+        return family_risk<F, T>(spec, n, task, Setting<T>{d, from_rational<T>(s2)});
+      });
+      cases.push_back(McCase{fmt::format("{} n={} d={}", task_name(task), n, d), exact.value,
+                             sim::mc_risk(params, sim::TaskSpec::fixed(theta), n, s.s2, opt), exact.double_vs_50});
     }
   }
   return all_within_z(cases, ctx);

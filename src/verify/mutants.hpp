@@ -186,7 +186,7 @@ struct WStarOffByOne : PaperFormulas {
 
 // --- C6: key-query-only fine-tuning ---
 struct KqStarNoTwo : PaperFormulas {
-  static constexpr const char* name = "c*(n) = (n+1)/((n+1)(1+s2))";
+  static constexpr const char* name = "c*(n) = 1/(1+s2) (the factor (n+1)/(n+2) dropped)";
   static constexpr const char* claim = "C6";
   template <class T>
   static T kq_memory_star(long, const Setting<T>& s) {

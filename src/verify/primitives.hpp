@@ -75,15 +75,35 @@ Outcome precision_outcome(const PrecisionAgreement& acc, bool exact_available = 
 
 // --- Monte Carlo agreement -----------------------------------------------------------------
 
+// A value computed in double and in 50 digits: `value` is the 50-digit result rounded to double,
+// `double_vs_50` the relative deviation of the plain double evaluation from it.
+struct TrustedValue {
+  double value;
+  double double_vs_50;
+};
+
+// Above this relative deviation a double evaluation is flagged as cancellation (the 50-digit value
+// is the one used either way).
+inline constexpr double kCancellation = 1e-8;
+
+// f is a generic callable f(std::type_identity<T>) -> T.
+template <class F>
+TrustedValue trusted_value(F f) {
+  const Float50 v50 = f(std::type_identity<Float50>{});
+  return {to_double(v50), relative_deviation(f(std::type_identity<double>{}), v50)};
+}
+
 struct McCase {
   std::string label;
-  double exact;
+  double exact;  // the 50-digit value of the exact risk, rounded to double
   sim::McEstimate estimate;
+  double double_vs_50 = 0;
 };
 
 inline constexpr double kZLimit = 4.0;
 
-// PASS iff every |z| <= 4; the evidence names the worst case.
+// PASS iff every |z| <= 4; the evidence names the worst case and the double vs 50-digit agreement
+// of the exact values (flagging cancellation beyond kCancellation).
 Outcome all_within_z(const std::vector<McCase>& cases, const CheckContext& ctx);
 
 // A per-case seed: the run's base seed mixed with the case index, so cases are independent.
