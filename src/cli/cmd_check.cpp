@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <iostream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -61,12 +60,12 @@ Result run_check(const CheckArgs& a) {
   std::string out;
   for (const auto& r : results)
     out += fmt::format("{}  {:<{}}  {}\n", verdict_name(r.verdict), r.id, width, r.evidence);
-  // The summary goes to stderr so that stdout holds only verdict lines.
-  std::cerr << fmt::format(
-      "{} checks: {} PASS, {} NOTE, {} FAIL in {:.1f} s (Monte Carlo {} samples/case, seed {}, {} threads)\n",
-      results.size(), results.size() - static_cast<std::size_t>(fails + notes), notes, fails, secs, ctx.mc_samples,
-      ctx.seed, ctx.threads);
-  return {out, status};
+  // The summary goes to stderr (after the verdicts) so that stdout holds only verdict lines.
+  return {out, status,
+          fmt::format(
+              "{} checks: {} PASS, {} NOTE, {} FAIL in {:.1f} s (Monte Carlo {} samples/case, seed {}, {} threads)\n",
+              results.size(), results.size() - static_cast<std::size_t>(fails + notes), notes, fails, secs,
+              ctx.mc_samples, ctx.seed, ctx.threads)};
 }
 
 }  // namespace

@@ -13,8 +13,10 @@
 namespace icl::cli {
 
 struct Result {
+  Result(std::string o, int s = 0, std::string e = {}) : out(std::move(o)), status(s), err(std::move(e)) {}
   std::string out;
-  int status = 0;
+  int status;
+  std::string err;  // a summary for people, printed on stderr after `out`
 };
 
 using Runner = std::function<Result()>;

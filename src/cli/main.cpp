@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
       if (!sub->parsed()) continue;
       const icl::cli::Result r = run();
       std::cout << r.out << std::flush;
+      std::cerr << r.err << std::flush;
       return r.status;
     }
     return fail("no subcommand given (risk, grad, optimum, check, selftest, list)");
