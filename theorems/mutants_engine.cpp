@@ -6,7 +6,8 @@
 namespace icl::theorems {
 
 std::vector<MutantCase> mutant_cases_engine() {
-  return mutant_cases<mutants::SexticSix, mutants::QuadSquareOne, mutants::ProductFourthGaussianFree>(
+  return mutant_cases<mutants::SexticSix, mutants::QuadSquareOne, mutants::ProductFourthGaussianFree,
+                      mutants::FivePointStencil>(
       []<class M>(std::type_identity<M>) { return claim_engine<PaperFormulas, M>(); });
 }
 

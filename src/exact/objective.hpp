@@ -112,7 +112,9 @@ Vec<T> hessian_vector(const Objective<T>& obj, const Point<T>& point, const std:
   // f'(0) = sum_j c_j (f(jh) - f(-jh)) / (denominator h), j = 1..k
   static constexpr std::array<int, 2> five{8, -1};       // / 12
   static constexpr std::array<int, 3> seven{45, -9, 1};  // / 60
-  const bool merged = point.kind == Parameterization::Merged;
+  // The 5-point stencil suffices when the loss has degree <= 4 along the line (merged); M may
+  // claim it for the separate parameterization too (a mutant: inexact there).
+  const bool merged = point.kind == Parameterization::Merged || M::separate_stencil_points == 5;
   const int k = merged ? 2 : 3;
   const int denom = merged ? 12 : 60;
   T h = T(1);

@@ -227,6 +227,12 @@ struct QuadSquareOne : exact::GaussianMoments {
     return ww * quad_square(trA, trA2) + R(4) * trA * wAw + R(8) * AwAw;
   }
 };
+struct FivePointStencil : exact::GaussianMoments {
+  static constexpr const char* name =
+      "Hessian-vector product with the 5-point stencil for the separate parameterization";
+  static constexpr const char* claim = "E";
+  static constexpr int separate_stencil_points = 5;
+};
 struct ProductFourthGaussianFree : exact::GaussianMoments {
   static constexpr const char* name = "E[X^2 Y^2] = Var X Var Y (independence assumed)";
   static constexpr const char* claim = "E";
