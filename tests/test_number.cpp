@@ -17,6 +17,17 @@ TEST_CASE("decimals and fractions are read exactly") {
   CHECK(icl::parse_rational("+7", "x") == Rational(7));
 }
 
+TEST_CASE("fuzzer findings: doubled signs and oversized lists are rejected") {
+  CHECK_THROWS_AS(icl::parse_integer("+-5", "x", -10, 10), icl::InputError);
+  CHECK_THROWS_AS(icl::parse_rational("1e+-5", "x"), icl::InputError);
+  CHECK_THROWS_AS(icl::parse_integer("++5", "x", -10, 10), icl::InputError);
+  CHECK(icl::parse_integer("+5", "x", -10, 10) == 5);
+  CHECK(icl::parse_rational("1e+5", "x") == Rational(100000));
+  std::string many;
+  for (int i = 0; i < 3; ++i) many += i ? ",0:999999" : "0:999999";
+  CHECK_THROWS_AS(icl::parse_index_list(many, "x"), icl::InputError);
+}
+
 TEST_CASE("leading zeros are decimal, never octal") {
   CHECK(icl::parse_rational("0.10", "x") == Rational(1, 10));
   CHECK(icl::parse_rational("0.8", "x") == Rational(4, 5));

@@ -60,7 +60,7 @@ Rational parse_decimal(std::string_view s, std::string_view what, std::string_vi
     long exponent = 0;
     const char* first = s.data() + i;
     const char* last = s.data() + s.size();
-    if (first != last && *first == '+') ++first;
+    if (first != last && *first == '+' && first + 1 != last && first[1] != '-') ++first;
     auto [ptr, ec] = std::from_chars(first, last, exponent);
     if (ec != std::errc() || ptr != last || first == last) reject(what, whole, "has a malformed exponent");
     if (exponent > 10000 || exponent < -10000) reject(what, whole, "has an exponent outside [-10000, 10000]");
@@ -114,7 +114,7 @@ long parse_integer(std::string_view text, std::string_view what, long lo, long h
   long value = 0;
   const char* first = s.data();
   const char* last = s.data() + s.size();
-  if (first != last && *first == '+') ++first;
+  if (first != last && *first == '+' && first + 1 != last && first[1] != '-') ++first;
   auto [ptr, ec] = std::from_chars(first, last, value);
   if (s.empty() || ec != std::errc() || ptr != last)
     reject(what, text, fmt::format("is not an integer in [{}, {}]", lo, hi));
@@ -133,6 +133,8 @@ std::vector<long> parse_index_list(std::string_view text, std::string_view what)
     const long b = ends.size() == 2 ? parse_integer(ends[1], what, 0, max_index) : a;
     if (b < a) reject(what, part, "is a range a:b with a > b");
     if (b - a >= 1'000'000) reject(what, part, "spans more than 10^6 values");
+    if (static_cast<long>(values.size()) + (b - a + 1) > 1'000'000)
+      reject(what, text, "lists more than 10^6 values in total");
     for (long n = a; n <= b; ++n) values.push_back(n);
   }
   return values;
