@@ -61,9 +61,8 @@ const Setup& setup(int d) {
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-void BM_ExactRiskFixed(benchmark::State& state) {
-  const Setup& s = setup(static_cast<int>(state.range(0)));
-  const auto task = TaskLaw<double>::fixed(s.theta);
+// The exact risk of the setup's point on `task`, timed.
+void time_exact_risk(benchmark::State& state, const Setup& s, const TaskLaw<double>& task) {
   double r = 0;
   for (auto _ : state) {
     r = risk(s.params, task, kShots, kS2);
@@ -72,15 +71,14 @@ void BM_ExactRiskFixed(benchmark::State& state) {
   state.counters["risk"] = r;
 }
 
+void BM_ExactRiskFixed(benchmark::State& state) {
+  const Setup& s = setup(static_cast<int>(state.range(0)));
+  time_exact_risk(state, s, TaskLaw<double>::fixed(s.theta));
+}
+
 void BM_ExactRiskSphere(benchmark::State& state) {
   const Setup& s = setup(static_cast<int>(state.range(0)));
-  const auto task = TaskLaw<double>::sphere();
-  double r = 0;
-  for (auto _ : state) {
-    r = risk(s.params, task, kShots, kS2);
-    benchmark::DoNotOptimize(r);
-  }
-  state.counters["risk"] = r;
+  time_exact_risk(state, s, TaskLaw<double>::sphere());
 }
 
 void BM_ExactGradient(benchmark::State& state) {
