@@ -167,6 +167,8 @@ TEST_CASE("bad parameter files name the problem") {
   CHECK(msg(R"({"V": [[0,0,0],[0,0,0],[0,0,1]], "Q": [[0,0,0],[0,null,0],[0,0,0]]})").find("Q[1][1]") !=
         std::string::npos);
   CHECK(msg(R"({"V": [[0,0],[0,1]], "Q": [[0,0],[0,1]]})").find("d >= 1") != std::string::npos);
+  CHECK(msg(R"({"V": [[0,0,0],[0,0,0],[0,0,1]], "Q": [[0,0,0],[0,1,0],[0,0,0]], "V": [[0,0,0],[0,0,0],[0,0,2]]})")
+            .find("appears twice") != std::string::npos);
   CHECK(msg(R"({"V": [[0,0,0,0],[0,0,0,0],[0,0,0,0],[0,0,0,1]], "Q": [[0,0,0],[0,1,0],[0,0,0]]})").find("expected 4") !=
         std::string::npos);
 }

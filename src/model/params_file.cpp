@@ -27,6 +27,10 @@ class ExactSax {
   bool binary(json::binary_t&) { return put(json()); }
   bool start_object(std::size_t) { return open(json::object()); }
   bool key(std::string& k) {
+    if (stack_.back()->contains(k)) {
+      error_ = fmt::format("key \"{}\" appears twice", k);
+      return false;
+    }
     key_ = k;
     return true;
   }
