@@ -101,10 +101,9 @@ Claim claim_engine() {
              const auto law_t = sphere ? exact::TaskLaw<T>::sphere() : exact::TaskLaw<T>::fixed(theta.cast<T>());
              return exact::risk<M>(point.cast<T>().as_merged(), law_t, n, from_rational<T>(mc_noise()));
            });
-           cases.push_back(
-               {fmt::format("set {} ({} d={} n={} {})", i, kind == Parameterization::Merged ? "merged" : "separate", d,
-                            n, sphere ? "sphere" : "fixed"),
-                exact.value, sim::mc_risk(P, spec, n, s2, opt), exact.double_vs_50});
+           cases.push_back({fmt::format("set {} ({} d={} n={} {})", i, parameterization_name(kind), d, n,
+                                        sphere ? "sphere" : "fixed"),
+                            exact.value, sim::mc_risk(P, spec, n, s2, opt), exact.double_vs_50});
          }
          return all_within_z(cases, ctx);
        }});

@@ -48,7 +48,7 @@ Result render(const GradArgs& a, const EngineJob& job, const GradientBlocks<T>& 
   if (a.format == "json") {
     nlohmann::json j;
     j["point"] = job.point_name;
-    j["parameterization"] = job.point.kind == Parameterization::Merged ? "merged" : "separate";
+    j["parameterization"] = parameterization_name(job.point.kind);
     j["d"] = job.d;
     j["sigma2"] = to_fraction(job.s2);
     if (job.loss != "pretrain") j["theta0"] = theta_text(job.theta0);

@@ -61,7 +61,7 @@ Result run_optimum(const OptimumArgs& a) {
   if (a.format == "json") {
     nlohmann::json j;
     j["start"] = job.point_name;
-    j["parameterization"] = job.point.kind == Parameterization::Merged ? "merged" : "separate";
+    j["parameterization"] = parameterization_name(job.point.kind);
     j["d"] = job.d;
     j["sigma2"] = to_fraction(job.s2);
     j["theta0"] = theta_text(job.theta0);

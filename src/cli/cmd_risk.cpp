@@ -219,7 +219,7 @@ Result run_risk(const RiskArgs& a) {
     nlohmann::json j;
     if (job.params) {
       j["params"] = job.params_path;
-      j["parameterization"] = job.params->kind == Parameterization::Merged ? "merged" : "separate";
+      j["parameterization"] = parameterization_name(job.params->kind);
       j["task"] = job.theta ? task_name(job.task) : "sphere";
       if (job.theta) j["theta"] = theta_text(*job.theta);
     } else {
@@ -261,7 +261,7 @@ Result run_risk(const RiskArgs& a) {
   std::string head;
   if (job.params) {
     head = fmt::format("# params {} ({})  d={} sigma2={} task={} precision={}", job.params_path,
-                       job.params->kind == Parameterization::Merged ? "merged" : "separate", job.d, to_fraction(job.s2),
+                       parameterization_name(job.params->kind), job.d, to_fraction(job.s2),
                        job.theta ? "theta=(" + theta_text(*job.theta) + ")" : "sphere", precision_name(job));
   } else {
     head = fmt::format("# {} {}={}", family_name(job.spec.kind), job.param_name, to_fraction(job.spec.param));

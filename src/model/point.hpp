@@ -32,6 +32,10 @@ struct Point {
   }
 };
 
+inline const char* parameterization_name(Parameterization kind) {
+  return kind == Parameterization::Merged ? "merged" : "separate";
+}
+
 inline std::vector<std::string> block_names(Parameterization kind) {
   if (kind == Parameterization::Merged) return {"V", "Q"};
   return {"V", "Qsep", "K"};
