@@ -23,7 +23,8 @@ Rational parse_rational(std::string_view text, std::string_view what);
 std::vector<Rational> parse_rational_list(std::string_view text, std::string_view what);
 
 // Non-negative integers: "0,1,5", an inclusive range "0:40", or a mix "0:3,10,20".
-// Duplicates are kept in the order given; a range needs a <= b.
+// Duplicates are kept in the order given; a range needs a <= b and spans fewer than 10^6 values,
+// and the whole list holds at most 10^6 values.
 std::vector<long> parse_index_list(std::string_view text, std::string_view what);
 
 // A single integer in [lo, hi].
