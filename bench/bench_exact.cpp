@@ -81,20 +81,26 @@ void BM_ExactRiskSphere(benchmark::State& state) {
   time_exact_risk(state, s, TaskLaw<double>::sphere());
 }
 
-void BM_ExactGradient(benchmark::State& state) {
+// Value and gradient with respect to every entry of V and Q: the adjoint (value_and_gradient) or the
+// forward-mode AD cross-check (value_and_gradient_forward).
+template <bool Forward>
+void time_gradient(benchmark::State& state) {
   const Setup& s = setup(static_cast<int>(state.range(0)));
   const Objective<double> obj{kS2, {LossTerm<double>{1.0, kShots, TaskLaw<double>::fixed(s.theta)}}};
   const auto point = Point<double>::merged(s.params);
   const auto coords = coordinates(point.kind, point.D(), Update::All);
   double norm = 0;
   for (auto _ : state) {
-    const auto vg = value_and_gradient(obj, point, coords);
+    const auto vg = Forward ? value_and_gradient_forward(obj, point, coords) : value_and_gradient(obj, point, coords);
     norm = vg.gradient.norm();
     benchmark::DoNotOptimize(norm);
   }
   state.counters["coords"] = static_cast<double>(coords.size());
   state.counters["grad_norm"] = norm;
 }
+
+void BM_ExactGradient(benchmark::State& state) { time_gradient<false>(state); }
+void BM_ExactGradientForwardAD(benchmark::State& state) { time_gradient<true>(state); }
 
 // Seconds per exact fixed-theta risk, timed here so that the ratio needs no other benchmark.
 double exact_seconds(const Setup& s) {
@@ -156,7 +162,8 @@ void BM_MonteCarloToSe(benchmark::State& state) {
 
 BENCHMARK(BM_ExactRiskFixed)->Arg(5)->Arg(100)->Arg(1000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_ExactRiskSphere)->Arg(5)->Arg(100)->Arg(1000)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_ExactGradient)->Arg(5)->Arg(20)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_ExactGradient)->Arg(5)->Arg(20)->Arg(40)->Arg(100)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_ExactGradientForwardAD)->Arg(5)->Arg(20)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_MonteCarloToSe)
     ->Args({5, 200000})
     ->Args({100, 20000})

@@ -82,6 +82,49 @@ TEST_CASE("AD gradient = exact stencil derivative in rationals (the loss is a po
   }
 }
 
+// A moment policy with every identity changed: the adjoint must take its partials from M itself.
+struct OddMoments : exact::GaussianMoments {
+  template <class T>
+  static T quad_square(const T& a, const T& b) {
+    return a * b + exact::real_t<T>(3) * b;
+  }
+  template <class T>
+  static T lin_lin_quad(const T& a, const T& b, const T& c) {
+    return a * b * b + c;
+  }
+  template <class T>
+  static T sextic(const T& a, const T& b, const T& c, const T& e, const T& f) {
+    return a * c + b * e * f;
+  }
+  template <class T>
+  static T product_fourth(const T& a, const T& b, const T& c) {
+    return a * a * b + c;
+  }
+};
+
+TEST_CASE("adjoint gradient = forward-mode AD gradient, exactly, in rationals") {
+  for (auto kind : {Parameterization::Merged, Parameterization::Separate}) {
+    for (int d : {1, 3}) {
+      const auto point = random_rational_point(31 + d, kind, d);
+      const auto coords = exact::coordinates(kind, d + 2, exact::Update::All);
+      Vec<Rational> t(d);
+      for (int i = 0; i < d; ++i) t(i) = Rational(2 * i - 3, 5);  // any norm
+      const exact::Objective<Rational> obj{s2,
+                                           {{Rational(1), 0, TaskLaw<Rational>::fixed(t)},
+                                            {Rational(2, 7), 5, TaskLaw<Rational>::sphere()},
+                                            {Rational(1, 3), 1, TaskLaw<Rational>::fixed(first_axis<Rational>(d))}}};
+      const auto fast = exact::value_and_gradient(obj, point, coords);
+      const auto slow = exact::value_and_gradient_forward(obj, point, coords);
+      CHECK(fast.value == slow.value);
+      CHECK(fast.gradient == slow.gradient);
+      const auto odd_fast = exact::value_and_gradient<OddMoments>(obj, point, coords);
+      const auto odd_slow = exact::value_and_gradient_forward<OddMoments>(obj, point, coords);
+      CHECK(odd_fast.gradient == odd_slow.gradient);
+      CHECK(odd_fast.gradient != fast.gradient);
+    }
+  }
+}
+
 TEST_CASE("the exact Hessian is symmetric and H u matches the dense Hessian") {
   const auto point = random_rational_point(21, Parameterization::Merged, 1);
   const auto coords = exact::coordinates(point.kind, 3, exact::Update::All);

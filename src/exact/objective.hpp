@@ -1,12 +1,14 @@
 // Losses as weighted sums of exact risks, over the merged (V, Q) or separate (V, Qsep, K)
-// parameterization, with the exact gradient (forward-mode automatic differentiation, Eigen's
-// AutoDiff module) and exact Hessian-vector products (docs/exact_risk.md#6-derivatives).
+// parameterization, with the exact gradient (the adjoint of adjoint.hpp; forward-mode automatic
+// differentiation with Eigen's AutoDiff module as the cross-check) and exact Hessian-vector
+// products (docs/exact_risk.md#6-derivatives).
 #pragma once
 
 #include <array>
 #include <string>
 #include <vector>
 
+#include "exact/adjoint.hpp"
 #include "exact/risk.hpp"
 #include "model/point.hpp"
 
@@ -75,11 +77,42 @@ struct ValueGradient {
   Vec<T> gradient;  // one entry per coordinate
 };
 
-// Exact gradient with respect to `coords` by forward-mode AD: every coordinate carries a unit
-// derivative, so the derivative part of the result is the gradient, exact in every scalar.
+// Exact gradient with respect to `coords` by the adjoint (adjoint.hpp), O(d^2) per loss term, then
+// the chain rule to the blocks: V's last row is the value row; separate Q = Qsep^T K gives
+// d/dQsep = K G^T and d/dK = Qsep G for G = d/dQ.
 template <class M = GaussianMoments, class T>
 ValueGradient<T> value_and_gradient(const Objective<T>& obj, const Point<T>& point,
                                     const std::vector<Coordinate>& coords) {
+  if (obj.terms.empty()) throw std::invalid_argument("a loss needs at least one term");
+  const int D = point.D();
+  const Mat<T> Q = point.Q();
+  const Vec<T> v = point.V().row(D - 1).transpose();
+  Vec<T> gv = Vec<T>::Zero(D);
+  Mat<T> gQ = Mat<T>::Zero(D, D);
+  T value = risk_with_gradient<M>(v, Q, obj.terms.front().task, obj.terms.front().n, obj.s2, obj.terms.front().weight,
+                                  gv, gQ);
+  for (std::size_t i = 1; i < obj.terms.size(); ++i)
+    value += risk_with_gradient<M>(v, Q, obj.terms[i].task, obj.terms[i].n, obj.s2, obj.terms[i].weight, gv, gQ);
+  std::vector<Mat<T>> blocks{Mat<T>::Zero(D, D)};
+  blocks[0].row(D - 1) = gv.transpose();
+  if (point.kind == Parameterization::Merged) {
+    blocks.push_back(gQ);
+  } else {
+    blocks.push_back(point.blocks[2] * gQ.transpose());
+    blocks.push_back(point.blocks[1] * gQ);
+  }
+  Vec<T> g(static_cast<Eigen::Index>(coords.size()));
+  for (std::size_t j = 0; j < coords.size(); ++j)
+    g(static_cast<Eigen::Index>(j)) = blocks[coords[j].block](coords[j].row, coords[j].col);
+  return {value, g};
+}
+
+// The same gradient by forward-mode AD: every coordinate carries a unit derivative, so the
+// derivative part of the result is the gradient, exact in every scalar. O(d^2) per coordinate;
+// the independent cross-check of the adjoint.
+template <class M = GaussianMoments, class T>
+ValueGradient<T> value_and_gradient_forward(const Objective<T>& obj, const Point<T>& point,
+                                            const std::vector<Coordinate>& coords) {
   using AD = Eigen::AutoDiffScalar<Vec<T>>;
   const auto p = static_cast<Eigen::Index>(coords.size());
   // Every input carries a derivative vector of full length (zero for constants): Eigen's

@@ -31,7 +31,8 @@ bool solves(const Mat<T>& A, const Vec<T>& x, const Vec<T>& b) {
   if constexpr (is_exact_v<T>) {
     return res.isZero(0);
   } else {
-    const T tol = std::is_same_v<T, double> ? T(1e-9) : T("1e-40");
+    T tol(1e-9);
+    if constexpr (!std::is_same_v<T, double>) tol = T("1e-40");
     const T scale = T(1) + A.cwiseAbs().maxCoeff() * x.cwiseAbs().maxCoeff() + b.cwiseAbs().maxCoeff();
     return res.cwiseAbs().maxCoeff() <= tol * scale;
   }

@@ -37,8 +37,9 @@ struct QueryTerms {
   S p, r, v0, vy;
   Vec<S> pi, k, rho, w;
   Mat<S> Qxx;
-  Vec<S> Qw, Aw, QT_rho, p1;
-  S kk, kw, ww, rho2, QQ, trA, E_u0_sq, E_f, E_f_sq;
+  Vec<S> Qw, Aw, QT_rho, a, p1;  // a = pi + k
+  S kk, kw, ww, rho2, QQ, trA, trA2, E_u0_sq;
+  S p0, aw, trP2, trP2sq, E_f, E_f_sq;  // f_q = p0 + p1.x + x^T P2 x + ..., aw = a.w
 };
 
 // The task vector t enters only through these products (and the vector Q[x,x] t).
@@ -72,20 +73,20 @@ QueryTerms<S> query_terms(const Vec<S>& v, const Mat<S>& Q) {
   q.rho2 = q.rho.squaredNorm();
   q.QQ = q.Qxx.squaredNorm();
   q.trA = q.Qxx.trace();
-  const S trA2 = ((q.Qxx + q.Qxx.transpose()) / R(2)).squaredNorm();
+  q.trA2 = ((q.Qxx + q.Qxx.transpose()) / R(2)).squaredNorm();
   q.E_u0_sq = q.p * q.p + q.pi.squaredNorm();
 
   // f_q = p0 + p1.x + x^T P2 x + (w.x)(x^T A x), P2 = sym(a w^T) + v0 A, a = pi + k.
-  const Vec<S> a = q.pi + q.k;
-  const S p0 = q.p * q.v0;
-  q.p1 = q.p * q.w + q.v0 * a;
-  const S aw = a.dot(q.w);
-  const S trP2 = aw + q.v0 * q.trA;
-  const S trP2sq = (aw * aw + a.squaredNorm() * q.ww) / R(2) + R(2) * q.v0 * a.dot(q.Aw) + q.v0 * q.v0 * trA2;
-  q.E_f = p0 + trP2;
-  q.E_f_sq = p0 * p0 + q.p1.squaredNorm() + M::quad_square(trP2, trP2sq) + R(2) * p0 * trP2 +
+  q.a = q.pi + q.k;
+  q.p0 = q.p * q.v0;
+  q.p1 = q.p * q.w + q.v0 * q.a;
+  q.aw = q.a.dot(q.w);
+  q.trP2 = q.aw + q.v0 * q.trA;
+  q.trP2sq = (q.aw * q.aw + q.a.squaredNorm() * q.ww) / R(2) + R(2) * q.v0 * q.a.dot(q.Aw) + q.v0 * q.v0 * q.trA2;
+  q.E_f = q.p0 + q.trP2;
+  q.E_f_sq = q.p0 * q.p0 + q.p1.squaredNorm() + M::quad_square(q.trP2, q.trP2sq) + R(2) * q.p0 * q.trP2 +
              R(2) * M::lin_lin_quad(q.p1.dot(q.w), q.trA, q.p1.dot(q.Aw)) +
-             M::sextic(q.ww, q.trA, trA2, q.w.dot(q.Aw), q.Aw.squaredNorm());
+             M::sextic(q.ww, q.trA, q.trA2, q.w.dot(q.Aw), q.Aw.squaredNorm());
   return q;
 }
 
@@ -126,34 +127,66 @@ ThetaProducts<S> axis_products(const QueryTerms<S>& q, int i, bool negative) {
   return tp;
 }
 
-// The risk for one task vector t (docs/exact_risk.md#4-the-context-terms). Conditional on the
-// query, a context token contributes f = (u0 + X)(v0 + Y) with centred jointly Gaussian
+// The context terms for one task vector t (docs/exact_risk.md#4-the-context-terms). Conditional on
+// the query, a context token contributes f = (u0 + X)(v0 + Y) with centred jointly Gaussian
 // X = alpha.x + uy eps, Y = beta.x + vy eps (alpha = u_x + uy t, beta = w + vy t); their moments
 // are affine or quadratic in the query, and the query expectation closes with the identities of M.
+// Kept as named fields: the adjoint (adjoint.hpp) runs these same lines backwards.
+template <class S>
+struct ContextTerms {
+  S ts, tb, sy, c0, rho_coef, E_var_x, mu0, t_mu1, E_m1_sq, E_u0_c, E_c_sq, E_m2, E_t_f, mu1w, mu1Aw, E_m1_f;
+  Vec<S> c1, mu1;
+};
+
+template <class M, class S>
+ContextTerms<S> context_terms(const QueryTerms<S>& q, const ThetaProducts<S>& t, const S& s2) {
+  using R = real_t<S>;
+  ContextTerms<S> c;
+  c.ts = t.tt + s2;
+  c.tb = t.tw + q.vy * t.tt;                              // t.beta
+  c.sy = q.ww + R(2) * q.vy * t.tw + q.vy * q.vy * c.ts;  // Var Y
+  c.c0 = q.kw + q.vy * t.tk + q.r * t.tw + q.r * q.vy * c.ts;
+  c.rho_coef = c.tb + q.vy * s2;
+  c.c1 = q.Qw + q.vy * t.Qt + c.rho_coef * q.rho;  // Cov(X, Y) = c0 + c1.x
+  c.E_var_x = q.kk + R(2) * q.r * t.tk + q.r * q.r * c.ts + q.QQ + R(2) * t.tQT_rho + c.ts * q.rho2;
+  c.mu0 = q.p * q.v0 + c.c0;  // m1 = E[f | query] = mu0 + mu1.x, mu1 = v0 pi + c1
+  c.mu1 = q.v0 * q.pi + c.c1;
+  c.t_mu1 = q.v0 * t.tpi + t.tQw + q.vy * t.tQt + c.rho_coef * t.trho;
+  c.E_m1_sq = c.mu0 * c.mu0 + c.mu1.squaredNorm();
+  c.E_u0_c = q.p * c.c0 + q.pi.dot(c.c1);
+  c.E_c_sq = c.c0 * c.c0 + c.c1.squaredNorm();
+  c.E_m2 = q.E_u0_sq * (q.v0 * q.v0 + c.sy) + q.v0 * q.v0 * c.E_var_x + R(4) * q.v0 * c.E_u0_c +
+           M::product_fourth(c.E_var_x, c.sy, c.E_c_sq);
+  c.E_t_f = t.tp1 + M::lin_lin_quad(t.tw, q.trA, t.tAw);
+  c.mu1w = c.mu1.dot(q.w);
+  c.mu1Aw = c.mu1.dot(q.Aw);
+  c.E_m1_f = c.mu0 * q.E_f + c.mu1.dot(q.p1) + M::lin_lin_quad(c.mu1w, q.trA, c.mu1Aw);
+  return c;
+}
+
+// How the terms enter R for n shots, N = n + 1 (the query-included convention):
+// R = tt + s2 - 2 (n t_mu1 + E_t_f) / N + (n E_m2 + n (n - 1) E_m1_sq + 2 n E_m1_f + E_f_sq) / N^2.
+template <class R>
+struct ShotWeights {
+  R t_mu1, E_t_f, E_m2, E_m1_sq, E_m1_f, E_f_sq;
+  explicit ShotWeights(long n) {
+    const R nn = R(n), N = R(n + 1);
+    t_mu1 = -R(2) * nn / N;
+    E_t_f = -R(2) / N;
+    E_m2 = nn / (N * N);
+    E_m1_sq = nn * R(n - 1) / (N * N);
+    E_m1_f = R(2) * nn / (N * N);
+    E_f_sq = R(1) / (N * N);
+  }
+};
+
+// The risk for one task vector t.
 template <class M, class S>
 S risk_given_theta(const QueryTerms<S>& q, const ThetaProducts<S>& t, long n, const S& s2) {
-  using R = real_t<S>;
-  const S tb = t.tw + q.vy * t.tt;                                     // t.beta
-  const S sy = q.ww + R(2) * q.vy * t.tw + q.vy * q.vy * (t.tt + s2);  // Var Y
-  const S c0 = q.kw + q.vy * t.tk + q.r * t.tw + q.r * q.vy * (t.tt + s2);
-  const S rho_coef = tb + q.vy * s2;
-  const Vec<S> c1 = q.Qw + q.vy * t.Qt + rho_coef * q.rho;  // Cov(X, Y) = c0 + c1.x
-  const S E_var_x = q.kk + R(2) * q.r * t.tk + q.r * q.r * (t.tt + s2) + q.QQ + R(2) * t.tQT_rho + (t.tt + s2) * q.rho2;
-  const S mu0 = q.p * q.v0 + c0;  // m1 = E[f | query] = mu0 + mu1.x, mu1 = v0 pi + c1
-  const Vec<S> mu1 = q.v0 * q.pi + c1;
-  const S t_mu1 = q.v0 * t.tpi + t.tQw + q.vy * t.tQt + rho_coef * t.trho;
-  const S E_m1_sq = mu0 * mu0 + mu1.squaredNorm();
-  const S E_u0_c = q.p * c0 + q.pi.dot(c1);
-  const S E_c_sq = c0 * c0 + c1.squaredNorm();
-  const S E_m2 = q.E_u0_sq * (q.v0 * q.v0 + sy) + q.v0 * q.v0 * E_var_x + R(4) * q.v0 * E_u0_c +
-                 M::product_fourth(E_var_x, sy, E_c_sq);
-  const S E_t_f = t.tp1 + M::lin_lin_quad(t.tw, q.trA, t.tAw);
-  const S E_m1_f = mu0 * q.E_f + mu1.dot(q.p1) + M::lin_lin_quad(mu1.dot(q.w), q.trA, mu1.dot(q.Aw));
-
-  const R nn = R(n);
-  const R N = R(n + 1);
-  return t.tt + s2 - R(2) * (nn * t_mu1 + E_t_f) / N +
-         (nn * E_m2 + nn * R(n - 1) * E_m1_sq + R(2) * nn * E_m1_f + q.E_f_sq) / (N * N);
+  const ContextTerms<S> c = context_terms<M>(q, t, s2);
+  const ShotWeights<real_t<S>> k(n);
+  return t.tt + s2 + k.t_mu1 * c.t_mu1 + k.E_t_f * c.E_t_f + k.E_m2 * c.E_m2 + k.E_m1_sq * c.E_m1_sq +
+         k.E_m1_f * c.E_m1_f + k.E_f_sq * q.E_f_sq;
 }
 
 // R(v, Q; n, task) = E[(y_q - yhat)^2] for the value row v (length D) and merged Q (D x D).
