@@ -14,6 +14,7 @@ namespace {
 
 struct CheckArgs {
   std::string only, format = "table", samples = "200000", seed = "20261123", threads;
+  bool full = false;
 };
 
 Result run_check(const CheckArgs& a) {
@@ -25,7 +26,8 @@ Result run_check(const CheckArgs& a) {
     if (has_unknown_id(claims, only, unknown))
       throw InputError(fmt::format("--only: '{}' is neither a claim nor a check id (see iclverify list)", unknown));
   }
-  const CheckContext ctx = read_context(a.samples, a.seed, a.threads);
+  CheckContext ctx = read_context(a.samples, a.seed, a.threads);
+  ctx.full = a.full;
 
   const auto start = std::chrono::steady_clock::now();
   const auto results = run_checks(claims, only, ctx);
@@ -77,6 +79,7 @@ Runner add_check(CLI::App& app) {
   app.add_option("--format", a->format, "table (default): 'VERDICT  ID  evidence' lines; json")
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"table", "json"}));
+  app.add_flag("--full", a->full, "The paper's sizes where a check has them (Hessian certificates also at d = 40)");
   app.add_option("--mc-samples", a->samples, "Monte Carlo prompts per case (default 200000)")->type_name("N");
   app.add_option("--seed", a->seed, "Base seed of the Monte Carlo checks (default 20261123)")->type_name("SEED");
   app.add_option("--threads", a->threads, "Monte Carlo threads (default: all cores); results do not depend on it")

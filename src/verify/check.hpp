@@ -25,6 +25,7 @@ struct CheckContext {
   long long mc_samples = 200000;  // per Monte Carlo case
   std::uint64_t seed = 20261123;  // base seed; each case derives its own stream
   int threads = 2;
+  bool full = false;  // the paper's sizes (d = 40 certificates, ...) instead of the fast ones
 };
 
 struct Check {
