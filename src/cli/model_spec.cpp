@@ -1,0 +1,146 @@
+#include "cli/model_spec.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "cli/commands.hpp"
+#include "closed_form/pretrained.hpp"
+#include "core/number.hpp"
+#include "model/families.hpp"
+#include "model/params_file.hpp"
+#include "poly/tensor_fit.hpp"
+
+namespace icl::cli {
+
+namespace {
+
+const std::vector<std::string> kFamilies{"pretrained", "zs-full", "v-only"};
+
+bool is_family(const std::string& text) {
+  const auto colon = text.find(':');
+  return colon != std::string::npos &&
+         std::find(kFamilies.begin(), kFamilies.end(), text.substr(0, colon)) != kFamilies.end();
+}
+
+// "gamma=10/13,b=1/9" -> {gamma: "10/13", b: "1/9"}; only the keys in `allowed`.
+std::map<std::string, std::string> read_fields(const std::string& body, const std::vector<std::string>& allowed,
+                                               const std::string& flag) {
+  std::map<std::string, std::string> out;
+  std::size_t start = 0;
+  while (start <= body.size()) {
+    const std::size_t end = std::min(body.find(',', start), body.size());
+    const std::string item = body.substr(start, end - start);
+    const auto eq = item.find('=');
+    const std::string key = item.substr(0, eq);
+    if (eq == std::string::npos || std::find(allowed.begin(), allowed.end(), key) == allowed.end() || out.count(key))
+      throw InputError(fmt::format("{}: '{}' is not one of {}=VALUE (each at most once)", flag, item,
+                                   fmt::join(allowed, "=VALUE, ")));
+    out[key] = item.substr(eq + 1);
+    start = end + 1;
+  }
+  return out;
+}
+
+Model family_model(const std::string& text, const std::string& flag, const Vec<Rational>& theta0, const Rational& s2) {
+  const auto colon = text.find(':');
+  const std::string family = text.substr(0, colon), body = text.substr(colon + 1);
+  const int d = static_cast<int>(theta0.size());
+  const auto number = [&](const std::string& key, const std::string& value) {
+    return parse_rational(value, fmt::format("{} ({})", flag, key));
+  };
+  if (family == "pretrained") {
+    const auto f = read_fields(body, {"gamma", "m"}, flag);
+    if (f.size() != 1) throw InputError(fmt::format("{}: pretrained needs exactly one of gamma=G or m=M", flag));
+    if (f.count("gamma")) {
+      const Rational g = number("gamma", f.at("gamma"));
+      return {pretrained_params(d, g), fmt::format("P(gamma={})", to_fraction(g))};
+    }
+    const long m = read_integer(f.at("m"), flag + " (m)", 0, 1000000000);
+    const Rational g = closed_form::gamma_star(m, Setting<Rational>{d, s2});
+    return {pretrained_params(d, g), fmt::format("P(gamma*({})={})", m, to_fraction(g))};
+  }
+  if (family == "zs-full") {
+    const auto f = read_fields(body, {"c"}, flag);
+    if (!f.count("c")) throw InputError(fmt::format("{}: zs-full needs c=C", flag));
+    const Rational c = number("c", f.at("c"));
+    if (c == 0) throw InputError(fmt::format("{}: c must be nonzero (Q[0,0] = 1/c)", flag));
+    return {full_ft_params(theta0, c), fmt::format("F(c={})", to_fraction(c))};
+  }
+  const auto f = read_fields(body, {"w", "b"}, flag);
+  if (!f.count("w")) throw InputError(fmt::format("{}: v-only needs w=W (and optionally b=B)", flag));
+  const Rational w = number("w", f.at("w"));
+  const Rational b = f.count("b") ? number("b", f.at("b")) : Rational(1, d + 4);
+  return {value_only_params(Vec<Rational>(b * theta0), w),
+          fmt::format("V(b={} theta0, w={})", to_fraction(b), to_fraction(w))};
+}
+
+}  // namespace
+
+void add_curve_options(CLI::App& app, CurveOptions& o, const std::string& d_help, const std::string& format_help) {
+  app.add_option("--d", o.d, d_help)->type_name("D");
+  app.add_option("--sigma2", o.sigma2, "Label noise variance s2 >= 0 (decimal or fraction)")
+      ->type_name("S2")
+      ->required();
+  app.add_option("--format", o.format, format_help)->type_name("FORMAT")->check(CLI::IsMember({"table", "json"}));
+}
+
+Rational read_sigma2(const std::string& text) {
+  const Rational s2 = parse_rational(text, "--sigma2");
+  if (s2 < 0) throw InputError(fmt::format("--sigma2: '{}' is negative (the noise variance must be >= 0)", text));
+  return s2;
+}
+
+std::optional<int> file_dimension(const std::string& text, const std::string&) {
+  if (is_family(text)) return std::nullopt;
+  return read_params_file(text).D() - 2;
+}
+
+Model read_model(const std::string& text, const std::string& flag, const Vec<Rational>& theta0, const Rational& s2) {
+  if (is_family(text)) return family_model(text, flag, theta0, s2);
+  return {read_params_file(text).as_merged(), text};
+}
+
+int resolve_dimension(const std::string& d_text, const std::vector<std::pair<std::string, std::string>>& models) {
+  std::optional<int> d;
+  if (!d_text.empty()) d = static_cast<int>(read_integer(d_text, "--d", 1, 10000));
+  for (const auto& [text, flag] : models) {
+    const auto fd = file_dimension(text, flag);
+    if (!fd) continue;
+    if (d && *d != *fd)
+      throw InputError(
+          fmt::format("{}: the parameter file has d = {}, but d = {} (from --d or the other model)", flag, *fd, *d));
+    d = fd;
+  }
+  if (!d) throw InputError("--d is required when no parameter file gives d");
+  return *d;
+}
+
+Vec<Rational> read_theta(const std::string& text, int d, const std::string& flag) {
+  if (text.empty()) return first_axis<Rational>(d);
+  const auto t = parse_rational_list(text, flag);
+  if (static_cast<int>(t.size()) != d)
+    throw InputError(fmt::format("{}: has {} entries, expected d = {}", flag, t.size(), d));
+  Vec<Rational> out(d);
+  for (int i = 0; i < d; ++i) out(i) = t[static_cast<std::size_t>(i)];
+  if (out.isZero()) throw InputError(fmt::format("{}: the task vector must be nonzero", flag));
+  return out;
+}
+
+exact::TaskLaw<Rational> read_task(const std::string& name, const Vec<Rational>& theta0) {
+  if (name == "sphere") return exact::TaskLaw<Rational>::sphere();
+  return exact::TaskLaw<Rational>::fixed(name == "opposite" ? Vec<Rational>(-theta0) : theta0);
+}
+
+Polynomial<Rational> risk_numerator(const Model& m, const exact::TaskLaw<Rational>& task, const Rational& s2) {
+  return curve_numerator([&](long n) { return exact::risk(m.params, task, n, s2); });
+}
+
+std::string polynomial_text(const Polynomial<Rational>& p, const std::string& var) {
+  MultiPolynomial m{{var}, {}};
+  for (int k = 0; k <= p.degree(); ++k)
+    if (p.coeff(k) != 0) m.terms[{k}] = p.coeff(k);
+  return m.to_string();
+}
+
+}  // namespace icl::cli

@@ -1,0 +1,12 @@
+// The statements of `iclverify prove` against the paper's formulas (theorems/registry_proofs.cpp).
+#pragma once
+
+#include <vector>
+
+#include "prove/proof.hpp"
+
+namespace icl::theorems {
+
+std::vector<prove::Statement> paper_statements();
+
+}  // namespace icl::theorems
