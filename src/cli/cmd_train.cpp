@@ -1,0 +1,310 @@
+// iclverify train: one training run (the authors' SGD protocol, exact gradient descent, or exact
+// gradient flow) from a random, pretrained or given point; prints the learned matrices, their
+// scale-free summary and a short loss history (docs/training.md).
+#include <fmt/format.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "cli/engine_args.hpp"
+#include "closed_form/pretrained.hpp"
+#include "model/families.hpp"
+#include "model/params_file.hpp"
+#include "train/exact_trainers.hpp"
+#include "train/progress.hpp"
+#include "train/sgd.hpp"
+#include "train/summary.hpp"
+
+namespace icl::cli {
+namespace {
+
+struct TrainArgs {
+  std::string trainer, loss, update = "all", param = "merged", init, gamma, m = "20", nft = "20", d = "5",
+                             sigma2 = "1/10", lr, steps, batch = "5000", momentum = "0.9", clip = "1",
+                             optimizer = "sgd", seed = "1", threads, format = "table", digits, tol = "1e-11";
+  bool quiet = false;
+  CLI::Option *gamma_opt, *m_opt, *nft_opt, *param_opt, *batch_opt, *momentum_opt, *clip_opt, *optimizer_opt, *seed_opt,
+      *threads_opt, *lr_opt, *steps_opt, *digits_opt, *tol_opt;
+};
+
+// Everything a run needs, read and validated.
+struct TrainJob {
+  int d;
+  Rational s2;
+  long m, nft;
+  Vec<Rational> theta0;
+  Point<double> start_double;            // random starts and parameter files
+  std::optional<Point<Rational>> start;  // exact starts (pretrained, files)
+  std::string start_name;
+  exact::Update update;
+  train::Schedule<Rational> schedule;
+};
+
+double read_positive(const std::string& text, const std::string& flag, bool allow_zero = false) {
+  const Rational q = parse_rational(text, flag);
+  if (q < 0 || (!allow_zero && q == 0))
+    throw InputError(fmt::format("{}: '{}' must be {}", flag, text, allow_zero ? ">= 0" : "> 0"));
+  return q.convert_to<double>();
+}
+
+void reject_unless(bool ok, const CLI::Option* opt, const std::string& flag, const std::string& why) {
+  if (!ok && opt->count() > 0) throw InputError(fmt::format("{} applies to {} only", flag, why));
+}
+
+TrainJob read_job(const TrainArgs& a) {
+  TrainJob job;
+  job.d = static_cast<int>(read_integer(a.d, "--d", 1, 1000));
+  job.s2 = parse_rational(a.sigma2, "--sigma2");
+  if (job.s2 < 0)
+    throw InputError(fmt::format("--sigma2: '{}' is negative (the noise variance must be >= 0)", a.sigma2));
+  job.m = read_integer(a.m, "--m", 0, 1000000);
+  job.nft = read_integer(a.nft, "--nft", 0, 1000000);
+  reject_unless(a.loss == "zs+fs", a.nft_opt, "--nft", "--loss zs+fs");
+  job.theta0 = first_axis<Rational>(job.d);
+  job.update = read_update(a.update);
+  const bool sgd = a.trainer == "sgd";
+  for (auto [opt, flag] : {std::pair{a.batch_opt, "--batch"},
+                           {a.momentum_opt, "--momentum"},
+                           {a.clip_opt, "--clip"},
+                           {a.optimizer_opt, "--optimizer"},
+                           {a.threads_opt, "--threads"}})
+    reject_unless(sgd, opt, flag, "--trainer sgd");
+  reject_unless(a.trainer != "flow", a.lr_opt, "--lr", "--trainer sgd or exact-gd");
+  reject_unless(a.trainer != "flow", a.steps_opt, "--steps", "--trainer sgd or exact-gd");
+  reject_unless(a.trainer == "flow", a.tol_opt, "--tol", "--trainer flow");
+  reject_unless(!sgd, a.digits_opt, "--digits", "--trainer exact-gd or flow");
+  if (a.trainer == "flow" && a.loss == "zs+fs")
+    throw InputError(
+        "--loss zs+fs anneals its few-shot weight over the steps; --trainer flow needs a fixed loss "
+        "(use exact-gd or sgd)");
+
+  // The starting point.
+  const std::string init = a.init.empty() ? (a.loss == "pretrain" ? "random" : "pretrained") : a.init;
+  const bool separate = a.param == "separate";
+  const auto kind = separate ? Parameterization::Separate : Parameterization::Merged;
+  reject_unless(init == "pretrained", a.gamma_opt, "--gamma", "--init pretrained");
+  if (init == "random") {
+    job.start_double = train::random_init(kind, job.d, 0.05, read_seed(a.seed, "--seed"));
+    job.start_name = "random N(0, 0.05^2)";
+  } else if (init == "pretrained") {
+    const Rational gamma = a.gamma_opt->count() > 0 ? parse_rational(a.gamma, "--gamma")
+                                                    : closed_form::gamma_star(job.m, Setting<Rational>{job.d, job.s2});
+    const MergedParams<Rational> p = pretrained_params(job.d, gamma);
+    const int D = job.d + 2;
+    job.start =
+        separate ? Point<Rational>::separate({p.V, Mat<Rational>::Identity(D, D), p.Q}) : Point<Rational>::merged(p);
+    job.start_name = fmt::format("P(gamma={})", to_fraction(gamma));
+  } else {
+    if (a.param_opt->count() > 0) throw InputError("--param: a parameter file (--init FILE) sets its own");
+    job.start = read_params_file(init);
+    job.start_name = init;
+    if (job.start->D() != job.d + 2)
+      throw InputError(fmt::format("--d: {} does not match the parameter file (d = {})", job.d, job.start->D() - 2));
+  }
+  if (job.start) job.start_double = job.start->cast<double>();
+  if (job.start_double.kind == Parameterization::Merged &&
+      (job.update == exact::Update::Query || job.update == exact::Update::Key))
+    throw InputError(fmt::format("--update {}: needs the separate parameterization (--param separate)", a.update));
+
+  // The loss.
+  const auto target = exact::TaskLaw<Rational>::fixed(job.theta0);
+  if (a.loss == "pretrain") {
+    job.schedule.fixed = {job.s2, {{Rational(1), job.m, exact::TaskLaw<Rational>::sphere()}}};
+  } else {
+    job.schedule.fixed = {job.s2, {{Rational(1), 0, target}}};
+    if (a.loss == "zs+fs") job.schedule.annealed = exact::LossTerm<Rational>{Rational(1), job.nft, target};
+  }
+  return job;
+}
+
+template <class T>
+std::string show(const T& x, int digits) {
+  return digits > 0 ? to_decimal(to_float50(x), digits) : to_decimal(to_double(x));
+}
+
+template <class T>
+Result render(const TrainArgs& a, const TrainJob& job, const train::TrainResult<T>& r, double secs, int digits) {
+  const auto names = block_names(r.point.kind);
+  const Mat<T> Q = r.point.Q();
+  const auto sf = train::scale_free<T>(r.point.V(), Q, job.theta0.template cast<T>());
+  const std::string precision = digits > 0 ? "50 digits" : "double";
+  if (a.format == "json") {
+    nlohmann::json j;
+    j["trainer"] = a.trainer;
+    j["loss"] = a.loss;
+    j["update"] = a.update;
+    j["parameterization"] = parameterization_name(r.point.kind);
+    j["init"] = job.start_name;
+    j["d"] = job.d;
+    j["sigma2"] = to_fraction(job.s2);
+    j["theta0"] = theta_text(job.theta0);
+    j["precision"] = a.trainer == "sgd" ? "double" : precision;
+    for (std::size_t b = 0; b < names.size(); ++b)
+      j[names[b]] = matrix_strings(r.point.blocks[b], digits > 0 ? digits : 17);
+    if (r.point.kind == Parameterization::Separate) j["Q"] = matrix_strings(Q, digits > 0 ? digits : 17);
+    j["final_loss"] = show(r.loss, digits);
+    j["gradient_norm"] = show(r.grad_norm, digits);
+    j["conserved"] = show(train::conserved(r.point), digits);
+    j["steps"] = r.steps;
+    j["evaluations"] = r.evaluations;
+    if (a.trainer == "flow") {
+      j["flow_time"] = r.time;
+      j["converged"] = r.converged;
+    }
+    for (const auto& [name, value] : train::named(sf)) j["scale_free"][name] = show(value, digits);
+    j["history"] = nlohmann::json::array();
+    for (const auto& h : r.history)
+      j["history"].push_back({{"step", h.step},
+                              {"time", h.time},
+                              {"loss", show(h.loss, digits)},
+                              {"conserved", show(h.conserved, digits)}});
+    j["seconds"] = secs;
+    return {j.dump(2) + "\n", 0};
+  }
+  std::string out = fmt::format("# train: trainer={} loss={} update={} param={} init={} d={} sigma2={} theta0=e_1 {}\n",
+                                a.trainer, a.loss, a.update, parameterization_name(r.point.kind), job.start_name, job.d,
+                                to_fraction(job.s2), a.trainer == "sgd" ? "double" : precision);
+  out += fmt::format("{:>10}  {:>12}  {:>22}  {:>22}\n", a.trainer == "flow" ? "step" : "step",
+                     a.trainer == "flow" ? "flow time" : "time", a.trainer == "sgd" ? "batch loss" : "loss",
+                     "|Q|^2 - |v|^2");
+  for (const auto& h : r.history)
+    out += fmt::format("{:>10}  {:>12.6g}  {:>22}  {:>22}\n", h.step, h.time, show(h.loss, digits),
+                       show(h.conserved, digits));
+  out += fmt::format("final loss = {}\n", show(r.loss, digits));
+  if (a.trainer != "sgd") out += fmt::format("gradient norm = {}\n", show(r.grad_norm, digits));
+  if (a.trainer == "flow")
+    out += fmt::format("flow: {} at time {:.6g} after {} steps ({} gradient evaluations)\n",
+                       r.converged ? "converged" : "NOT converged", r.time, r.steps, r.evaluations);
+  out += "scale-free summary:\n";
+  for (const auto& [name, value] : train::named(sf)) out += fmt::format("  {:<38} {}\n", name, show(value, digits));
+  for (std::size_t b = 0; b < names.size(); ++b)
+    out +=
+        fmt::format("{}:\n{}", names[b], matrix_text(matrix_strings(r.point.blocks[b], digits > 0 ? digits : 6), "  "));
+  out += fmt::format("seconds = {:.3f}\n", secs);
+  return {out, 0};
+}
+
+template <class T>
+Result run_exact(const TrainArgs& a, const TrainJob& job, int digits) {
+  const Point<T> start = job.start ? job.start->template cast<T>() : job.start_double.template cast<T>();
+  const auto coords = exact::coordinates(start.kind, start.D(), job.update);
+  const auto schedule = job.schedule.template cast<T>();
+  train::ProgressBar bar("train", a.quiet);
+  const auto t0 = std::chrono::steady_clock::now();
+  train::TrainResult<T> r;
+  if (a.trainer == "flow") {
+    train::FlowOptions opt;
+    opt.grad_tol = read_positive(a.tol, "--tol");
+    r = train::gradient_flow(schedule.fixed, start, coords, opt, bar.callback());
+  } else {
+    train::GdOptions opt;
+    opt.lr = a.lr.empty() ? 0.1 : read_positive(a.lr, "--lr");
+    opt.steps = a.steps.empty() ? 1000 : read_integer(a.steps, "--steps", 1, 1000000000);
+    r = train::gradient_descent(schedule, start, coords, opt, bar.callback());
+  }
+  return render(a, job, r, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), digits);
+}
+
+Result run_sgd(const TrainArgs& a, const TrainJob& job) {
+  train::SgdProblem pb;
+  pb.d = job.d;
+  pb.s2 = job.s2.convert_to<double>();
+  pb.loss = a.loss == "pretrain" ? train::SgdLoss::Pretrain
+                                 : (a.loss == "zs" ? train::SgdLoss::ZeroShot : train::SgdLoss::ZeroFew);
+  pb.shots = a.loss == "pretrain" ? job.m : job.nft;
+  pb.theta0 = job.theta0.cast<double>();
+  pb.update = job.update;
+  train::SgdOptions opt;
+  opt.optimizer = a.optimizer == "adam" ? train::Optimizer::Adam : train::Optimizer::Sgd;
+  opt.lr = a.lr.empty() ? 0.01 : read_positive(a.lr, "--lr");
+  opt.momentum = read_positive(a.momentum, "--momentum", true);
+  if (opt.momentum >= 1) throw InputError(fmt::format("--momentum: '{}' must be < 1", a.momentum));
+  opt.clip = read_positive(a.clip, "--clip", true);
+  opt.steps = a.steps.empty() ? 5000 : read_integer(a.steps, "--steps", 1, 1000000000);
+  opt.batch = read_integer(a.batch, "--batch", 1, 100000000);
+  opt.seed = read_seed(a.seed, "--seed");
+  opt.threads = a.threads.empty() ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))
+                                  : static_cast<int>(read_integer(a.threads, "--threads", 1, 1024));
+  train::ProgressBar bar("train", a.quiet);
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto r = train::sgd_train(pb, job.start_double, opt, bar.callback());
+  return render(a, job, r, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 0);
+}
+
+Result run_train(const TrainArgs& a) {
+  const TrainJob job = read_job(a);
+  const int digits = a.digits_opt->count() > 0 ? static_cast<int>(read_integer(a.digits, "--digits", 1, 50)) : 0;
+  try {
+    if (a.trainer == "sgd") return run_sgd(a, job);
+    if (digits > 0) return run_exact<Float50>(a, job, digits);
+    return run_exact<double>(a, job, 0);
+  } catch (const train::DivergenceError& e) {
+    return {"", 3, fmt::format("iclverify: error: train {}\n", e.what())};
+  }
+}
+
+}  // namespace
+
+Runner add_train(CLI::App& app) {
+  auto a = std::make_shared<TrainArgs>();
+  app.add_option("--trainer", a->trainer,
+                 "sgd (the authors' protocol on sampled prompts), exact-gd (gradient descent on the exact risk) or "
+                 "flow (gradient flow on the exact risk, adaptive Dormand-Prince 5(4), run to convergence)")
+      ->type_name("NAME")
+      ->required()
+      ->check(CLI::IsMember({"sgd", "exact-gd", "flow"}));
+  app.add_option("--loss", a->loss,
+                 "pretrain = R(M shots, theta on the sphere); zs = R(0, theta0); zs+fs = zs + W_t R(NFT, theta0) with "
+                 "W_t annealed linearly from 1 to 0 over the steps")
+      ->type_name("LOSS")
+      ->required()
+      ->check(CLI::IsMember({"pretrain", "zs", "zs+fs"}));
+  app.add_option("--update", a->update, "Parameters trained: all (default), v, kq, q or k (q, k: --param separate)")
+      ->type_name("WHICH")
+      ->check(CLI::IsMember({"all", "v", "kq", "q", "k"}));
+  a->param_opt = app.add_option("--param", a->param,
+                                "merged (V, Q; default) or separate (V, Qsep, K; pretrained start: Qsep = I, K = Q)")
+                     ->type_name("NAME")
+                     ->check(CLI::IsMember({"merged", "separate"}));
+  app.add_option("--init", a->init,
+                 "random (entries N(0, 0.05^2) from --seed; default for pretrain), pretrained (P(gamma); default "
+                 "otherwise) or a parameter FILE (JSON, as iclverify grad reads)")
+      ->type_name("INIT");
+  a->gamma_opt = app.add_option("--gamma", a->gamma, "gamma of --init pretrained (default gamma*(M))")->type_name("G");
+  a->m_opt = app.add_option("--m", a->m, "Pretraining shots M (default 20)")->type_name("M");
+  a->nft_opt = app.add_option("--nft", a->nft, "Shots of the few-shot term of zs+fs (default 20)")->type_name("N");
+  app.add_option("--d", a->d, "Covariate dimension (default 5)")->type_name("D");
+  app.add_option("--sigma2", a->sigma2, "Label noise variance (default 1/10)")->type_name("S2");
+  a->lr_opt = app.add_option("--lr", a->lr, "Learning rate (default: sgd 0.01, exact-gd 0.1)")->type_name("L");
+  a->steps_opt = app.add_option("--steps", a->steps, "Updates (default: sgd 5000, exact-gd 1000)")->type_name("T");
+  a->batch_opt = app.add_option("--batch", a->batch, "sgd: prompts per step (default 5000)")->type_name("B");
+  a->momentum_opt =
+      app.add_option("--momentum", a->momentum, "sgd: momentum, Adam's beta1 (default 0.9)")->type_name("M");
+  a->clip_opt =
+      app.add_option("--clip", a->clip, "sgd: global gradient-norm clip, 0 = none (default 1)")->type_name("C");
+  a->optimizer_opt = app.add_option("--optimizer", a->optimizer, "sgd: sgd (default) or adam")
+                         ->type_name("NAME")
+                         ->check(CLI::IsMember({"sgd", "adam"}));
+  a->seed_opt =
+      app.add_option("--seed", a->seed, "Seed of the random start and of sgd's prompts (default 1)")->type_name("SEED");
+  a->threads_opt =
+      app.add_option("--threads", a->threads, "sgd: threads (default: all cores); output does not depend on it")
+          ->type_name("K");
+  a->digits_opt =
+      app.add_option("--digits", a->digits, "exact-gd, flow: 50-digit arithmetic, print K digits")->type_name("K");
+  a->tol_opt = app.add_option("--tol", a->tol, "flow: stop when the gradient norm is below this (default 1e-11)")
+                   ->type_name("TOL");
+  app.add_option("--format", a->format, "table (default) or json")
+      ->type_name("FORMAT")
+      ->check(CLI::IsMember({"table", "json"}));
+  app.add_flag("--quiet", a->quiet, "No progress bar (it is drawn only on a terminal, after one second)");
+  app.footer(
+      "The task theta0 is e_1. Exit status: 0; 2 on bad input; 3 if the run diverged (NaN, Inf or an exploding\n"
+      "loss; one line names the step, nothing on stdout).\n"
+      "Example: iclverify train --trainer flow --loss zs --gamma 10/13\n");
+  return [a] { return run_train(*a); };
+}
+
+}  // namespace icl::cli
