@@ -1,38 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of the iclverify command line: exact sanity values of THEORY.md section 3,
 # output formats, and bad input (one line on stderr, exit 2, nothing on stdout).
-set -u
-bin="$1"
-passed=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAILED: $*"; }
-
-# expect_value "<expected stdout>" args...
-expect_value() {
-  local want="$1"; shift
-  local got
-  got=$("$bin" "$@" 2>"$tmp/err")
-  local rc=$?
-  if [ "$rc" -eq 0 ] && [ "$got" = "$want" ]; then ok; else bad "$* -> rc=$rc stdout='$got' (want '$want')"; fi
-}
-
-# expect_reject "<substring of the error>" args...
-expect_reject() {
-  local needle="$1"; shift
-  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  local lines
-  lines=$(wc -l <"$tmp/err")
-  if [ "$rc" -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$lines" -eq 1 ] && grep -q -- "$needle" "$tmp/err"; then
-    ok
-  else
-    bad "$* -> rc=$rc, stdout $(wc -c <"$tmp/out") bytes, stderr: $(cat "$tmp/err")"
-  fi
-}
+source "$(dirname "$0")/cli_lib.sh" "$1"
 
 csv() { "$bin" "$@" --format csv | tail -n +2 | cut -d, -f2 | paste -sd' '; }
 
@@ -72,7 +41,7 @@ b=$("$bin" risk --family v-only --w 0.7 --d 3 --sigma2 0.1 --shots 0,5 --mc 5000
 out=$("$bin" check --only C1.icl_threshold,C5 2>/dev/null)
 rc=$?
 [ "$rc" -eq 0 ] && ! echo "$out" | grep -qvE '^(PASS|NOTE) ' && ok || bad "check --only: rc=$rc out=$out"
-"$bin" list --format json | python3 -c 'import json,sys; c=json.load(sys.stdin)["claims"]; assert [x["id"] for x in c]==["E","C1","C2","C3","C4","C5","C6"]' && ok || bad "list json"
+"$bin" list --format json | python3 -c 'import json,sys; c=json.load(sys.stdin)["claims"]; assert [x["id"] for x in c]==["E","C1","C2","C3","C4","C5","C6","H","P","T"]' && ok || bad "list json"
 "$bin" risk --help | grep -q -- "--family" && ok || bad "risk --help"
 
 # Bad input: one line, exit 2, nothing on stdout.
@@ -172,5 +141,21 @@ expect_reject "not a quadratic" optimum --update kq --param separate --gamma 1 -
 expect_reject "--update" optimum --update all --gamma 1 --d 2 --sigma2 0 --loss zs
 expect_reject "--param applies" optimum --update v --params "$tmp/p.json" --param separate --sigma2 0 --loss zs
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+# hessian: certificates hold (exit 0) with the predicted count, a broken point fails (exit 1).
+hj() { "$bin" hessian "$@" --format json | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["zero_count"], j["predicted_zero_count"], j["exact_zero_count"], j["holds"], len(j["eigenvalues"]))'; }
+[ "$(hj --point pretrained --d 3 --k 4)" = "26 26 26 True 4" ] && ok || bad "hessian pretrained d=3: $(hj --point pretrained --d 3 --k 4)"
+[ "$(hj --point zs-full --d 2 --c 3 --param separate)" = "40 40 40 True 10" ] && ok || bad "hessian zs-full separate d=2"
+[ "$(hj --point kq-fewshot --d 2 --sigma2 0)" = "7 7 7 True 10" ] && ok || bad "hessian kq-fewshot s2=0 d=2: $(hj --point kq-fewshot --d 2 --sigma2 0)"
+"$bin" hessian --point pretrained --d 3 --flip-sign >"$tmp/out" 2>&1
+[ $? -eq 1 ] && grep -q "FAILS" "$tmp/out" && ok || bad "hessian --flip-sign must fail with exit 1"
+expect_reject "--point" hessian --point nowhere
+expect_reject "--d" hessian --point pretrained --d 0
+expect_reject "--c applies only" hessian --point pretrained --c 2
+expect_reject "--c: F(c) needs" hessian --point zs-full --c 0
+expect_reject "--nft applies only" hessian --point v-only --nft 3
+expect_reject "--method spectra handles one loss" hessian --point v-fewshot --method spectra
+expect_reject "--sigma2" hessian --point pretrained --sigma2 -1/10
+expect_reject "--k" hessian --point pretrained --k 0
+expect_reject "--m" hessian --point pretrained --m 0
+
+finish

@@ -15,6 +15,9 @@ std::vector<Claim> all_claims();
 // The claims that use the exact engine, each compiled in its own translation unit.
 Claim paper_claim_engine();
 Claim paper_claim_c6();
+Claim claim_certificates();  // claim H: Hessian certificates (theorems/h_certificates.cpp)
+Claim paper_claim_proofs();  // claim P: the fast proofs (theorems/registry_proofs.cpp)
+Claim claim_training();      // claim T: training lands where C1-C7 say (theorems/t_training.cpp)
 
 // Every mutant with the claim that must catch it (src/verify/mutants.hpp), claim by claim.
 std::vector<MutantCase> all_mutant_cases();
@@ -25,5 +28,6 @@ std::vector<MutantCase> mutant_cases_c3();
 std::vector<MutantCase> mutant_cases_c4();
 std::vector<MutantCase> mutant_cases_c5();
 std::vector<MutantCase> mutant_cases_c6();
+std::vector<MutantCase> mutant_cases_proofs();
 
 }  // namespace icl::theorems

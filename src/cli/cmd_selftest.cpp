@@ -27,7 +27,8 @@ Result run_selftest(const SelftestArgs& a) {
     std::set<std::string> claims;
     for (const auto& c : cases) claims.insert(c.claim);
     for (const auto& id : only)
-      if (!claims.count(id)) throw InputError(fmt::format("--only: '{}' is not a claim with mutants (E, C1..C6)", id));
+      if (!claims.count(id))
+        throw InputError(fmt::format("--only: '{}' is not a claim with mutants (E, C1..C6, P)", id));
   }
   const CheckContext ctx = read_context(a.samples, a.seed, a.threads);
   const auto results = run_mutants(cases, only, ctx);
@@ -65,7 +66,7 @@ Result run_selftest(const SelftestArgs& a) {
 Runner add_selftest(CLI::App& app) {
   auto a = std::make_shared<SelftestArgs>();
   app.add_flag("--mutants", a->mutants, "Run every claim's checks against each deliberately wrong variant");
-  app.add_option("--only", a->only, "Comma-separated claim ids (E, C1..C6); default all")->type_name("IDS");
+  app.add_option("--only", a->only, "Comma-separated claim ids (E, C1..C6, P); default all")->type_name("IDS");
   app.add_option("--format", a->format, "table (default): one KILLED/SURVIVED line per mutant, then 'killed K/M'; json")
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"table", "json"}));

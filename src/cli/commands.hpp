@@ -27,6 +27,12 @@ Runner add_list(CLI::App& app);
 Runner add_grad(CLI::App& app);
 Runner add_optimum(CLI::App& app);
 Runner add_selftest(CLI::App& app);
+Runner add_hessian(CLI::App& app);  // cmd_hessian.cpp
+Runner add_prove(CLI::App& app);
+Runner add_curve(CLI::App& app);
+Runner add_compare(CLI::App& app);
+Runner add_train(CLI::App& app);     // cmd_train.cpp
+Runner add_protocol(CLI::App& app);  // cmd_protocol.cpp
 
 // Shared option readers: parse a flag's text, throwing InputError naming the flag.
 long read_integer(const std::string& text, const std::string& flag, long lo, long hi);

@@ -32,6 +32,19 @@ int main(int argc, char** argv) {
   add("check", "Run the theorem checks; one PASS/FAIL/NOTE line each; exit 1 on any FAIL", icl::cli::add_check);
   add("selftest", "Mutation self-test: every check must catch deliberately wrong formulas (killed K/M)",
       icl::cli::add_selftest);
+  add("prove", "Prove every statement for all n: PROVED, REFUTED (exact counterexample) or OPEN, with certificates",
+      icl::cli::add_prove);
+  add("curve", "A risk curve as an exact rational function of n: numerator, denominator, limit (--symbolic)",
+      icl::cli::add_curve);
+  add("compare", "For which n >= 0 model A's risk is above, equal to or below model B's, exactly (no cut-off)",
+      icl::cli::add_compare);
+  add("hessian", "Second-order certificate of a claimed optimum: exact Hessian spectrum vs the predicted zero count",
+      icl::cli::add_hessian);
+  add("train",
+      "Train the model: the authors' SGD protocol, or exact gradient descent / gradient flow on the exact risk",
+      icl::cli::add_train);
+  add("protocol", "The authors' whole SGD protocol: pretraining, every fine-tuning method, learned vs theory",
+      icl::cli::add_protocol);
   add("list", "List the claims with their statements, hypotheses and checks", icl::cli::add_list);
 
   try {
@@ -51,7 +64,9 @@ int main(int argc, char** argv) {
       std::cerr << r.err << std::flush;
       return r.status;
     }
-    return fail("no subcommand given (risk, grad, optimum, check, selftest, list)");
+    return fail(
+        "no subcommand given (risk, grad, optimum, hessian, check, selftest, prove, curve, compare, train, protocol, "
+        "list)");
   } catch (const icl::InputError& e) {
     return fail(e.what());
   } catch (const std::exception& e) {
