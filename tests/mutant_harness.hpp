@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "verify/check.hpp"
+#include "verify/selftest.hpp"
 
 namespace icl::testing {
 
@@ -29,6 +30,21 @@ inline void expect_all_pass(const Claim& claim) {
   const auto failed = failing_checks(claim);
   for (const auto& f : failed) MESSAGE(f);
   CHECK(failed.empty());
+}
+
+// Every mutant registered for the claim `id` is killed (at least `min_count` of them exist); each
+// mutant's killers are printed.
+inline void expect_mutants_killed(const std::vector<MutantCase>& cases, const std::string& id, std::size_t min_count) {
+  const auto results = run_mutants(cases, {id}, test_context());
+  CHECK(results.size() >= min_count);
+  for (const auto& r : results) {
+    std::string by;
+    for (const auto& k : r.caught_by) by += " " + k;
+    INFO("mutant: " << r.name);
+    CHECK(r.killed());
+    const std::string line = r.name + " caught by" + by;
+    MESSAGE(line);
+  }
 }
 
 }  // namespace icl::testing

@@ -15,16 +15,7 @@ void claim_suite(const std::string& id) {
       found = true;
     }
   CHECK(found);
-  const auto results = run_mutants(theorems::all_mutant_cases(), {id}, testing::test_context());
-  CHECK(results.size() >= 2);
-  for (const auto& r : results) {
-    std::string by;
-    for (const auto& k : r.caught_by) by += " " + k;
-    INFO("mutant: " << r.name);
-    CHECK(r.killed());
-    const std::string line = r.name + " caught by" + by;
-    MESSAGE(line);
-  }
+  testing::expect_mutants_killed(theorems::all_mutant_cases(), id, 2);
 }
 
 }  // namespace
