@@ -22,6 +22,21 @@ std::vector<exact::Coordinate> all(const Point<double>& p) {
 
 }  // namespace
 
+namespace {
+
+// Plain SGD: no momentum, no clipping, so one step moves by -lr * batch gradient.
+train::SgdOptions plain_sgd(double lr, long steps, long batch) {
+  train::SgdOptions opt;
+  opt.lr = lr;
+  opt.momentum = 0;
+  opt.clip = 0;
+  opt.steps = steps;
+  opt.batch = batch;
+  return opt;
+}
+
+}  // namespace
+
 TEST_CASE("one gradient-descent step is x - lr * (the engine's gradient)") {
   for (auto kind : {Parameterization::Merged, Parameterization::Separate}) {
     const Point<double> p = train::random_init(kind, 3, 0.3, 7);
@@ -77,13 +92,7 @@ TEST_CASE("a divergent run is reported with its step") {
   }
   train::SgdProblem pb;
   pb.d = 3;
-  train::SgdOptions opt;
-  opt.lr = 1e6;
-  opt.clip = 0;
-  opt.momentum = 0;
-  opt.steps = 100;
-  opt.batch = 100;
-  CHECK_THROWS_AS(train::sgd_train(pb, p, opt), train::DivergenceError);
+  CHECK_THROWS_AS(train::sgd_train(pb, p, plain_sgd(1e6, 100, 100)), train::DivergenceError);
 }
 
 TEST_CASE("SGD: a seed reproduces bit for bit whatever the thread count") {
@@ -123,12 +132,7 @@ TEST_CASE("SGD's batch gradient is unbiased: its mean over many prompts matches 
   train::SgdProblem pb;
   pb.d = 2;
   pb.shots = 3;
-  train::SgdOptions opt;
-  opt.steps = 1;
-  opt.batch = 400000;
-  opt.lr = 1;
-  opt.momentum = 0;
-  opt.clip = 0;
+  train::SgdOptions opt = plain_sgd(1, 1, 400000);
   opt.threads = 2;
   const auto r = train::sgd_train(pb, p, opt);
   const exact::Objective<double> loss{0.1, {{1.0, 3, exact::TaskLaw<double>::sphere()}}};
