@@ -33,6 +33,9 @@ Runner add_curve(CLI::App& app);
 Runner add_compare(CLI::App& app);
 Runner add_train(CLI::App& app);     // cmd_train.cpp
 Runner add_protocol(CLI::App& app);  // cmd_protocol.cpp
+Runner add_table(CLI::App& app);     // cmd_table.cpp
+Runner add_figure(CLI::App& app);    // cmd_figure.cpp
+Runner add_report(CLI::App& app);    // cmd_report.cpp
 
 // Shared option readers: parse a flag's text, throwing InputError naming the flag.
 long read_integer(const std::string& text, const std::string& flag, long lo, long hi);

@@ -45,6 +45,12 @@ int main(int argc, char** argv) {
       icl::cli::add_train);
   add("protocol", "The authors' whole SGD protocol: pretraining, every fine-tuning method, learned vs theory",
       icl::cli::add_protocol);
+  add("table", "An appendix table (risk, optima, w*(n), verdicts) in LaTeX, CSV, Markdown, JSON or text",
+      icl::cli::add_table);
+  add("figure", "A figure of the paper's regression section: PNG, SVG, PDF (gnuplot) or pgfplots .tex",
+      icl::cli::add_figure);
+  add("report", "The whole appendix in a directory: every table (.tex, .csv), figure (.png, .tex) and an index",
+      icl::cli::add_report);
   add("list", "List the claims with their statements, hypotheses and checks", icl::cli::add_list);
 
   try {
@@ -66,7 +72,7 @@ int main(int argc, char** argv) {
     }
     return fail(
         "no subcommand given (risk, grad, optimum, hessian, check, selftest, prove, curve, compare, train, protocol, "
-        "list)");
+        "table, figure, report, list)");
   } catch (const icl::InputError& e) {
     return fail(e.what());
   } catch (const std::exception& e) {

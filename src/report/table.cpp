@@ -5,16 +5,22 @@
 namespace icl::report {
 namespace {
 
+// Display width of UTF-8 text: one column per code point (the labels use Greek letters and minus signs).
+std::size_t display_width(const std::string& s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 std::vector<std::size_t> widths(const Table& t) {
   std::vector<std::size_t> w(t.header.size(), 0);
-  for (std::size_t j = 0; j < t.header.size(); ++j) w[j] = t.header[j].size();
+  for (std::size_t j = 0; j < t.header.size(); ++j) w[j] = display_width(t.header[j]);
   for (const auto& row : t.rows)
-    for (std::size_t j = 0; j < row.size() && j < w.size(); ++j) w[j] = std::max(w[j], row[j].size());
+    for (std::size_t j = 0; j < row.size() && j < w.size(); ++j) w[j] = std::max(w[j], display_width(row[j]));
   return w;
 }
 
 std::string pad(const std::string& s, std::size_t width) {
-  return s + std::string(width - std::min(width, s.size()), ' ');
+  return s + std::string(width - std::min(width, display_width(s)), ' ');
 }
 
 std::string csv_field(const std::string& s) {

@@ -1,0 +1,57 @@
+// iclverify figure: one figure of the paper's regression section as PNG, SVG or PDF (gnuplot) or
+// as a pgfplots source (.tex) (docs/report.md#figures).
+#include <fmt/format.h>
+
+#include "cli/report_args.hpp"
+#include "core/number.hpp"
+#include "report/figures.hpp"
+#include "train/progress.hpp"
+
+namespace icl::cli {
+namespace {
+
+struct FigureArgs {
+  BudgetArgs budget;
+  std::string name, out;
+};
+
+Result run_figure(const FigureArgs& a) {
+  const auto format = report::image_format(a.out);  // a bad extension fails before any work
+  if (format != report::ImageFormat::Tex && !report::gnuplot_available())
+    throw InputError(fmt::format(
+        "--out {}: gnuplot not found on PATH (install the Debian package gnuplot-nox), or write a pgfplots source "
+        "with --out FILE.tex",
+        a.out));
+  train::ProgressBar bar("figure", a.budget.quiet);
+  report::Sources sources(read_budget(a.budget), bar.callback());
+  const report::Figure f = report::build_figure(a.name, sources);
+  report::write_figure(f, a.out);
+  return {"", 0, fmt::format("wrote {}\n", a.out)};
+}
+
+}  // namespace
+
+Runner add_figure(CLI::App& app) {
+  auto a = std::make_shared<FigureArgs>();
+  std::vector<std::string> names;
+  std::string list;
+  for (const auto& f : report::figure_catalog()) {
+    names.push_back(f.name);
+    list += fmt::format("  {:<18} {}{}\n", f.name, f.description, f.trains ? " (runs the SGD protocol)" : "");
+  }
+  app.add_option("name", a->name, "The figure (list below)")
+      ->type_name("NAME")
+      ->required()
+      ->check(CLI::IsMember(names));
+  app.add_option("--out", a->out,
+                 "Output file; the extension picks the format: .png, .svg, .pdf (gnuplot) or .tex (pgfplots source)")
+      ->type_name("PATH")
+      ->required();
+  add_budget_options(app, a->budget);
+  app.footer("Figures:\n" + list +
+             "Lines are closed forms (or the theory point's exact risk), markers Monte Carlo means with +-1 standard "
+             "error bars or learned models' exact risks. Images need gnuplot (Debian gnuplot-nox); .tex does not.\n");
+  return [a] { return run_figure(*a); };
+}
+
+}  // namespace icl::cli

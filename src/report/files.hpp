@@ -1,0 +1,18 @@
+// Output files written atomically: a temporary file in the target's directory, then a rename, so
+// a reader never sees a partial file and a failure leaves the old file (or none) in place.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace icl::report {
+
+// Writes `content` to `path` atomically. Throws InputError naming the path if the directory does
+// not exist or is not writable.
+void write_file_atomic(const std::filesystem::path& path, const std::string& content);
+
+// A temporary path next to `path` (same directory, so that rename is atomic), unique per process
+// and call, keeping the extension (tools such as gnuplot pick the format from it).
+std::filesystem::path temporary_next_to(const std::filesystem::path& path);
+
+}  // namespace icl::report

@@ -1,0 +1,246 @@
+#include "report/report.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <map>
+
+#include "core/number.hpp"
+#include "report/figures.hpp"
+#include "report/files.hpp"
+#include "report/tables.hpp"
+#include "theorems/theorems.hpp"
+
+namespace icl::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Which figures and tables (file stems) illustrate each claim.
+struct Illustration {
+  std::vector<std::string> figures, tables;
+};
+
+const std::map<std::string, Illustration>& illustrations() {
+  static const std::map<std::string, Illustration> m{
+      {"E", {{"fc-curves"}, {"risk-families"}}},
+      {"C1", {{"pretrained"}, {"optima", "w-star"}}},
+      {"C2", {{"fc-curves"}, {"risk-families"}}},
+      {"C3", {{"learned-vs-theory"}, {"optima"}}},
+      {"C4", {{"value-only"}, {"risk-families", "optima"}}},
+      {"C5", {{"value-only"}, {"w-star", "optima"}}},
+      {"C6", {{"all-methods"}, {"optima"}}},
+      {"H", {{}, {"verdicts"}}},
+      {"P", {{}, {"verdicts"}}},
+      {"T", {{"learned-vs-theory", "all-methods"}, {"risk-methods-target", "risk-methods-opposite"}}},
+  };
+  return m;
+}
+
+struct ClaimLine {
+  std::string id, title;
+  int pass = 0, note = 0, fail = 0;
+  std::vector<std::string> findings;  // NOTE and FAIL evidence, "check: evidence"
+  std::string verdict() const { return fail ? "FAIL" : note ? "NOTE" : "PASS"; }
+};
+
+std::vector<ClaimLine> claim_lines(Sources& src) {
+  std::vector<ClaimLine> out;
+  for (const auto& c : theorems::all_claims()) out.push_back({c.id, c.title, 0, 0, 0, {}});
+  for (const auto& r : src.verdicts())
+    for (auto& line : out) {
+      if (line.id != r.claim) continue;
+      line.pass += r.verdict == Verdict::Pass;
+      line.note += r.verdict == Verdict::Note;
+      line.fail += r.verdict == Verdict::Fail;
+      if (r.verdict != Verdict::Pass)
+        line.findings.push_back(fmt::format("{} {}: {}", verdict_name(r.verdict), r.id, r.evidence));
+    }
+  return out;
+}
+
+// The files stem + ext that exist in `dir`, for every stem and then every extension.
+std::vector<std::string> existing(const fs::path& dir, const std::vector<std::string>& stems,
+                                  const std::vector<std::string>& exts) {
+  std::vector<std::string> out;
+  for (const auto& ext : exts)
+    for (const auto& s : stems)
+      if (fs::exists(dir / (s + ext))) out.push_back(s + ext);
+  return out;
+}
+
+const std::vector<std::string> kFigureExts{".png", ".tex"};
+const std::vector<std::string> kTableExts{".tex", ".csv"};
+
+// The existing figure and table files that illustrate claim `id`.
+std::pair<std::vector<std::string>, std::vector<std::string>> claim_files(const fs::path& dir, const std::string& id) {
+  const auto it = illustrations().find(id);
+  if (it == illustrations().end()) return {};
+  return {existing(dir, it->second.figures, kFigureExts), existing(dir, it->second.tables, kTableExts)};
+}
+
+std::string html_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+struct IndexInput {
+  fs::path dir;
+  std::string header;  // one line: sizes, seed, time
+  std::vector<ClaimLine> claims;
+  std::vector<std::string> figure_stems, table_stems;
+};
+
+std::string links_md(const std::vector<std::string>& files) {
+  std::string out;
+  for (const auto& f : files) out += (out.empty() ? "" : ", ") + fmt::format("[{}]({})", f, f);
+  return out.empty() ? "-" : out;
+}
+
+std::string index_markdown(const IndexInput& in) {
+  std::string out = "# iclverify report\n\n" + in.header + "\n\n## Claims\n\n";
+  out += "| claim | verdict | checks | figures | tables |\n| --- | --- | --- | --- | --- |\n";
+  for (const auto& c : in.claims) {
+    const auto [figs, tabs] = claim_files(in.dir, c.id);
+    out += fmt::format("| {} {} | {} | {} PASS, {} NOTE, {} FAIL | {} | {} |\n", c.id, c.title, c.verdict(), c.pass,
+                       c.note, c.fail, links_md(figs), links_md(tabs));
+  }
+  out += "\n## Findings (NOTE) and failures\n\n";
+  for (const auto& c : in.claims)
+    for (const auto& f : c.findings) out += "- " + f + "\n";
+  out += "\n## Figures\n\n";
+  for (const auto& stem : in.figure_stems) {
+    out += fmt::format("### {}\n\n", stem);
+    for (const auto& png : existing(in.dir, {stem}, {".png"})) out += fmt::format("![{}]({})\n\n", stem, png);
+    out += "Files: " + links_md(existing(in.dir, {stem}, kFigureExts)) + "\n\n";
+  }
+  out += "## Tables\n\n";
+  for (const auto& stem : in.table_stems) {
+    out += fmt::format("- {}: {}\n", stem, links_md(existing(in.dir, {stem}, kTableExts)));
+  }
+  return out;
+}
+
+std::string links_html(const std::vector<std::string>& files) {
+  std::string out;
+  for (const auto& f : files) out += (out.empty() ? "" : ", ") + fmt::format("<a href=\"{0}\">{0}</a>", html_escape(f));
+  return out.empty() ? "-" : out;
+}
+
+std::string index_html(const IndexInput& in) {
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>iclverify report</title>\n"
+      "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
+      "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
+      ".PASS{color:#1a7f37}.NOTE{color:#9a6700}.FAIL{color:#cf222e}img{max-width:100%}</style>\n"
+      "</head>\n<body>\n<h1>iclverify report</h1>\n";
+  out += "<p>" + html_escape(in.header) + "</p>\n<h2>Claims</h2>\n<table>\n";
+  out += "<tr><th>claim</th><th>verdict</th><th>checks</th><th>figures</th><th>tables</th></tr>\n";
+  for (const auto& c : in.claims) {
+    const auto [figs, tabs] = claim_files(in.dir, c.id);
+    out += fmt::format(
+        "<tr><td>{} {}</td><td class=\"{}\">{}</td><td>{} PASS, {} NOTE, {} FAIL</td><td>{}</td><td>{}</td></tr>\n",
+        html_escape(c.id), html_escape(c.title), c.verdict(), c.verdict(), c.pass, c.note, c.fail, links_html(figs),
+        links_html(tabs));
+  }
+  out += "</table>\n<h2>Findings (NOTE) and failures</h2>\n<ul>\n";
+  for (const auto& c : in.claims)
+    for (const auto& f : c.findings) out += "<li>" + html_escape(f) + "</li>\n";
+  out += "</ul>\n<h2>Figures</h2>\n";
+  for (const auto& stem : in.figure_stems) {
+    out += "<h3>" + html_escape(stem) + "</h3>\n";
+    for (const auto& png : existing(in.dir, {stem}, {".png"}))
+      out += fmt::format("<p><img src=\"{0}\" alt=\"{0}\"></p>\n", html_escape(png));
+    out += "<p>Files: " + links_html(existing(in.dir, {stem}, kFigureExts)) + "</p>\n";
+  }
+  out += "<h2>Tables</h2>\n<ul>\n";
+  for (const auto& stem : in.table_stems) {
+    out += "<li>" + html_escape(stem) + ": " + links_html(existing(in.dir, {stem}, kTableExts)) + "</li>\n";
+  }
+  return out + "</ul>\n</body>\n</html>\n";
+}
+
+void make_directory(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir))
+    throw InputError(fmt::format("--out: cannot create directory '{}'{}", dir.string(), ec ? ": " + ec.message() : ""));
+}
+
+}  // namespace
+
+ReportSummary write_report(const ReportOptions& o, const train::ProgressFn& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  make_directory(o.out);
+  Sources src(o.budget);
+  ReportSummary sum;
+  sum.images = gnuplot_available();
+  const double steps = static_cast<double>(table_catalog().size() + figure_catalog().size() + 1);
+  double done = 0;
+  auto step = [&] {
+    if (progress) progress(++done, steps);
+  };
+  auto write = [&](const std::string& file, const std::string& content) {
+    write_file_atomic(o.out / file, content);
+    sum.files.push_back(file);
+  };
+
+  IndexInput index{o.out, "", {}, {}, {}};
+  const TableRequest request;
+  for (const auto& info : table_catalog()) {
+    const DataTable t = build_table(info.name, request, src);
+    write(t.name + ".tex", render_latex(t, NumberStyle{}));
+    write(t.name + ".csv", render_csv(t));
+    index.table_stems.push_back(t.name);
+    step();
+  }
+  for (const auto& info : figure_catalog()) {
+    const Figure f = build_figure(info.name, src);
+    write_figure(f, o.out / (f.name + ".tex"));
+    sum.files.push_back(f.name + ".tex");
+    if (sum.images) {
+      write_figure(f, o.out / (f.name + ".png"));
+      sum.files.push_back(f.name + ".png");
+    }
+    index.figure_stems.push_back(f.name);
+    step();
+  }
+  index.claims = claim_lines(src);
+  for (const auto& c : index.claims) {
+    sum.checks += c.pass + c.note + c.fail;
+    sum.fails += c.fail;
+    sum.notes += c.note;
+  }
+  sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto p = o.budget.protocol();
+  index.header = fmt::format(
+      "{} sizes: SGD pretraining {} steps, fine-tuning {} steps, {} prompts/step; Monte Carlo {} prompts per figure "
+      "point; seed {}. {} checks: {} PASS, {} NOTE, {} FAIL. Images: {}.",
+      o.budget.fast ? "Fast" : "Paper", p.steps_pretrain, p.steps_finetune, p.batch, o.budget.mc_samples(),
+      o.budget.seed, sum.checks, sum.checks - sum.fails - sum.notes, sum.notes, sum.fails,
+      sum.images ? "PNG (gnuplot) and pgfplots sources" : "gnuplot not found, pgfplots sources only");
+  write("index.md", index_markdown(index));
+  write("index.html", index_html(index));
+  step();
+  return sum;
+}
+
+}  // namespace icl::report

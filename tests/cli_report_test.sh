@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# End-to-end tests of iclverify table, figure and report: tables against an independent Python
+# implementation of THEORY.md's closed forms (exact fractions), valid images, an index that links
+# only existing files, atomic output, bad input (exit 2, one line, no file).
+source "$(dirname "$0")/cli_lib.sh" "$1"
+
+# risk-families and w-star as CSV: every exact cell equals THEORY.md section 3 computed in Python.
+"$bin" table --which risk-families --format csv --shots 0:3,20,40 >"$tmp/rf.csv" 2>"$tmp/err" || bad "risk-families: $(cat "$tmp/err")"
+"$bin" table --which w-star --format csv --shots 1:4,20 >"$tmp/ws.csv" 2>"$tmp/err" || bad "w-star: $(cat "$tmp/err")"
+python3 - "$tmp/rf.csv" "$tmp/ws.csv" <<'PY' && ok || bad "tables differ from THEORY.md's closed forms"
+import csv, sys
+from fractions import Fraction as Q
+d, s2, m = 5, Q(1, 10), 20
+def pre(g, n):
+    N = n + 1
+    return 1 + s2 - 2 * g * n / Q(N) + g * g * n * (n + d + 1 + d * s2) / Q(N * N)
+def vo(b, w, n, sign):  # b along theta0, theta = sign theta0
+    N = n + 1
+    bt, bb = sign * b, b * b
+    ct, cc, bc = bt + w, bb + 2 * w * bt + w * w, bb + w * bt
+    return (1 + s2 - Q(2, N) * (n * ct + (d + 2) * bt)
+            + Q(1, N * N) * (n * (n + d + 1) * cc + w * w * n * d * s2 + (d + 2) * (d + 4) * bb + 2 * n * (d + 2) * bc))
+def wstar(n):
+    return (Q(n + 1) - Q(n + 3 + 2 * d, d + 4)) / (n + 1 + d + d * s2)
+def gstar(n):
+    return Q(n + 1) / (n + 1 + d * (1 + s2))
+g, beta = Q(m, m + 1 + d), Q(1, d + 4)
+rows = list(csv.reader(open(sys.argv[1])))
+assert len(rows) == 7 and len(rows[0]) == 9, rows[0]
+for r in rows[1:]:
+    n = int(r[0])
+    want = [pre(g, n), pre(gstar(m), n), None, None, vo(beta, g, n, 1), vo(beta, g, n, -1),
+            vo(beta, wstar(m), n, 1), vo(beta, wstar(m), n, -1)]
+    for got, w in zip(r[1:], want):
+        if w is not None:
+            assert Q(got) == w, (n, got, w)
+    # F(c*) on theta0 (50 digits): (n/N)^2 + s2 + n/N^2 ((1 + 1/c)^2 + s2/c^2)
+    from decimal import Decimal, getcontext
+    getcontext().prec = 60
+    g2 = Decimal(g.numerator) ** 2 / Decimal(g.denominator) ** 2
+    c = (((Decimal(d * d) * g2 * g2 + 4).sqrt() - Decimal(d) * g2) / 2).sqrt()
+    N = Decimal(n + 1)
+    ds2 = Decimal(1) / Decimal(10)
+    f = (Decimal(n) / N) ** 2 + ds2 + Decimal(n) / N ** 2 * ((1 + 1 / c) ** 2 + ds2 / c ** 2)
+    assert abs(Decimal(r[3]) - f) < Decimal("1e-45"), (n, r[3], f)
+for r in list(csv.reader(open(sys.argv[2])))[1:]:
+    n = int(r[0])
+    assert Q(r[1]) == gstar(n) and Q(r[2]) == pre(gstar(n), n) and Q(r[3]) == wstar(n), r
+    assert Q(r[4]) == vo(beta, wstar(n), n, 1), r
+PY
+
+# optima as JSON: the engine's masked optima equal the closed forms, exactly.
+expect_json "all(r['closed form'] == r['exact engine'] for r in j['rows'] if r['exact engine'] != '-') and \
+  sum(r['exact engine'] != '-' for r in j['rows']) == 4 and j['rows'][0]['closed form'] == '42/53'" table --which optima
+
+# LaTeX: booktabs, \frac by default, siunitx S columns with --digits.
+"$bin" table --which w-star --format latex --shots 20 >"$tmp/ws.tex" && grep -q '\$\\frac{42}{53}\$' "$tmp/ws.tex" &&
+  grep -q '\\toprule' "$tmp/ws.tex" && grep -q '\\bottomrule' "$tmp/ws.tex" && ok || bad "latex fractions: $(cat "$tmp/ws.tex")"
+"$bin" table --which w-star --format latex --shots 20 --digits 4 >"$tmp/ws4.tex" && grep -q '{SSSSS}' "$tmp/ws4.tex" &&
+  grep -q '0.7925' "$tmp/ws4.tex" && ! grep -q frac "$tmp/ws4.tex" && ok || bad "latex digits: $(cat "$tmp/ws4.tex")"
+"$bin" table --which optima --format md >"$tmp/o.md" && grep -q '^| quantity | closed form | exact engine |$' "$tmp/o.md" &&
+  ok || bad "markdown: $(head -3 "$tmp/o.md")"
+"$bin" table --which w-star --shots 20 --out "$tmp/ws-out.csv" --format csv >"$tmp/out" 2>/dev/null && [ ! -s "$tmp/out" ] &&
+  cmp -s "$tmp/ws-out.csv" <(sed -n '1p;6p' "$tmp/ws.csv") && ok || bad "--out: $(cat "$tmp/ws-out.csv")"
+
+# Figures: .tex needs no gnuplot and does not depend on --threads; images are valid when gnuplot runs.
+"$bin" figure fc-curves --fast --threads 1 --out "$tmp/fc1.tex" 2>/dev/null || bad "fc-curves .tex"
+PATH=/nonexistent "$bin" figure fc-curves --fast --threads 2 --out "$tmp/fc2.tex" 2>/dev/null || bad "fc-curves .tex without gnuplot"
+cmp -s "$tmp/fc1.tex" "$tmp/fc2.tex" && grep -q 'ymode=log' "$tmp/fc1.tex" && ok || bad "fc-curves .tex differs across --threads"
+PATH=/nonexistent "$bin" figure fc-curves --fast --out "$tmp/nognuplot.png" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q gnuplot-nox "$tmp/err" &&
+  [ ! -e "$tmp/nognuplot.png" ] && ok || bad "no gnuplot: $(cat "$tmp/err")"
+
+# image_check FILE...: PNG signature, IHDR size >= 400 x 300, > 10 kB; SVG/PDF headers.
+image_check() {
+  python3 - "$@" <<'PY'
+import struct, sys
+for path in sys.argv[1:]:
+    data = open(path, "rb").read()
+    if path.endswith(".png"):
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", path
+        w, h = struct.unpack(">II", data[16:24])
+        assert w >= 400 and h >= 300 and len(data) > 10000, (path, w, h, len(data))
+    elif path.endswith(".svg"):
+        assert b"<svg" in data[:400] and data.rstrip().endswith(b"</svg>") and len(data) > 5000, path
+    elif path.endswith(".pdf"):
+        assert data[:5] == b"%PDF-" and b"%%EOF" in data[-64:] and len(data) > 5000, path
+PY
+}
+if command -v gnuplot >/dev/null; then
+  for ext in png svg pdf; do
+    "$bin" figure value-only --fast --out "$tmp/vo.$ext" 2>/dev/null || bad "value-only .$ext"
+  done
+  image_check "$tmp/vo.png" "$tmp/vo.svg" "$tmp/vo.pdf" && ok || bad "figure images invalid"
+else
+  echo "gnuplot not on PATH: image checks skipped (./run installs gnuplot-nox)"
+fi
+
+# Bad input: one line, exit 2, no file.
+expect_reject "--which" table --which nope
+expect_reject "--format" table --which optima --format xls
+expect_reject "--digits" table --which optima --digits 0
+expect_reject "--shots" table --which risk-methods-target --shots 41 --fast
+expect_reject "--sigma2" table --which risk-families --sigma2 -1
+expect_reject "--d" table --which risk-families --d 0
+expect_reject "--seed" figure pretrained --out "$tmp/x.tex" --seed -3
+expect_reject ".jpg" figure pretrained --out "$tmp/x.jpg"
+expect_reject "name" figure nope --out "$tmp/x.png"
+expect_reject "--out" figure pretrained
+expect_reject "cannot write" figure pretrained --fast --out "$tmp/missing/dir/x.tex"
+expect_reject "cannot write" table --which optima --out "$tmp/missing/t.csv"
+touch "$tmp/a-file"
+expect_reject "--out" report --fast --out "$tmp/a-file/sub"
+[ -z "$(ls "$tmp" | grep -e '\.tmp-' -e '^x\.')" ] && ok || bad "files left behind: $(ls "$tmp")"
+
+# The whole report, fast: >= 5 figures, every table as .tex and .csv, an index linking only existing files.
+"$bin" report --fast --quiet --out "$tmp/rep" >"$tmp/files" 2>"$tmp/err" || bad "report: $(cat "$tmp/err")"
+grep -q "wrote 24 files" "$tmp/err" && ok || bad "report summary: $(cat "$tmp/err")"
+while read -r f; do [ -s "$f" ] || bad "listed but missing or empty: $f"; done <"$tmp/files"
+[ "$(ls "$tmp/rep"/*.tex | wc -l)" -ge 11 ] && [ "$(ls "$tmp/rep"/*.csv | wc -l)" -eq 6 ] && ok || bad "report tables: $(ls "$tmp/rep")"
+for t in risk-families risk-methods-target risk-methods-opposite optima w-star verdicts; do
+  [ -s "$tmp/rep/$t.tex" ] && [ -s "$tmp/rep/$t.csv" ] && ok || bad "report table $t"
+done
+if command -v gnuplot >/dev/null; then
+  [ "$(ls "$tmp/rep"/*.png | wc -l)" -ge 5 ] && image_check "$tmp/rep"/*.png && ok || bad "report figures"
+fi
+python3 - "$tmp/rep" <<'PY' && ok || bad "index links a missing file"
+import os, re, sys
+root = sys.argv[1]
+md = open(os.path.join(root, "index.md")).read()
+html = open(os.path.join(root, "index.html")).read()
+links = re.findall(r"\]\(([^)]+)\)", md) + re.findall(r'(?:href|src)="([^"]+)"', html)
+assert len(links) > 40, len(links)
+missing = [l for l in links if not os.path.isfile(os.path.join(root, l))]
+assert not missing, missing
+for claim in ["E", "C1", "C2", "C3", "C4", "C5", "C6", "H", "P", "T"]:
+    assert re.search(r"^\| %s " % claim, md, re.M), claim
+assert "NOTE C3.authors_fit" in md
+PY
+[ -z "$(ls -a "$tmp/rep" | grep '\.tmp-')" ] && ok || bad "temporary files left in the report"
+
+finish
