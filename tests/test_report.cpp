@@ -282,3 +282,37 @@ TEST_CASE("figures are reproducible: the same seed gives the same Monte Carlo ma
   CHECK(pgfplots_source(a) == pgfplots_source(b));
   CHECK(pgfplots_source(a) != pgfplots_source(c));
 }
+
+TEST_CASE("learned tables and figures: the protocol's exact risks, and Monte Carlo of the learned models agrees") {
+  Sources src(Budget{true, 3, 2});
+  TableRequest r;
+  r.shots = {0, 1, 7, 40};
+  const auto rows = parse_csv(render_csv(build_table("risk-methods-opposite", r, src)));
+  const auto& runs = src.protocol();
+  REQUIRE(rows.size() == r.shots.size() + 1);
+  REQUIRE(rows[0].size() == runs.size() + 1);
+  for (std::size_t i = 1; i < rows.size(); ++i)
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+      CHECK(rows[0][k + 1] == runs[k].name);
+      CHECK(std::stod(rows[i][k + 1]) == runs[k].learned_opposite[static_cast<std::size_t>(r.shots[i - 1])]);
+    }
+
+  // Markers: Monte Carlo of the learned parameters; compare with their exact risk (not the theory line).
+  const Figure f = build_figure("learned-vs-theory", src);
+  REQUIRE(f.panels.size() == 4);
+  int markers = 0;
+  for (const Panel& p : f.panels) {
+    const std::string name = p.title.substr(0, p.title.find(':'));
+    const auto& m = src.method(name);
+    for (const Series& s : p.series) {
+      if (s.style != SeriesStyle::Markers) continue;
+      const bool target = s.label.find("−θ₀") == std::string::npos;
+      for (std::size_t i = 0; i < s.x.size(); ++i) {
+        const double exact = (target ? m.learned_target : m.learned_opposite)[static_cast<std::size_t>(s.x[i])];
+        CHECK_MESSAGE(std::abs(s.y[i] - exact) < 5 * s.err[i], name << " n=" << s.x[i]);
+        ++markers;
+      }
+    }
+  }
+  CHECK(markers == 4 * 2 * 11);
+}

@@ -160,13 +160,13 @@ std::string render_latex(const DataTable& t, const NumberStyle& style) {
 std::string render_csv(const DataTable& t) { return render_csv(as_full_table(t)); }
 
 std::string render_json(const DataTable& t) {
-  nlohmann::json j{{"name", t.name}, {"caption", t.caption}, {"columns", t.columns}};
-  j["rows"] = nlohmann::json::array();
+  nlohmann::ordered_json j{{"name", t.name}, {"caption", t.caption}, {"columns", t.columns}};
+  j["rows"] = nlohmann::ordered_json::array();
   for (const auto& row : t.rows) {
-    nlohmann::json r = nlohmann::json::object();
+    nlohmann::ordered_json r = nlohmann::ordered_json::object();
     for (std::size_t k = 0; k < row.size() && k < t.columns.size(); ++k) {
       const Cell& c = row[k];
-      r[t.columns[k]] = c.is_approx() ? nlohmann::json(c.value()) : nlohmann::json(c.full());
+      r[t.columns[k]] = c.is_approx() ? nlohmann::ordered_json(c.value()) : nlohmann::ordered_json(c.full());
     }
     j["rows"].push_back(r);
   }
