@@ -1,6 +1,7 @@
 // The figure backend: validation, gnuplot scripts, pgfplots sources, atomic files and (when gnuplot
 // is installed) the images themselves.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -295,7 +296,8 @@ TEST_CASE("gnuplot script: exact data, log scales only when asked, error bars, e
   CHECK(script.find("($2-$3 > 0 ? $2-$3 : $2/10)") != std::string::npos);  // clipped bars on log y only
   CHECK(count(script, "$2/10") == 1);
   CHECK(script.find("set multiplot layout 1,2 title \"Sample \\\"figure\\\" with θ₀ and σ²\"") != std::string::npos);
-  CHECK(script.find("set terminal pngcairo size 1280,480") != std::string::npos);
+  const auto [w, h] = image_size_px(f);
+  CHECK(script.find(fmt::format("set terminal pngcairo size {},{}", w, h)) != std::string::npos);
   CHECK(script.find("noenhanced") != std::string::npos);
   CHECK(script.find("set output \"out/x.png\"") != std::string::npos);
   CHECK(script.find("title \"closed form −θ₀\"") != std::string::npos);
@@ -314,7 +316,7 @@ TEST_CASE("gnuplot script: exact data, log scales only when asked, error bars, e
   CHECK(count(other, "set logscale y") == 0);
   CHECK(count(other, "$2/10") == 0);
   CHECK(other.find("set xlabel \"a\\\\b\"") != std::string::npos);
-  CHECK(other.find("set terminal svg size 1280,480") != std::string::npos);
+  CHECK(other.find(fmt::format("set terminal svg size {},{}", w, h)) != std::string::npos);
   CHECK(gnuplot_script(g, ImageFormat::Pdf, "x.pdf").find("set terminal pdfcairo") != std::string::npos);
   CHECK_THROWS_AS(gnuplot_script(g, ImageFormat::Tex, "x.tex"), std::invalid_argument);
 }
@@ -324,7 +326,15 @@ TEST_CASE("gnuplot script: a shared colour makes a pair; layout rows follow the 
   f.columns = 1;
   const std::string script = gnuplot_script(f, ImageFormat::Png, "x.png");
   CHECK(script.find("set multiplot layout 2,1") != std::string::npos);
-  CHECK(script.find("size 640,960") != std::string::npos);
+  const auto [w, h] = image_size_px(f);
+  CHECK(h == 960);  // 480 px per row
+  CHECK(script.find(fmt::format("size {},{}", w, h)) != std::string::npos);
+  Figure two = f;
+  two.columns = 2;
+  CHECK(image_size_px(two).first == 2 * w);  // one plot width plus legend margin per column
+  CHECK(image_size_px(two).second == 480);
+  two.panels[0].series[0].label += " with a much longer legend entry";
+  CHECK(image_size_px(two).first > 2 * w);  // a longer legend widens the image, not squeezes the plot
   const std::string first = "lc rgb \"#" + palette()[0] + "\"";
   // Series 1 (colour -1 at position 0) and its dashed partner (colour 0) share palette entry 0.
   CHECK(count(script, first) == 3);  // and the first series of panel 2
@@ -468,8 +478,8 @@ TEST_CASE("write_figure renders PNG, SVG and PDF with gnuplot") {
   REQUIRE(png.size() > 24);
   CHECK(png.substr(0, 8) == "\x89PNG\r\n\x1a\n");
   CHECK(png.substr(12, 4) == "IHDR");
-  CHECK(big_endian32(png, 16) == 1280u);  // 640 px per column
-  CHECK(big_endian32(png, 20) == 480u);   // 480 px per row
+  CHECK(big_endian32(png, 16) == static_cast<std::uint32_t>(image_size_px(f).first));  // gnuplot honoured the size
+  CHECK(big_endian32(png, 20) == 480u);                                                // 480 px per row
   CHECK(png.size() > 5000);
 
   write_figure(f, dir.path / "fc.svg");

@@ -16,12 +16,7 @@ struct FigureArgs {
 };
 
 Result run_figure(const FigureArgs& a) {
-  const auto format = report::image_format(a.out);  // a bad extension fails before any work
-  if (format != report::ImageFormat::Tex && !report::gnuplot_available())
-    throw InputError(fmt::format(
-        "--out {}: gnuplot not found on PATH (install the Debian package gnuplot-nox), or write a pgfplots source "
-        "with --out FILE.tex",
-        a.out));
+  report::check_writable(a.out);  // a bad --out fails before any work
   train::ProgressBar bar("figure", a.budget.quiet);
   report::Sources sources(read_budget(a.budget), bar.callback());
   const report::Figure f = report::build_figure(a.name, sources);

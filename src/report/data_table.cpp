@@ -73,26 +73,21 @@ std::string shown(const Cell& c, const NumberStyle& style) {
   return c.rounded(style.digits);
 }
 
-Table as_text_table(const DataTable& t, const NumberStyle& style) {
+// The string table of `t` with every cell shown by `show`.
+template <class Show>
+Table strings(const DataTable& t, Show show) {
   Table out;
   out.header = t.columns;
   for (const auto& row : t.rows) {
     std::vector<std::string> cells;
-    for (const auto& c : row) cells.push_back(shown(c, style));
+    for (const auto& c : row) cells.push_back(show(c));
     out.rows.push_back(std::move(cells));
   }
   return out;
 }
 
-Table as_full_table(const DataTable& t) {
-  Table out;
-  out.header = t.columns;
-  for (const auto& row : t.rows) {
-    std::vector<std::string> cells;
-    for (const auto& c : row) cells.push_back(c.full());
-    out.rows.push_back(std::move(cells));
-  }
-  return out;
+Table as_text_table(const DataTable& t, const NumberStyle& style) {
+  return strings(t, [&](const Cell& c) { return shown(c, style); });
 }
 
 bool numeric_column(const DataTable& t, std::size_t j) {
@@ -157,7 +152,9 @@ std::string render_latex(const DataTable& t, const NumberStyle& style) {
   return out + "    \\bottomrule\n  \\end{tabular}\n\\end{table}\n";
 }
 
-std::string render_csv(const DataTable& t) { return render_csv(as_full_table(t)); }
+std::string render_csv(const DataTable& t) {
+  return render_csv(strings(t, [](const Cell& c) { return c.full(); }));
+}
 
 std::string render_json(const DataTable& t) {
   nlohmann::ordered_json j{{"name", t.name}, {"caption", t.caption}, {"columns", t.columns}};

@@ -4,7 +4,9 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace icl::report {
@@ -69,8 +71,17 @@ std::string gnuplot_script(const Figure& f, ImageFormat format, const std::files
 // A standalone LaTeX document (pgfplots, groupplots) drawing `f`, data inline.
 std::string pgfplots_source(const Figure& f);
 
+// The image size in pixels (PNG, SVG; PDF in inches / 100): 480 px per panel row, and per column
+// 520 px of plot plus a legend margin that grows with the figure's longest label.
+std::pair<int, int> image_size_px(const Figure& f);
+
 // Whether a gnuplot executable is on PATH.
 bool gnuplot_available();
+
+// What write_figure would reject about `out` before any figure exists (so a command can fail before
+// its expensive work): an unknown extension, an image without gnuplot, a missing directory; throws
+// InputError. Returns the gnuplot executable for an image, nothing for .tex.
+std::optional<std::filesystem::path> check_writable(const std::filesystem::path& out);
 
 // Writes `f` to `out` in the format of its extension. Images are rendered by a gnuplot subprocess
 // into a temporary file next to `out` and renamed into place, so `out` is either complete or

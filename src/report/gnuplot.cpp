@@ -28,7 +28,6 @@ namespace {
 // One panel's share of the image; the legend sits to the right of each panel, inside this width.
 constexpr int kPanelWidthPx = 520;  // without the legend margin
 constexpr int kPanelHeightPx = 480;
-constexpr double kPanelHeightIn = 4.8;
 // Filled circle, square, triangle up, triangle down, diamond, pentagon (same order as pgfplots).
 constexpr int kPointTypes[] = {7, 5, 9, 11, 13, 15};
 
@@ -81,20 +80,16 @@ struct Fonts {
 
 Fonts fonts_for(ImageFormat format) { return format == ImageFormat::Svg ? Fonts{13, 12, 16} : Fonts{10, 9, 12}; }
 
-// Each column is a plot area of constant width plus its legend margin, so long legends widen the
-// image instead of squeezing the plot (about 8 px per character of the 10 pt text font).
-std::string terminal(ImageFormat format, Grid g, int right_margin) {
+std::string terminal(ImageFormat format, const Figure& f) {
   const std::string font = fmt::format(" font \"DejaVu Sans,{}\" noenhanced", fonts_for(format).text);
-  const int column_px = kPanelWidthPx + 8 * right_margin;
-  const int w = column_px * g.columns, h = kPanelHeightPx * g.rows;
+  const auto [w, h] = image_size_px(f);
   switch (format) {
     case ImageFormat::Png:
       return fmt::format("set terminal pngcairo size {},{}{}\n", w, h, font);
     case ImageFormat::Svg:
       return fmt::format("set terminal svg size {},{} fixed background \"white\"{}\n", w, h, font);
     case ImageFormat::Pdf:
-      return fmt::format("set terminal pdfcairo size {}in,{}in{}\n", column_px / 100.0 * g.columns,
-                         kPanelHeightIn * g.rows, font);
+      return fmt::format("set terminal pdfcairo size {}in,{}in{}\n", w / 100.0, h / 100.0, font);
     case ImageFormat::Tex:
       break;
   }
@@ -275,7 +270,7 @@ void require_directory(const std::filesystem::path& out) {
 std::string gnuplot_script(const Figure& f, ImageFormat format, const std::filesystem::path& out) {
   const Grid g = grid_of(f);
   std::string s = "# " + f.name + ": written by iclverify (docs/report.md#figures)\n";
-  s += terminal(format, g, right_margin_chars(f));
+  s += terminal(format, f);
   s += "set output " + gnuplot_string(out.string()) + "\n";
   s += common_settings(fonts_for(format)) + margins(f);
   for (std::size_t p = 0; p < f.panels.size(); ++p)
@@ -292,17 +287,32 @@ std::string gnuplot_script(const Figure& f, ImageFormat format, const std::files
 
 bool gnuplot_available() { return find_gnuplot().has_value(); }
 
-void write_figure(const Figure& f, const std::filesystem::path& out) {
-  validate(f);
-  const ImageFormat format = image_format(out);
-  if (format == ImageFormat::Tex) return write_file_atomic(out, pgfplots_source(f));
-  const auto gnuplot = find_gnuplot();
+// Each column is a plot area of constant width plus its legend margin, so long legends widen the
+// image instead of squeezing the plot (about 8 px per character of the 10 pt text font).
+std::pair<int, int> image_size_px(const Figure& f) {
+  const Grid g = grid_of(f);
+  return {(kPanelWidthPx + 8 * right_margin_chars(f)) * g.columns, kPanelHeightPx * g.rows};
+}
+
+std::optional<std::filesystem::path> check_writable(const std::filesystem::path& out) {
+  if (image_format(out) == ImageFormat::Tex) {
+    require_directory(out);
+    return std::nullopt;
+  }
+  auto gnuplot = find_gnuplot();
   if (!gnuplot)
     throw InputError(
         "gnuplot not found on PATH: install the Debian package gnuplot-nox, or write a pgfplots source with "
         "--out FILE.tex");
   require_directory(out);
-  render(*gnuplot, f, format, out);
+  return gnuplot;
+}
+
+void write_figure(const Figure& f, const std::filesystem::path& out) {
+  validate(f);
+  const auto gnuplot = check_writable(out);
+  if (!gnuplot) return write_file_atomic(out, pgfplots_source(f));
+  render(*gnuplot, f, image_format(out), out);
 }
 
 }  // namespace icl::report
