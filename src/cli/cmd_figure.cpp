@@ -46,7 +46,7 @@ Runner add_figure(CLI::App& app) {
   app.footer("Figures:\n" + list +
              "Lines are closed forms (or the theory point's exact risk), markers Monte Carlo means with +-1 standard "
              "error bars or learned models' exact risks. Images need gnuplot (Debian gnuplot-nox); .tex does not.\n");
-  return [a] { return run_figure(*a); };
+  return [a] { return diverged_as_exit_3("figure", [&] { return run_figure(*a); }); };
 }
 
 }  // namespace icl::cli

@@ -82,7 +82,7 @@ Runner add_table(CLI::App& app) {
   add_budget_options(app, a->budget);
   app.footer("Tables:\n" + list +
              "The learned tables use the protocol's fixed setting (d = 5, sigma2 = 1/10, m = n_ft = 20).\n");
-  return [a] { return run_table(*a); };
+  return [a] { return diverged_as_exit_3("table", [&] { return run_table(*a); }); };
 }
 
 }  // namespace icl::cli

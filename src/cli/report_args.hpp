@@ -2,6 +2,8 @@
 // --quiet, read into a report::Budget.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <string>
@@ -9,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "report/sources.hpp"
+#include "train/schedule.hpp"
 
 namespace icl::cli {
 
@@ -26,6 +29,16 @@ inline void add_budget_options(CLI::App& app, BudgetArgs& a) {
   app.add_option("--threads", a.threads, "Threads (default: all cores); the output does not depend on it")
       ->type_name("K");
   app.add_flag("--quiet", a.quiet, "No progress bar (it is drawn only on a terminal, after one second)");
+}
+
+// Runs an appendix command; a diverged SGD run is exit status 3 with one line, as in `protocol`.
+template <class Run>
+Result diverged_as_exit_3(const char* command, Run run) {
+  try {
+    return run();
+  } catch (const train::DivergenceError& e) {
+    return {"", 3, fmt::format("iclverify: error: {}: the SGD protocol {}\n", command, e.what())};
+  }
 }
 
 inline report::Budget read_budget(const BudgetArgs& a) {
