@@ -45,7 +45,8 @@ Runner add_figure(CLI::App& app) {
   add_budget_options(app, a->budget);
   app.footer("Figures:\n" + list +
              "Lines are closed forms (or the theory point's exact risk), markers Monte Carlo means with +-1 standard "
-             "error bars or learned models' exact risks. Images need gnuplot (Debian gnuplot-nox); .tex does not.\n");
+             "error bars or learned models' exact risks. Images need gnuplot (Debian gnuplot-nox); .tex does not.\n"
+             "Exit status: 0; 2 on bad input (nothing written); 3 if an SGD run diverged.\n");
   return [a] { return diverged_as_exit_3("figure", [&] { return run_figure(*a); }); };
 }
 

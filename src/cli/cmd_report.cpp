@@ -39,7 +39,8 @@ Runner add_report(CLI::App& app) {
   app.footer(
       "Writes every table as .tex and .csv, every figure as .png (with gnuplot) and .tex (pgfplots), and\n"
       "index.md and index.html: each claim with its verdict, findings, figures and tables. stdout lists the files\n"
-      "written. Exit status: 0, 1 if a check FAILs (the report is still written), 2 on bad input.\n");
+      "written. Exit status: 0; 1 if a check FAILs (the report is still written); 2 on bad input; 3 if an SGD run\n"
+      "diverged.\n");
   return [a] { return diverged_as_exit_3("report", [&] { return run_report(*a); }); };
 }
 

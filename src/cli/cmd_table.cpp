@@ -81,7 +81,8 @@ Runner add_table(CLI::App& app) {
   app.add_option("--out", a->out, "Write the table to FILE (atomically) instead of stdout")->type_name("FILE");
   add_budget_options(app, a->budget);
   app.footer("Tables:\n" + list +
-             "The learned tables use the protocol's fixed setting (d = 5, sigma2 = 1/10, m = n_ft = 20).\n");
+             "The learned tables use the protocol's fixed setting (d = 5, sigma2 = 1/10, m = n_ft = 20).\n"
+             "Exit status: 0; 2 on bad input; 3 if an SGD run diverged.\n");
   return [a] { return diverged_as_exit_3("table", [&] { return run_table(*a); }); };
 }
 
