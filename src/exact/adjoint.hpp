@@ -69,15 +69,17 @@ struct ThetaAdjoint {
   explicit ThetaAdjoint(int d) : Qt(Vec<S>::Zero(d)) {}
 };
 
-// g * d R(q, t; n) / d(fields): adds the query-field adjoints to aq, returns the theta adjoints.
+// g * d R(q, t; n) / d(fields): adds the query-field adjoints to aq and R(q, t; n) itself to `risk_sum`
+// (the forward pass is done here anyway), returns the theta adjoints.
 // Each block reverses one line of context_terms / risk_given_theta, last line first.
 template <class M, class S>
 ThetaAdjoint<S> context_adjoint(const QueryTerms<S>& q, const ThetaProducts<S>& t, long n, const S& s2, const S& g,
-                                QueryAdjoint<S>& aq) {
+                                QueryAdjoint<S>& aq, S& risk_sum) {
   using R = real_t<S>;
   using C = MomentCalls<M>;
   const ContextTerms<S> c = context_terms<M>(q, t, s2);
   const ShotWeights<R> wt(n);
+  risk_sum += risk_from_terms(q, t, c, wt, s2);
   ThetaAdjoint<S> at(static_cast<int>(q.w.size()));
   const S a_tmu1 = g * wt.t_mu1, a_Etf = g * wt.E_t_f, a_Em2 = g * wt.E_m2, a_Em1sq = g * wt.E_m1_sq;
   const S a_Em1f = g * wt.E_m1_f;
@@ -269,21 +271,22 @@ void query_adjoint(const QueryTerms<S>& q, QueryAdjoint<S> aq, Vec<S>& gv, Mat<S
 template <class M = GaussianMoments, class S>
 S risk_with_gradient(const Vec<S>& v, const Mat<S>& Q, const TaskLaw<S>& task, long n, const S& s2, const S& weight,
                      Vec<S>& gv, Mat<S>& gQ) {
-  const S value = risk<M>(v, Q, task, n, s2);  // validates the shapes
+  check_risk_arguments(v, Q, task, n);
   const int d = static_cast<int>(Q.rows()) - 2;
   const QueryTerms<S> q = query_terms<M>(v, Q);
   QueryAdjoint<S> aq(d);
+  S sum(0);  // the risk of each task point, summed in risk()'s order so that the value is the same bits
   if (task.theta) {
-    const auto at = context_adjoint<M>(q, theta_products(q, *task.theta), n, s2, weight, aq);
+    const auto at = context_adjoint<M>(q, theta_products(q, *task.theta), n, s2, weight, aq, sum);
     theta_adjoint(*task.theta, at, aq);
   } else {
     const S g = weight / real_t<S>(2 * d);
     for (int i = 0; i < d; ++i)
       for (bool negative : {false, true})
-        axis_adjoint(i, negative, context_adjoint<M>(q, axis_products(q, i, negative), n, s2, g, aq), aq);
+        axis_adjoint(i, negative, context_adjoint<M>(q, axis_products(q, i, negative), n, s2, g, aq, sum), aq);
   }
   query_adjoint<M>(q, std::move(aq), gv, gQ);
-  return weight * value;
+  return weight * (task.theta ? sum : S(sum / real_t<S>(2 * d)));
 }
 
 }  // namespace icl::exact

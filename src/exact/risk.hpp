@@ -180,13 +180,29 @@ struct ShotWeights {
   }
 };
 
+// The risk for one task vector t from its context terms and the shot weights of n.
+template <class S>
+S risk_from_terms(const QueryTerms<S>& q, const ThetaProducts<S>& t, const ContextTerms<S>& c,
+                  const ShotWeights<real_t<S>>& k, const S& s2) {
+  return t.tt + s2 + k.t_mu1 * c.t_mu1 + k.E_t_f * c.E_t_f + k.E_m2 * c.E_m2 + k.E_m1_sq * c.E_m1_sq +
+         k.E_m1_f * c.E_m1_f + k.E_f_sq * q.E_f_sq;
+}
+
 // The risk for one task vector t.
 template <class M, class S>
 S risk_given_theta(const QueryTerms<S>& q, const ThetaProducts<S>& t, long n, const S& s2) {
-  const ContextTerms<S> c = context_terms<M>(q, t, s2);
-  const ShotWeights<real_t<S>> k(n);
-  return t.tt + s2 + k.t_mu1 * c.t_mu1 + k.E_t_f * c.E_t_f + k.E_m2 * c.E_m2 + k.E_m1_sq * c.E_m1_sq +
-         k.E_m1_f * c.E_m1_f + k.E_f_sq * q.E_f_sq;
+  return risk_from_terms(q, t, context_terms<M>(q, t, s2), ShotWeights<real_t<S>>(n), s2);
+}
+
+// Throws std::invalid_argument unless Q is D x D, v has length D >= 3, n >= 0 and a fixed task has
+// length d = D - 2.
+template <class S>
+void check_risk_arguments(const Vec<S>& v, const Mat<S>& Q, const TaskLaw<S>& task, long n) {
+  const auto d = Q.rows() - 2;
+  if (d < 1 || Q.cols() != Q.rows() || v.size() != Q.rows())
+    throw std::invalid_argument("exact risk: need a D x D matrix Q and a value row of length D, D >= 3");
+  if (n < 0) throw std::invalid_argument("exact risk: n must be >= 0");
+  if (task.theta && task.theta->size() != d) throw std::invalid_argument("exact risk: theta must have length d");
 }
 
 // R(v, Q; n, task) = E[(y_q - yhat)^2] for the value row v (length D) and merged Q (D x D).
@@ -194,15 +210,10 @@ S risk_given_theta(const QueryTerms<S>& q, const ThetaProducts<S>& t, long n, co
 // sphere equals its average over the 2d points +-e_i (docs/exact_risk.md#5-the-sphere-average).
 template <class M = GaussianMoments, class S>
 S risk(const Vec<S>& v, const Mat<S>& Q, const TaskLaw<S>& task, long n, const S& s2) {
+  check_risk_arguments(v, Q, task, n);
   const int d = static_cast<int>(Q.rows()) - 2;
-  if (d < 1 || Q.cols() != Q.rows() || v.size() != Q.rows())
-    throw std::invalid_argument("exact risk: need a D x D matrix Q and a value row of length D, D >= 3");
-  if (n < 0) throw std::invalid_argument("exact risk: n must be >= 0");
   const QueryTerms<S> q = query_terms<M>(v, Q);
-  if (task.theta) {
-    if (task.theta->size() != d) throw std::invalid_argument("exact risk: theta must have length d");
-    return risk_given_theta<M>(q, theta_products(q, *task.theta), n, s2);
-  }
+  if (task.theta) return risk_given_theta<M>(q, theta_products(q, *task.theta), n, s2);
   S sum = risk_given_theta<M>(q, axis_products(q, 0, false), n, s2);
   sum += risk_given_theta<M>(q, axis_products(q, 0, true), n, s2);
   for (int i = 1; i < d; ++i) {
