@@ -5,6 +5,7 @@
 #include "closed_form/formulas.hpp"
 #include "core/number.hpp"
 #include "model/families.hpp"
+#include "report/catalog.hpp"
 #include "sim/monte_carlo.hpp"
 
 namespace icl::report {
@@ -197,24 +198,18 @@ Figure all_methods(Sources& src) {
 
 const std::vector<FigureInfo>& figure_catalog() {
   static const std::vector<FigureInfo> catalog{
-      {"pretrained", "pretrained risk curves for d in {6, 11, 16, 21}, m = 1000, no noise", false},
-      {"fc-curves", "F(c) on theta0 and -theta0 for c in {0.3, 1, 3, 10, 30, 100}, n = 0..40", false},
-      {"value-only", "V(theta0/9, w) for w in {0.2, ..., 1.0} on theta0 and -theta0, and the w*(n) panel", false},
-      {"learned-vs-theory", "learned vs theory: pretrained, zs (all), zs (V), zs+fs (V)", true},
-      {"all-methods", "every method of the SGD protocol on theta0 and -theta0", true},
+      {"pretrained", "pretrained risk curves for d in {6, 11, 16, 21}, m = 1000, no noise", false, pretrained},
+      {"fc-curves", "F(c) on theta0 and -theta0 for c in {0.3, 1, 3, 10, 30, 100}, n = 0..40", false, full_finetune},
+      {"value-only", "V(theta0/9, w) for w in {0.2, ..., 1.0} on theta0 and -theta0, and the w*(n) panel", false,
+       value_only},
+      {"learned-vs-theory", "learned vs theory: pretrained, zs (all), zs (V), zs+fs (V)", true, learned_vs_theory},
+      {"all-methods", "every method of the SGD protocol on theta0 and -theta0", true, all_methods},
   };
   return catalog;
 }
 
 Figure build_figure(const std::string& name, Sources& sources) {
-  if (name == "pretrained") return pretrained(sources);
-  if (name == "fc-curves") return full_finetune(sources);
-  if (name == "value-only") return value_only(sources);
-  if (name == "learned-vs-theory") return learned_vs_theory(sources);
-  if (name == "all-methods") return all_methods(sources);
-  std::string names;
-  for (const auto& f : figure_catalog()) names += (names.empty() ? "" : ", ") + f.name;
-  throw InputError(fmt::format("unknown figure '{}' (one of {})", name, names));
+  return find_in_catalog(figure_catalog(), name, "unknown figure").build(sources);
 }
 
 }  // namespace icl::report

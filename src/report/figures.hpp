@@ -15,6 +15,7 @@ struct FigureInfo {
   std::string name;
   std::string description;
   bool trains = false;  // needs the SGD protocol
+  Figure (*build)(Sources&);
 };
 
 const std::vector<FigureInfo>& figure_catalog();

@@ -206,14 +206,14 @@ ReportSummary write_report(const ReportOptions& o, const train::ProgressFn& prog
   IndexInput index{o.out, "", {}, {}, {}};
   const TableRequest request;
   for (const auto& info : table_catalog()) {
-    const DataTable t = build_table(info.name, request, src);
+    const DataTable t = info.build(request, src);
     write(t.name + ".tex", render_latex(t, NumberStyle{}));
     write(t.name + ".csv", render_csv(t));
     index.table_stems.push_back(t.name);
     step();
   }
   for (const auto& info : figure_catalog()) {
-    const Figure f = build_figure(info.name, src);
+    const Figure f = info.build(src);
     write_figure(f, o.out / (f.name + ".tex"));
     sum.files.push_back(f.name + ".tex");
     if (sum.images) {

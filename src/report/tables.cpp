@@ -8,6 +8,7 @@
 #include "core/number.hpp"
 #include "exact/exact.hpp"
 #include "model/families.hpp"
+#include "report/catalog.hpp"
 
 namespace icl::report {
 namespace {
@@ -163,28 +164,26 @@ DataTable verdicts(Sources& sources) {
 }  // namespace
 
 const std::vector<TableInfo>& table_catalog() {
+  using R = const TableRequest&;
   static const std::vector<TableInfo> catalog{
-      {"risk-families", "closed-form risk of P(gamma), F(c*), V(b, w) on theta0 and -theta0, n down", false, false},
-      {"risk-methods-target", "exact risk on theta0 of every model the SGD protocol learned, n down", true, false},
-      {"risk-methods-opposite", "exact risk on -theta0 of every model the SGD protocol learned, n down", true, false},
+      {"risk-families", "closed-form risk of P(gamma), F(c*), V(b, w) on theta0 and -theta0, n down", false, false,
+       [](R r, Sources&) { return risk_families(r); }},
+      {"risk-methods-target", "exact risk on theta0 of every model the SGD protocol learned, n down", true, false,
+       [](R r, Sources& s) { return risk_methods(r, s, Task::Target); }},
+      {"risk-methods-opposite", "exact risk on -theta0 of every model the SGD protocol learned, n down", true, false,
+       [](R r, Sources& s) { return risk_methods(r, s, Task::Opposite); }},
       {"optima", "gamma*, the authors' gamma, the ICL threshold, c*, beta, w*(n_ft), kq c*: closed form and engine",
-       false, false},
-      {"w-star", "gamma*(n) and w*(n) with their risks, n down", false, false},
-      {"verdicts", "every check of every claim with its verdict and evidence", false, true},
+       false, false, [](R r, Sources&) { return optima(r); }},
+      {"w-star", "gamma*(n) and w*(n) with their risks, n down", false, false,
+       [](R r, Sources&) { return w_star_table(r); }},
+      {"verdicts", "every check of every claim with its verdict and evidence", false, true,
+       [](R, Sources& s) { return verdicts(s); }},
   };
   return catalog;
 }
 
 DataTable build_table(const std::string& name, const TableRequest& request, Sources& sources) {
-  if (name == "risk-families") return risk_families(request);
-  if (name == "risk-methods-target") return risk_methods(request, sources, Task::Target);
-  if (name == "risk-methods-opposite") return risk_methods(request, sources, Task::Opposite);
-  if (name == "optima") return optima(request);
-  if (name == "w-star") return w_star_table(request);
-  if (name == "verdicts") return verdicts(sources);
-  std::string names;
-  for (const auto& t : table_catalog()) names += (names.empty() ? "" : ", ") + t.name;
-  throw InputError(fmt::format("--which: unknown table '{}' (one of {})", name, names));
+  return find_in_catalog(table_catalog(), name, "--which: unknown table").build(request, sources);
 }
 
 }  // namespace icl::report

@@ -3,6 +3,7 @@
 // the claim verdicts. Numbers keep the engine's precision (report/data_table.hpp).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@ struct TableInfo {
   std::string description;
   bool trains = false;  // needs the SGD protocol
   bool checks = false;  // runs the theorem checks
+  std::function<DataTable(const TableRequest&, Sources&)> build;
 };
 
 const std::vector<TableInfo>& table_catalog();
