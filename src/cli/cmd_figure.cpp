@@ -28,22 +28,17 @@ Result run_figure(const FigureArgs& a) {
 
 Runner add_figure(CLI::App& app) {
   auto a = std::make_shared<FigureArgs>();
-  std::vector<std::string> names;
-  std::string list;
-  for (const auto& f : report::figure_catalog()) {
-    names.push_back(f.name);
-    list += fmt::format("  {:<18} {}{}\n", f.name, f.description, f.trains ? " (runs the SGD protocol)" : "");
-  }
+  const CatalogHelp help = catalog_help(report::figure_catalog());
   app.add_option("name", a->name, "The figure (list below)")
       ->type_name("NAME")
       ->required()
-      ->check(CLI::IsMember(names));
+      ->check(CLI::IsMember(help.names));
   app.add_option("--out", a->out,
                  "Output file; the extension picks the format: .png, .svg, .pdf (gnuplot) or .tex (pgfplots source)")
       ->type_name("PATH")
       ->required();
   add_budget_options(app, a->budget);
-  app.footer("Figures:\n" + list +
+  app.footer("Figures:\n" + help.list +
              "Lines are closed forms (or the theory point's exact risk), markers Monte Carlo means with +-1 standard "
              "error bars or learned models' exact risks. Images need gnuplot (Debian gnuplot-nox); .tex does not.\n"
              "Exit status: 0; 2 on bad input (nothing written); 3 if an SGD run diverged.\n");

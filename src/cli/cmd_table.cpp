@@ -50,19 +50,11 @@ Result run_table(const TableArgs& a) {
 
 Runner add_table(CLI::App& app) {
   auto a = std::make_shared<TableArgs>();
-  std::vector<std::string> names;
-  std::string list;
-  for (const auto& t : report::table_catalog()) {
-    names.push_back(t.name);
-    list += fmt::format("  {:<22} {}{}\n", t.name, t.description,
-                        t.trains   ? " (runs the SGD protocol)"
-                        : t.checks ? " (runs the checks)"
-                                   : "");
-  }
+  const CatalogHelp help = catalog_help(report::table_catalog());
   app.add_option("--which", a->which, "The table (list below)")
       ->type_name("NAME")
       ->required()
-      ->check(CLI::IsMember(names));
+      ->check(CLI::IsMember(help.names));
   app.add_option("--format", a->format,
                  "table (default, aligned text), latex (booktabs, siunitx), csv or json (numbers at full precision: "
                  "exact as p/q), md")
@@ -80,7 +72,7 @@ Runner add_table(CLI::App& app) {
   app.add_option("--m", a->m, "Closed-form tables: pretraining shots m = n_ft (default 20)")->type_name("M");
   app.add_option("--out", a->out, "Write the table to FILE (atomically) instead of stdout")->type_name("FILE");
   add_budget_options(app, a->budget);
-  app.footer("Tables:\n" + list +
+  app.footer("Tables:\n" + help.list +
              "The learned tables use the protocol's fixed setting (d = 5, sigma2 = 1/10, m = n_ft = 20).\n"
              "Exit status: 0; 2 on bad input; 3 if an SGD run diverged.\n");
   return [a] { return diverged_as_exit_3("table", [&] { return run_table(*a); }); };

@@ -8,12 +8,35 @@
 #include <algorithm>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "report/sources.hpp"
 #include "train/schedule.hpp"
 
 namespace icl::cli {
+
+// A catalog of tables or figures for the command line: the names (for CLI::IsMember) and one help
+// line each, "  NAME  description (what it runs)".
+struct CatalogHelp {
+  std::vector<std::string> names;
+  std::string list;
+};
+
+template <class Info>
+CatalogHelp catalog_help(const std::vector<Info>& catalog) {
+  CatalogHelp h;
+  std::size_t width = 0;
+  for (const auto& e : catalog) width = std::max(width, e.name.size());
+  for (const auto& e : catalog) {
+    h.names.push_back(e.name);
+    std::string runs = e.trains ? " (runs the SGD protocol)" : "";
+    if constexpr (requires { e.checks; })
+      if (e.checks) runs = " (runs the checks)";
+    h.list += fmt::format("  {:<{}}  {}{}\n", e.name, width, e.description, runs);
+  }
+  return h;
+}
 
 struct BudgetArgs {
   bool fast = false, quiet = false;
