@@ -9,11 +9,24 @@ namespace icl::theorems {
 namespace {
 
 std::string evidence(const spectral::Certificate& c) {
-  std::string out = fmt::format("lambda_min {:.3g}, lambda_max {:.4g}; {} zero eigenvalues, predicted {} ({})",
-                                c.lambda_min, c.lambda_max, c.zero_count, c.predicted_zero_count, c.prediction);
+  std::string deflated;
+  for (const auto& st : c.stages)
+    deflated += (deflated.empty() ? "" : ", ") +
+                (st.spans_all ? std::string("vacuous (B spans all)")
+                              : fmt::format("{:.3g} > {:.2g}", st.deflated_lambda_min, st.tolerance));
+  bool all_exact = true;
+  for (const auto& f : c.flat_checks) all_exact = all_exact && f.exact;
+  std::string out = fmt::format(
+      "{} zero eigenvalues = {} inert + {} certified flat, predicted {} ({}); H B = 0 on {} families ({}); "
+      "lambda_min(H + mu B B^T) {}",
+      c.zero_count, c.inert, c.zero_count - c.inert, c.predicted_zero_count, c.prediction, c.flat_checks.size(),
+      all_exact ? "exact" : "50 digits", deflated);
+  if (c.stages.back().dense_zero_count)
+    out += fmt::format("; dense: {} zeros, gap {:.2g} / {:.3g}", c.inert + *c.stages.back().dense_zero_count,
+                       c.largest_zero, c.smallest_nonzero);
   if (c.exact_zero_count)
     out += fmt::format("; exact rank: {} zeros, PSD {}", *c.exact_zero_count, *c.exact_psd ? "proved" : "NOT proved");
-  out += fmt::format("; gap {:.2g} / {:.3g}; {}, {:.1f} s", c.largest_zero, c.smallest_nonzero, c.method, c.seconds);
+  out += fmt::format("; {}, {:.1f} s", c.method, c.seconds);
   return c.holds ? out : "FAILS: " + c.why + "; " + out;
 }
 
