@@ -18,7 +18,8 @@ MergedParams<T> balance_end_point(const Vec<T>& theta0, const T& c, const T& v_y
 template <class T>
 MergedParams<T> unbalanced_pretrained(int d, const T& q_x, const T& v_y) {
   MergedParams<T> p = pretrained_params<T>(d, q_x);
-  p.V(d + 1, d + 1) = v_y;
+  const Layout L{d};
+  p.V(L.y(), L.y()) = v_y;
   return p;
 }
 

@@ -16,7 +16,8 @@ namespace icl::theorems {
 inline MergedParams<Rational> kq_memory_params(const Vec<Rational>& theta0, const Rational& c) {
   const int d = static_cast<int>(theta0.size());
   MergedParams<Rational> p = pretrained_params(d, Rational(0));
-  p.Q.col(d + 1).segment(1, d) = c * theta0;
+  const Layout L{d};
+  p.Q.col(L.y()).segment(L.x(0), d) = c * theta0;
   return p;
 }
 
@@ -104,14 +105,15 @@ Claim claim_c6() {
                  const auto opt =
                      kq_optimum(annealed_stages(pl.theta0, n_ft, s2), c6_pretrained<F>(d, Rational(10, 13)));
                  const Mat<Rational> want = kq_memory_params(pl.theta0, F::kq_memory_star(n_ft, s)).Q;
-                 if (opt.point.blocks[1] != want || opt.free.cols() != d + 2)
+                 const Layout L{d};
+                 if (opt.point.blocks[1] != want || opt.free.cols() != L.D())
                    return Outcome{
                        Verdict::Fail,
                        fmt::format("{} n_ft={} theta0_1={}: Q[x1, y] = {} (want c* = {}), |Q[x,x]|^2 = {}, "
                                    "{} free directions",
                                    label(d, s2), n_ft, to_fraction(pl.theta0(0)),
-                                   show(Rational(opt.point.blocks[1](1, d + 1))), show(F::kq_memory_star(n_ft, s)),
-                                   show(Rational(opt.point.blocks[1].block(1, 1, d, d).squaredNorm())),
+                                   show(Rational(opt.point.blocks[1](L.x(0), L.y()))), show(F::kq_memory_star(n_ft, s)),
+                                   show(Rational(opt.point.blocks[1].block(L.x(0), L.x(0), d, d).squaredNorm())),
                                    opt.free.cols())};
                  ++cases;
                }
@@ -146,6 +148,7 @@ Claim claim_c6() {
          const Vec<Rational> theta0 = first_axis<Rational>(d);
          const auto opt = kq_optimum(annealed_stages(theta0, 20, s2), c6_pretrained<F>(d, Rational(10, 13)));
          const Mat<Rational>& Q = opt.point.blocks[1];
+         const Layout L{d};
          const auto at = [&](Task task) {
            return show(exact::risk(opt.point.as_merged(), on_task(theta0, task), 20, s2));
          };
@@ -154,8 +157,8 @@ Claim claim_c6() {
                                     "among them the line Q[x,x] theta0 theta0^T ~ Q[x,y] theta0); nearest the start: "
                                     "Q[x1,x1] = {}, Q[x1,y] = {}, other Q[x,x] entries 0; R(20, theta0) = {}, "
                                     "R(20, -theta0) = {}",
-                                    opt.free.cols(), opt.free.cols() - (d + 2), d + 2, show(Rational(Q(1, 1))),
-                                    show(Rational(Q(1, d + 1))), at(Task::Target), at(Task::Opposite))};
+                                    opt.free.cols(), opt.free.cols() - L.D(), L.D(), show(Rational(Q(L.x(0), L.x(0)))),
+                                    show(Rational(Q(L.x(0), L.y()))), at(Task::Target), at(Task::Opposite))};
        },
        "s2 = 0 is outside the hypothesis s2 > 0: the claim states nothing there to fail; the optimum and its free "
        "directions are reported (the same solver is judged at s2 > 0 by C6.memorizing_optimum)"});
@@ -222,17 +225,18 @@ Claim claim_c6() {
          const int d = 5;
          const auto s = sanity_setting();
          const Vec<Rational> theta0 = first_axis<Rational>(d);
+         const Layout L{d};
          std::string ev;
          for (const Rational& eps : {Rational(1, 10), Rational(1, 100), Rational(1, 1000)}) {
            MergedParams<Rational> start = c6_pretrained<F>(d, Rational(10, 13));
-           start.V.row(d + 1).segment(1, d) = (eps * theta0).transpose();
+           start.V.row(L.y()).segment(L.x(0), d) = (eps * theta0).transpose();
            const auto opt = kq_optimum({annealed_stages(theta0, 0, s.s2).front()}, start);
            const MergedParams<Rational> want = full_ft_params(theta0, eps);
            if (opt.point.blocks[1] != want.Q)
              return Outcome{Verdict::Fail,
                             fmt::format("eps={}: Q[0,0] = {}, |Q[x,x]|^2 = {}; want F(eps)", to_fraction(eps),
-                                        show(Rational(opt.point.blocks[1](0, 0))),
-                                        show(Rational(opt.point.blocks[1].block(1, 1, d, d).squaredNorm())))};
+                                        show(Rational(opt.point.blocks[1](Layout::constant, Layout::constant))),
+                                        show(Rational(opt.point.blocks[1].block(L.x(0), L.x(0), d, d).squaredNorm())))};
            for (Task task : {Task::Target, Task::Opposite})
              for (long n : {0L, 1L, 20L}) {
                const Rational got = exact::risk(opt.point.as_merged(), on_task(theta0, task), n, s.s2);

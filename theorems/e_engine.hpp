@@ -217,14 +217,16 @@ Claim claim_engine() {
                                                                       {s2, {{Rational(1), n_ft, target}}}};
                  const auto opt = exact::masked_optimum<M>(
                      stages, start, exact::coordinates(start.kind, d + 2, exact::Update::Value), exact::Update::Value);
-                 Vec<Rational> want = Vec<Rational>::Zero(d + 2);
-                 want.segment(1, d) = F::template beta_zero_shot<Rational>(d) * pl.theta0;
-                 want(d + 1) = F::w_star(n_ft, s);
-                 const Vec<Rational> got = opt.point.V().row(d + 1).transpose();
+                 const Layout L{d};
+                 Vec<Rational> want = Vec<Rational>::Zero(L.D());
+                 want.segment(L.x(0), d) = F::template beta_zero_shot<Rational>(d) * pl.theta0;
+                 want(L.y()) = F::w_star(n_ft, s);
+                 const Vec<Rational> got = opt.point.V().row(L.y()).transpose();
                  if (got != want)
-                   return Outcome{Verdict::Fail,
-                                  fmt::format("{} n_ft={}: value row ends at w = {}, b_1 = {}; want w*(n_ft) = {}",
-                                              label(d, s2), n_ft, show(got(d + 1)), show(got(1)), show(want(d + 1)))};
+                   return Outcome{
+                       Verdict::Fail,
+                       fmt::format("{} n_ft={}: value row ends at w = {}, b_1 = {}; want w*(n_ft) = {}", label(d, s2),
+                                   n_ft, show(got(L.y())), show(got(L.x(0))), show(want(L.y())))};
                  ++cases;
                }
          return Outcome{Verdict::Pass, fmt::format("exact match in {} cases", cases)};
