@@ -24,6 +24,16 @@ using Pt = Point<double>;
 
 // The paper's setting: d = 5, s2 = 1/10, m = n_ft = 20, theta0 = e_1.
 constexpr int kD = 5;
+// The runs' sizes, printed in the evidence from these constants.
+constexpr double kInitScale = 0.05;  // random starts N(0, kInitScale^2)
+constexpr double kPretrainLr = 0.2;  // exact GD on R_pre
+constexpr long kPretrainSteps = 5000;
+constexpr double kZsAllLr = 0.01;  // exact GD on zs, all of (V, Q)
+constexpr long kZsAllSteps = 10000;
+constexpr double kValueLr = 0.02;  // exact GD, value only
+constexpr long kValueSteps = 4000;
+constexpr long kCurveShots = 40;  // risk curves are compared for n = 0..kCurveShots
+constexpr int kStallD = 2;        // C1's stalls are counted at d = 2
 constexpr long kShots = 20;
 const Rational kS2{1, 10};
 
@@ -77,13 +87,13 @@ train::Schedule<double> annealed_schedule(const Setup& su, exact::Objective<doub
 
 train::ScaleFree<double> summary(const Pt& p) { return train::scale_free<double>(p.V(), p.Q(), theta0(p.D() - 2)); }
 
-// max over n = 0..40 and the tasks +-theta0 of |exact risk of p - closed form|.
+// max over n = 0..kCurveShots and the tasks +-theta0 of |exact risk of p - closed form|.
 double curve_gap(const Pt& p, const std::function<double(long, Task)>& theory) {
   const Mat<double> Q = p.Q();
   const Vec<double> v = p.V().row(p.D() - 1).transpose();
   double worst = 0;
   for (Task task : {Task::Target, Task::Opposite})
-    for (long n = 0; n <= 40; ++n)
+    for (long n = 0; n <= kCurveShots; ++n)
       worst =
           std::max(worst, std::abs(exact::risk(v, Q, target(p.D() - 2, task_sign(task)), n, 0.1) - theory(n, task)));
   return worst;
@@ -133,8 +143,8 @@ PretrainRuns pretrain_from_random(const Setup& su, int d, int runs, std::uint64_
   const double r_star = closed_form::risk_pretrained(gs, kShots, setting(d));
   PretrainRuns out;
   for (int i = 0; i < runs; ++i) {
-    const Pt start = train::random_init(Parameterization::Merged, d, 0.05, seed + static_cast<std::uint64_t>(i));
-    const auto r = gd(su, pretrain_loss(su), start, exact::Update::All, 0.2, 5000);
+    const Pt start = train::random_init(Parameterization::Merged, d, kInitScale, seed + static_cast<std::uint64_t>(i));
+    const auto r = gd(su, pretrain_loss(su), start, exact::Update::All, kPretrainLr, kPretrainSteps);
     const double excess = r.loss - r_star;
     ++out.runs;
     if (excess < 1e-9) {
@@ -156,25 +166,28 @@ Outcome c1_gd_reaches(const Setup& su, const CheckContext& ctx) {
   const double gs = gamma_star();
   const double ga = closed_form::gamma_authors<double>(kShots, kD);
   std::string ev = fmt::format(
-      "exact GD (lr 0.2, 5000 steps) on R_pre(20) from N(0, 0.05^2), d=5: {}/{} runs reach excess risk < 1e-9 with "
-      "v_y mean(Q_xx) = {:.9f} (gamma*(20) = 42/53 = {:.9f}, worst |gap| incl. off-identity part {:.1e}); the "
+      "exact GD (lr {}, {} steps) on R_pre({}) from N(0, {}^2), d={}: {}/{} runs reach excess risk < 1e-9 with "
+      "v_y mean(Q_xx) = {:.9f} (gamma*({}) = {} = {:.9f}, worst |gap| incl. off-identity part {:.1e}); the "
       "authors' m/(m+1+d) = {:.6f} is {:.6f} below where GD lands",
-      r.reached, r.runs, r.mean_gamma, gs, r.worst_gamma_gap, ga, r.mean_gamma - ga);
+      kPretrainLr, kPretrainSteps, kShots, kInitScale, kD, r.reached, r.runs, r.mean_gamma, kShots,
+      to_fraction(closed_form::gamma_star<Rational>(kShots, Setting<Rational>{kD, kS2})), gs, r.worst_gamma_gap, ga,
+      r.mean_gamma - ga);
   const bool ok = r.reached == r.runs && r.worst_gamma_gap < 1e-8;
   return {ok ? Verdict::Pass : Verdict::Fail, ev};
 }
 
 Outcome c1_d2_stalls(const Setup& su, const CheckContext& ctx) {
   const int runs = ctx.full ? 100 : 20;
-  const auto r = pretrain_from_random(su, 2, runs, ctx.seed);
+  const auto r = pretrain_from_random(su, kStallD, runs, ctx.seed);
   const auto [lo, hi] = std::minmax_element(r.stalled_excess.begin(), r.stalled_excess.end());
   const std::string range = r.stalled_excess.empty() ? "none" : fmt::format("excess risk {:.4f}..{:.4f}", *lo, *hi);
   return {Verdict::Note,
-          fmt::format("d=2, exact GD (lr 0.2, 5000 steps) from N(0, 0.05^2): {}/{} runs ({:.0f}%) stall at a "
-                      "non-global stationary point ({}); the other {} reach gamma*(20) = {:.6f} (THEORY.md: about 30%, "
+          fmt::format("d={}, exact GD (lr {}, {} steps) from N(0, {}^2): {}/{} runs ({:.0f}%) stall at a "
+                      "non-global stationary point ({}); the other {} reach gamma*({}) = {:.6f} (THEORY.md: about 30%, "
                       "excess 0.16-0.22)",
-                      r.stalled_excess.size(), r.runs, 100.0 * static_cast<double>(r.stalled_excess.size()) / r.runs,
-                      range, r.reached, gamma_star(2))};
+                      kStallD, kPretrainLr, kPretrainSteps, kInitScale, r.stalled_excess.size(), r.runs,
+                      100.0 * static_cast<double>(r.stalled_excess.size()) / r.runs, range, r.reached, kShots,
+                      gamma_star(kStallD))};
 }
 
 // ---- C2 ---------------------------------------------------------------------------------------
@@ -183,16 +196,18 @@ Outcome c2_zs_all(const Setup& su, const CheckContext&) {
   std::string ev;
   bool ok = true;
   for (double gamma : {10.0 / 13, gamma_star()}) {
-    const auto r = gd(su, zs_loss(su), pretrained(gamma), exact::Update::All, 0.01, 10000);
+    const auto r = gd(su, zs_loss(su), pretrained(gamma), exact::Update::All, kZsAllLr, kZsAllSteps);
     const auto s = summary(r.point);
     const double gap =
         curve_gap(r.point, [&](long n, Task t) { return closed_form::risk_full_ft(s.c, n, t, setting()); });
     ok = ok && r.loss - 0.1 < 1e-12 && s.icl_block < 1e-6 && gap < 1e-6;
     ev += fmt::format(
         "{}gamma={:.6f}: zs risk - s2 = {:.1e}, ICL block max|v_y Q_xx| = {:.1e}, c = {:.6f}, "
-        "risk curve vs F(c) max gap {:.1e} (n=0..40, +-theta0)",
-        ev.empty() ? "exact GD (lr 0.01, 10000 steps) on zs, all of (V, Q), from P(gamma): " : "; ", gamma,
-        r.loss - 0.1, s.icl_block, s.c, gap);
+        "risk curve vs F(c) max gap {:.1e} (n=0..{}, +-theta0)",
+        ev.empty()
+            ? fmt::format("exact GD (lr {}, {} steps) on zs, all of (V, Q), from P(gamma): ", kZsAllLr, kZsAllSteps)
+            : "; ",
+        gamma, r.loss - 0.1, s.icl_block, s.c, gap, kCurveShots);
   }
   return {ok ? Verdict::Pass : Verdict::Fail, ev};
 }
@@ -213,8 +228,10 @@ Outcome c3_flow(const Setup& su, const CheckContext&) {
     ev += fmt::format(
         "{}gamma={:.6f}: c = {:.12f} vs c* = {:.12f} (|gap| {:.1e}), |Q|^2-|v|^2 drift {:.1e}, flow time "
         "{:.1f}, {} evaluations",
-        ev.empty() ? "gradient flow (Dormand-Prince 5(4), rtol 1e-11) on zs from P(gamma): " : "; ", gamma, c, cs,
-        std::abs(c - cs), drift, r.time, r.evaluations);
+        ev.empty() ? fmt::format("gradient flow (Dormand-Prince 5(4), rtol {}) on zs from P(gamma): ",
+                                 train::FlowOptions{}.rtol)
+                   : "; ",
+        gamma, c, cs, std::abs(c - cs), drift, r.time, r.evaluations);
   }
   return {ok ? Verdict::Pass : Verdict::Fail, ev};
 }
@@ -265,7 +282,7 @@ Outcome c3_sgd(const Setup& su, const CheckContext& ctx) {
   std::string failed;
   for (int i = 0; i < seeds; ++i) {
     pre.seed = ft.seed = ctx.seed + static_cast<std::uint64_t>(i);
-    const auto p = train::sgd_train(pp, train::random_init(Parameterization::Merged, kD, 0.05, pre.seed), pre);
+    const auto p = train::sgd_train(pp, train::random_init(Parameterization::Merged, kD, kInitScale, pre.seed), pre);
     const Layout L{kD};
     const double vy = std::abs(p.point.V()(L.y(), L.y()));
     const double qx = p.point.Q().block(L.x(0), L.x(0), kD, kD).trace() / kD;
@@ -300,25 +317,24 @@ Outcome c3_sgd(const Setup& su, const CheckContext& ctx) {
 
 Outcome c4_value_only(const Setup& su, const CheckContext&) {
   const double gamma = gamma_star();
-  const auto r = gd(su, zs_loss(su), pretrained(gamma), exact::Update::Value, 0.02, 4000);
+  const auto r = gd(su, zs_loss(su), pretrained(gamma), exact::Update::Value, kValueLr, kValueSteps);
   const auto s = summary(r.point);
   const double beta = closed_form::beta_zero_shot<double>(kD);
   const Layout L{kD};
   const double v0 = r.point.V()(L.y(), Layout::constant);
   const double off = r.point.V().row(L.y()).segment(L.x(1), kD - 1).cwiseAbs().maxCoeff();  // x_2..x_d (theta0 = e_1)
   const double gap = std::max({std::abs(s.b - beta), std::abs(s.w - gamma), std::abs(v0), off});
-  return {
-      gap < 1e-8 ? Verdict::Pass : Verdict::Fail,
-      fmt::format("exact GD (lr 0.02, 4000 steps) on zs, value only, from P(gamma*(20)): b = {:.10f} (theta0/(d+4): "
-                  "{:.10f}), w = {:.10f} (gamma: {:.10f}), v0 = {:.1e}, off-theta0 part {:.1e}; max gap {:.1e}",
-                  s.b, beta, s.w, gamma, v0, off, gap)};
+  return {gap < 1e-8 ? Verdict::Pass : Verdict::Fail,
+          fmt::format("exact GD (lr {}, {} steps) on zs, value only, from P(gamma*({})): b = {:.10f} (theta0/(d+4): "
+                      "{:.10f}), w = {:.10f} (gamma: {:.10f}), v0 = {:.1e}, off-theta0 part {:.1e}; max gap {:.1e}",
+                      kValueLr, kValueSteps, kShots, s.b, beta, s.w, gamma, v0, off, gap)};
 }
 
 Outcome c5_annealed(const Setup& su, const CheckContext& ctx) {
   const double gamma = gamma_star();
   const long steps = ctx.full ? 200000 : 20000;
   const auto r = gd(su, annealed_schedule(su, zs_loss(su), exact::LossTerm<double>{1.0, kShots, target()}, steps),
-                    pretrained(gamma), exact::Update::Value, 0.02, steps);
+                    pretrained(gamma), exact::Update::Value, kValueLr, steps);
   const auto s = summary(r.point);
   const double ws = closed_form::w_star(kShots, setting());
   long best = 0;
@@ -337,10 +353,10 @@ Outcome c5_annealed(const Setup& su, const CheckContext& ctx) {
                         "few-shot weight is not 0 at the end of the annealing",
                         r.loss, zs_end, annealed_end)};
   return {ok ? Verdict::Pass : Verdict::Note,
-          fmt::format("exact GD (lr 0.02, {} steps, few-shot weight annealed 1 -> 0) on zs+fs, value only, from "
+          fmt::format("exact GD (lr {}, {} steps, few-shot weight annealed 1 -> 0) on zs+fs, value only, from "
                       "P(gamma*(20)): b = {:.8f} (1/(d+4) = {:.8f}), w = {:.6f} vs w*(20) = {:.6f} (gap {:.1e}); the "
                       "learned w matches w*(n) best at n = {} (w*({}) = {:.6f})",
-                      steps, s.b, beta, s.w, ws, s.w - ws, best, best, closed_form::w_star(best, setting()))};
+                      kValueLr, steps, s.b, beta, s.w, ws, s.w - ws, best, best, closed_form::w_star(best, setting()))};
 }
 
 // ---- C6, C7 -----------------------------------------------------------------------------------
@@ -386,7 +402,7 @@ Outcome c7_separate(const Setup& su, const CheckContext&) {
       "separate (Qsep = I, K = 10/13 I): zs all (flow) -> zs risk - s2 {:.1e}, ICL block {:.1e}, c = {:.6f} "
       "(merged c* = {:.6f}), curve vs F(c) {:.1e}",
       all.loss - 0.1, s.icl_block, s.c, closed_form::c_star(gamma, kD), gap);
-  const auto v = gd(su, zs_loss(su), start, exact::Update::Value, 0.02, 4000);
+  const auto v = gd(su, zs_loss(su), start, exact::Update::Value, kValueLr, kValueSteps);
   const auto sv = summary(v.point);
   const double vgap = std::max(std::abs(sv.b - closed_form::beta_zero_shot<double>(kD)), std::abs(sv.w - gamma));
   ok = ok && vgap < 1e-8;

@@ -147,6 +147,11 @@ Runner add_selftest(CLI::App& app) {
   app.add_option("--seed", a->seed, "Base seed of the Monte Carlo checks (default 20261123)")->type_name("SEED");
   app.add_option("--threads", a->threads, "Monte Carlo threads (default: all cores)")->type_name("K");
   app.footer(
+      "The --coverage table, one row per check of every claim (mutant ids are listed after it):\n"
+      "  check                     guard      killed by\n"
+      "  C3.c_star_solves_balance  guarded    C3#1 C3#2   (these mutants make it FAIL)\n"
+      "  C3.authors_fit            exempt     none can: <why: a report-only NOTE>\n"
+      "  X.some_check              UNGUARDED  none        (no mutant makes it FAIL: exit 1)\n"
       "Exit status: 0 if every mutant is killed (and, with --coverage, no check is UNGUARDED), 1 otherwise, 2 on bad "
       "input.\n");
   return [a] { return run_selftest(*a); };
