@@ -87,8 +87,20 @@ three=$("$bin" check --only E.monte_carlo,C6.monte_carlo --mc-samples 4000 --thr
 # The mutation self-test end to end (C3 only, to stay fast): every mutant killed, exit 0.
 out=$("$bin" selftest --mutants --only C3 2>/dev/null)
 rc=$?
-[ "$rc" -eq 0 ] && echo "$out" | tail -1 | grep -qx "killed 2/2" && ok || bad "selftest --only C3: rc=$rc out=$out"
-expect_reject "give --mutants" selftest
+[ "$rc" -eq 0 ] && echo "$out" | tail -1 | grep -qx "killed 3/3" && ok || bad "selftest --only C3: rc=$rc out=$out"
+# --coverage: every C3 check guarded or exempt with its reason; JSON lists the killers.
+out=$("$bin" selftest --coverage --only C3 2>/dev/null)
+rc=$?
+[ "$rc" -eq 0 ] && echo "$out" | grep -q '^C3.precision  *guarded  *C3#3$' &&
+  echo "$out" | grep -q '^C3.authors_fit  *exempt  *none can: ' &&
+  echo "$out" | tail -1 | grep -qx "coverage 5/5 checks: 4 guarded, 1 exempt, 0 UNGUARDED" && ok ||
+  bad "selftest --coverage --only C3: rc=$rc out=$out"
+out=$("$bin" selftest --coverage --only C3 --format json 2>/dev/null)
+echo "$out" | python3 -c 'import json,sys; j=json.load(sys.stdin); c={e["check"]: e for e in j["coverage"]}
+assert [k["id"] for k in c["C3.c_star_solves_balance"]["killed_by"]] == ["C3#1", "C3#2"]
+assert c["C3.authors_fit"]["guard"] == "exempt" and c["C3.authors_fit"]["killed_by"] == []
+assert j["unguarded"] == 0 and j["killed"] == j["total"] == 3' && ok || bad "selftest --coverage --format json: $out"
+expect_reject "give --mutants or --coverage" selftest
 expect_reject "--only: 'C9'" selftest --mutants --only C9
 
 # --- the exact engine: parameter files, grad, optimum ---

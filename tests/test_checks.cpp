@@ -26,6 +26,30 @@ TEST_CASE("a throwing check is a FAIL carrying the message; --only filters by cl
   CHECK_FALSE(has_unknown_id({c}, {"X.boom"}, unknown));
 }
 
+TEST_CASE(
+    "coverage: each check's killers are read off the mutants' caught_by; unkilled checks are UNGUARDED unless "
+    "they say why") {
+  auto pass = [](const CheckContext&) { return Outcome{Verdict::Pass, ""}; };
+  Claim c{"X", "t", "s", {}, {}};
+  c.checks.push_back({"X.a", "", pass});
+  c.checks.push_back({"X.b", "", pass});
+  c.checks.push_back({"X.note", "", pass, "reported, never judged"});
+  Claim y{"Y", "t", "s", {}, {}};
+  y.checks.push_back({"Y.a", "", pass});
+  // A mutant of X caught by X.a; a mutant of Y that names X.b (another claim's check: not X's killer).
+  const std::vector<MutantOutcome> outcomes{{"m1", "X", {"X.a"}, 0}, {"m2", "Y", {"X.b", "Y.a"}, 0}};
+  const auto cov = coverage({c, y}, outcomes, {});
+  REQUIRE(cov.size() == 4);
+  CHECK(cov[0].id == "X.a");
+  CHECK(cov[0].guard() == Guard::Guarded);
+  CHECK(cov[0].killed_by == std::vector<std::size_t>{0});
+  CHECK(cov[1].guard() == Guard::Unguarded);
+  CHECK(cov[2].guard() == Guard::Exempt);
+  CHECK(cov[3].killed_by == std::vector<std::size_t>{1});
+  CHECK(coverage({c, y}, outcomes, {"Y"}).size() == 1);
+  CHECK(std::string(guard_name(Guard::Unguarded)) == "UNGUARDED");
+}
+
 TEST_CASE("primitives fail when they should") {
   CHECK(all_equal({{"a", Rational(1, 3), Rational(1, 3)}}, "w").verdict == Verdict::Pass);
   CHECK(all_equal({{"a", Rational(1, 3), Rational(1, 3) + Rational(1, 1000000000)}}, "w").verdict == Verdict::Fail);

@@ -51,13 +51,19 @@ TEST_CASE("the sphere average equals the average over a rotated cross-polytope")
   }
 }
 
-TEST_CASE("a non-axis frame is not a design for a non-unit task: the engine uses |theta|^2") {
-  const auto point = random_rational_point(4, Parameterization::Merged, 2).as_merged();
+TEST_CASE("a non-unit, non-axis task: the engine uses |theta|^2 (P(gamma), derived by hand)") {
+  // P(gamma) predicts yhat = (gamma/N) x_q . sum_{s<n} x_s y_s. With E[x y] = t and
+  // E[x x^T y^2] = |t|^2 I + 2 t t^T + s2 I: R(t) = |t|^2 (1 - 2 gamma n/N + gamma^2 n (n+d+1)/N^2)
+  // + s2 (1 + gamma^2 n d/N^2), R_pre of THEORY.md at |t| = 1.
+  const int d = 2;
+  const long n = 3;
+  const Rational g(10, 13), N(n + 1), t2(25);
   Vec<Rational> t(2);
-  t << Rational(3), Rational(4);  // norm 5
-  const Rational r5 = exact::risk(point, TaskLaw<Rational>::fixed(t), 3, s2);
-  const Rational r1 = exact::risk(point, TaskLaw<Rational>::fixed(Vec<Rational>(t / 5)), 3, s2);
-  CHECK(r5 != r1);
+  t << Rational(3), Rational(4);  // |t|^2 = 25
+  const Rational want =
+      t2 * (1 - 2 * g * n / N + g * g * n * (n + d + 1) / (N * N)) + s2 * (1 + g * g * n * d / (N * N));
+  CHECK(exact::risk(pretrained_params(d, g), TaskLaw<Rational>::fixed(t), n, s2) == want);
+  CHECK(want == Rational(43663, 3380));  // 25 * 173/338 + (1/10) * 413/338
 }
 
 TEST_CASE("AD gradient = exact stencil derivative in rationals (the loss is a polynomial along a line)") {

@@ -109,7 +109,9 @@ Claim claim_c5() {
                              describe_runs(r.opposite, 1));
          }
          return Outcome{Verdict::Note, fmt::format("w*(20) = {} at d=5 s2=1/10; {}", show(F::w_star(20, s)), ev)};
-       }});
+       },
+       "outside the hypothesis w*(n_ft) < gamma the claim states nothing to fail; the ranges are reported (the "
+       "same computation is judged inside it by C5.ranges)"});
 
   claim.checks.push_back({"C5.precision", "w*(n): double vs 50 digits vs exact", [](const CheckContext&) {
                             PrecisionAgreement acc;

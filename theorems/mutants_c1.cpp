@@ -7,7 +7,8 @@ namespace icl::theorems {
 
 std::vector<MutantCase> mutant_cases_c1() {
   return mutant_cases<mutants::PretrainedOffByOneN, mutants::PretrainedNoNoise, mutants::GammaStarNoNoise,
-                      mutants::GammaStarOffByOne, mutants::ThresholdWrongDenominator, mutants::ClassicalOffByOne>(
+                      mutants::GammaStarOffByOne, mutants::GammaStarNumeratorM, mutants::ThresholdWrongDenominator,
+                      mutants::ClassicalOffByOne, mutants::ClassicalIsQueryIncluded, mutants::PretrainedThroughFloat>(
       []<class M>(std::type_identity<M>) { return claim_c1<M>(); });
 }
 

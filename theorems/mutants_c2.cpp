@@ -6,7 +6,8 @@
 namespace icl::theorems {
 
 std::vector<MutantCase> mutant_cases_c2() {
-  return mutant_cases<mutants::FullFtOffByOneN, mutants::FullFtNoNoise, mutants::FullFtSignFlip>(
+  return mutant_cases<mutants::FullFtOffByOneN, mutants::FullFtNoNoise, mutants::FullFtSignFlip,
+                      mutants::FullFtQueryLabelCounted, mutants::FullFtThroughFloat>(
       []<class M>(std::type_identity<M>) { return claim_c2<M>(); });
 }
 

@@ -6,7 +6,7 @@
 namespace icl::theorems {
 
 std::vector<MutantCase> mutant_cases_c3() {
-  return mutant_cases<mutants::CStarSignFlip, mutants::CStarNoVy>(
+  return mutant_cases<mutants::CStarSignFlip, mutants::CStarNoVy, mutants::CStarThroughFloat>(
       []<class M>(std::type_identity<M>) { return claim_c3<M>(); });
 }
 

@@ -7,7 +7,8 @@ namespace icl::theorems {
 
 std::vector<MutantCase> mutant_cases_c4() {
   return mutant_cases<mutants::ValueOnlyD3, mutants::ValueOnlyNoNoise, mutants::ValueOnlyOffByOneN, mutants::BetaD3,
-                      mutants::LimitSignFlip>([]<class M>(std::type_identity<M>) { return claim_c4<M>(); });
+                      mutants::LimitSignFlip, mutants::ValueOnlyThroughFloat>(
+      []<class M>(std::type_identity<M>) { return claim_c4<M>(); });
 }
 
 }  // namespace icl::theorems

@@ -6,7 +6,7 @@
 namespace icl::theorems {
 
 std::vector<MutantCase> mutant_cases_c5() {
-  return mutant_cases<mutants::WStarD3, mutants::WStarNoNoise, mutants::WStarOffByOne>(
+  return mutant_cases<mutants::WStarD3, mutants::WStarNoNoise, mutants::WStarOffByOne, mutants::WStarThroughFloat>(
       []<class M>(std::type_identity<M>) { return claim_c5<M>(); });
 }
 

@@ -6,7 +6,8 @@
 namespace icl::theorems {
 
 std::vector<MutantCase> mutant_cases_c6() {
-  return mutant_cases<mutants::KqStarNoTwo, mutants::KqRiskFourthMoment>(
+  return mutant_cases<mutants::KqStarNoTwo, mutants::KqRiskFourthMoment, mutants::KqRiskTaskSignFlip,
+                      mutants::PretrainedValueReadsBias, mutants::ResidualRiskNoNoise>(
       []<class M>(std::type_identity<M>) { return claim_c6<M>(); });
 }
 

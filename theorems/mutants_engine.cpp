@@ -7,7 +7,7 @@ namespace icl::theorems {
 
 std::vector<MutantCase> mutant_cases_engine() {
   return mutant_cases<mutants::SexticSix, mutants::QuadSquareOne, mutants::ProductFourthGaussianFree,
-                      mutants::FivePointStencil>(
+                      mutants::FivePointStencil, mutants::QuadSquareCancelling>(
       []<class M>(std::type_identity<M>) { return claim_engine<PaperFormulas, M>(); });
 }
 

@@ -29,5 +29,6 @@ std::vector<MutantCase> mutant_cases_c4();
 std::vector<MutantCase> mutant_cases_c5();
 std::vector<MutantCase> mutant_cases_c6();
 std::vector<MutantCase> mutant_cases_proofs();
+std::vector<MutantCase> mutant_cases_training();  // claim T (theorems/mutants_t.cpp)
 
 }  // namespace icl::theorems

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,15 @@ struct Coordinate {
 // The coordinates of the blocks an update may change, block by block, row-major.
 // Throws std::invalid_argument for q or k in the merged parameterization.
 std::vector<Coordinate> coordinates(Parameterization kind, int D, Update update);
+
+// The position of coordinate `c` in `coords` (as coordinates() lays them out); throws
+// std::invalid_argument if the update does not train it.
+inline Eigen::Index coordinate_index(const std::vector<Coordinate>& coords, const Coordinate& c) {
+  for (std::size_t j = 0; j < coords.size(); ++j)
+    if (coords[j].block == c.block && coords[j].row == c.row && coords[j].col == c.col)
+      return static_cast<Eigen::Index>(j);
+  throw std::invalid_argument("coordinate_index: the coordinate is not among the updated ones");
+}
 
 template <class T>
 Vec<T> gather(const Point<T>& p, const std::vector<Coordinate>& coords) {

@@ -1,6 +1,10 @@
 #include "prove/claims.hpp"
 
+#include <fmt/ranges.h>
+
 #include <random>
+#include <string>
+#include <vector>
 
 namespace icl::prove {
 
@@ -66,8 +70,10 @@ Proof conservation_law(int sign) {
                       {"points_per_case", kPoints},
                       {"cases", nlohmann::json::array()}};
   int cases = 0;
-  for (int d = 1; d <= 4; ++d)
-    for (const char* loss_name : {"zs", "fs", "pretrain"}) {
+  const int max_d = 4;
+  const std::vector<std::string> losses{"zs", "fs", "pretrain"};
+  for (int d = 1; d <= max_d; ++d)
+    for (const std::string& loss_name : losses) {
       for (int k = 0; k < kPoints; ++k) {
         const int D = d + 2;
         const Point<Rational> point = Point<Rational>::merged({random_matrix(D, rng), random_matrix(D, rng)});
@@ -96,9 +102,9 @@ Proof conservation_law(int sign) {
   cert["error_probability_per_case"] = bound;
   cert["error_probability_total"] = bound * cases;
   return {ProofVerdict::Proved,
-          fmt::format("0 at {} random points in each of {} cases (d = 1..4; zs, fs, pretrain); error probability <= "
+          fmt::format("0 at {} random points in each of {} cases (d = 1..{}; {}); error probability <= "
                       "{:.1e} per case, {:.1e} in all (Schwartz-Zippel, total degree <= {})",
-                      kPoints, cases, bound, bound * cases, kTotalDegree),
+                      kPoints, cases, max_d, fmt::join(losses, ", "), bound, bound * cases, kTotalDegree),
           cert};
 }
 

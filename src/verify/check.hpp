@@ -32,6 +32,10 @@ struct Check {
   std::string id;       // "C1.gamma_star_stationary"
   std::string summary;  // one line: what is checked
   std::function<Outcome(const CheckContext&)> run;
+  // Why no mutant can make this check FAIL; only for a check that always reports NOTE (a finding
+  // stated with its numbers, no pass/fail statement). Empty: some mutant must kill the check
+  // (`iclverify selftest --coverage` lists it UNGUARDED otherwise). Keep it rare.
+  std::string unguardable{};
 };
 
 // A claim reads like the paper: statement, hypotheses, then its checks.

@@ -3,12 +3,25 @@
 // names a check that is too weak.
 #pragma once
 
+#include <type_traits>
+
 #include "closed_form/formulas.hpp"
 #include "exact/moments.hpp"
+#include "model/families.hpp"
 
 namespace icl::mutants {
 
 using closed_form::ValueOnlyGeometry;
+
+// x rounded through single precision when T is double (a float intermediate); exact otherwise.
+// Only a precision check, which compares double with 50 digits, can see it.
+template <class T>
+T through_float(const T& x) {
+  if constexpr (std::is_same_v<T, double>)
+    return static_cast<double>(static_cast<float>(x));
+  else
+    return x;
+}
 
 // --- C1: pretrained family ---
 struct PretrainedOffByOneN : PaperFormulas {  // N = n + 2
@@ -45,6 +58,14 @@ struct GammaStarOffByOne : PaperFormulas {
     return T(m) / (T(m) + T(s.d) * (T(1) + s.s2));
   }
 };
+struct GammaStarNumeratorM : PaperFormulas {
+  static constexpr const char* name = "gamma* = m/(m+1+d(1+s2)) (m for m+1 in the numerator)";
+  static constexpr const char* claim = "C1";
+  template <class T>
+  static T gamma_star(long m, const Setting<T>& s) {
+    return T(m) / (T(m + 1) + T(s.d) * (T(1) + s.s2));
+  }
+};
 struct ThresholdWrongDenominator : PaperFormulas {
   static constexpr const char* name = "ICL threshold with (1 - gamma) for (2 - gamma)";
   static constexpr const char* claim = "C1";
@@ -59,6 +80,22 @@ struct ClassicalOffByOne : PaperFormulas {
   template <class T>
   static T gamma_star_classical(long m, const Setting<T>& s) {
     return T(m) / (T(m + s.d) + T(s.d) * s.s2);
+  }
+};
+struct ClassicalIsQueryIncluded : PaperFormulas {
+  static constexpr const char* name = "classical R_pre = the query-included R_pre (conventions confused)";
+  static constexpr const char* claim = "C1";
+  template <class T>
+  static T risk_pretrained_classical(const T& g, long n, const Setting<T>& s) {
+    return PaperFormulas::risk_pretrained(g, n, s);
+  }
+};
+struct PretrainedThroughFloat : PaperFormulas {
+  static constexpr const char* name = "R_pre through a float intermediate in double";
+  static constexpr const char* claim = "C1";
+  template <class T>
+  static T risk_pretrained(const T& g, long n, const Setting<T>& s) {
+    return through_float(PaperFormulas::risk_pretrained(g, n, s));
   }
 };
 
@@ -93,6 +130,25 @@ struct FullFtSignFlip : PaperFormulas {
     return T(n) / N * T(n) / N + s.s2 + T(n) / (N * N) * (m * m + s.s2 / (c * c));
   }
 };
+struct FullFtQueryLabelCounted : PaperFormulas {
+  static constexpr const char* name = "F(c) risk on theta0 with bias 1 for n/N (the query's own label counted)";
+  static constexpr const char* claim = "C2";
+  template <class T>
+  static T risk_full_ft(const T& c, long n, Task task, const Setting<T>& s) {
+    const T r = PaperFormulas::risk_full_ft(c, n, task, s);
+    if (task == Task::Opposite) return r;
+    const T bias = T(n) / T(n + 1);
+    return r + T(1) - bias * bias;
+  }
+};
+struct FullFtThroughFloat : PaperFormulas {
+  static constexpr const char* name = "F(c) risk through a float intermediate in double";
+  static constexpr const char* claim = "C2";
+  template <class T>
+  static T risk_full_ft(const T& c, long n, Task task, const Setting<T>& s) {
+    return through_float(PaperFormulas::risk_full_ft(c, n, task, s));
+  }
+};
 
 // --- C3: balance law ---
 struct CStarSignFlip : PaperFormulas {
@@ -110,6 +166,14 @@ struct CStarNoVy : PaperFormulas {
   template <class T>
   static T c_from_balance(const T& q_x, const T& v_y, int d) {
     return PaperFormulas::c_from_balance(q_x, v_y, d) * v_y;
+  }
+};
+struct CStarThroughFloat : PaperFormulas {
+  static constexpr const char* name = "c from balance through a float intermediate in double";
+  static constexpr const char* claim = "C3";
+  template <class T>
+  static T c_from_balance(const T& q_x, const T& v_y, int d) {
+    return through_float(PaperFormulas::c_from_balance(q_x, v_y, d));
   }
 };
 
@@ -157,6 +221,14 @@ struct LimitSignFlip : PaperFormulas {
     return PaperFormulas::value_only_limit(w, task == Task::Target ? Task::Opposite : Task::Target, s);
   }
 };
+struct ValueOnlyThroughFloat : PaperFormulas {
+  static constexpr const char* name = "R_v through a float intermediate in double";
+  static constexpr const char* claim = "C4";
+  template <class T>
+  static T risk_value_only(const ValueOnlyGeometry<T>& g, long n, const Setting<T>& s) {
+    return through_float(PaperFormulas::risk_value_only(g, n, s));
+  }
+};
 
 // --- C5: auxiliary few-shot loss ---
 struct WStarD3 : PaperFormulas {
@@ -183,6 +255,14 @@ struct WStarOffByOne : PaperFormulas {
     return (T(n) - T(n + 3 + 2 * s.d) / T(s.d + 4)) / (T(n + 1 + s.d) + T(s.d) * s.s2);
   }
 };
+struct WStarThroughFloat : PaperFormulas {
+  static constexpr const char* name = "w* through a float intermediate in double";
+  static constexpr const char* claim = "C5";
+  template <class T>
+  static T w_star(long n, const Setting<T>& s) {
+    return through_float(PaperFormulas::w_star(n, s));
+  }
+};
 
 // --- C6: key-query-only fine-tuning ---
 struct KqStarNoTwo : PaperFormulas {
@@ -202,6 +282,28 @@ struct KqRiskFourthMoment : PaperFormulas {
     const T a = T(1) + s.s2;
     return a - T(2 * task_sign(task)) * c * T(n) * a / N + c * c * T(n) * T(n + 1) * a * a / (N * N);
   }
+};
+
+struct KqRiskTaskSignFlip : PaperFormulas {
+  static constexpr const char* name = "R_kq with theta0 and -theta0 swapped (the sign of the cross term)";
+  static constexpr const char* claim = "C6";
+  template <class T>
+  static T risk_kq_memory(const T& c, long n, Task task, const Setting<T>& s) {
+    return PaperFormulas::risk_kq_memory(c, n, task == Task::Target ? Task::Opposite : Task::Target, s);
+  }
+};
+struct PretrainedValueReadsBias : PaperFormulas {
+  static constexpr const char* name = "C6's start P(gamma) with the value row reading the constant token (v_0 = 1)";
+  static constexpr const char* claim = "C6";
+  static MergedParams<Rational> c6_pretrained(int d, const Rational& gamma) {
+    MergedParams<Rational> p = pretrained_params(d, gamma);
+    p.V(d + 1, 0) = 1;
+    return p;
+  }
+};
+struct ResidualRiskNoNoise : FullFtNoNoise {  // C6 reads R_zs for the residual value x-part
+  static constexpr const char* name = "R_zs(eps; n) of C6's residual-x-part optimum without the s2/eps^2 term";
+  static constexpr const char* claim = "C6";
 };
 
 // --- E: the exact engine's Gaussian moments (run through claim E with PaperFormulas) ---
@@ -239,6 +341,19 @@ struct ProductFourthGaussianFree : exact::GaussianMoments {
   template <class T>
   static T product_fourth(const T& var_x, const T& var_y, const T&) {
     return var_x * var_y;
+  }
+};
+struct QuadSquareCancelling : exact::GaussianMoments {
+  // The same polynomial, (tr A + K)^2 - K (2 tr A + K) + 2 tr A^2 with K = 10^8/3: exact in
+  // rationals, a cancellation of K^2 ~ 10^15 in floating point (K = 10^8/3 is not dyadic: the engine's random test
+  // points have small dyadic entries, which a float intermediate would not round).
+  static constexpr const char* name = "E[(x^T A x)^2] expanded around 10^8/3 (cancels in floating point)";
+  static constexpr const char* claim = "E";
+  template <class T>
+  static T quad_square(const T& trA, const T& trA2) {
+    using R = exact::real_t<T>;
+    const R K = R(100000000) / R(3);
+    return (trA + K) * (trA + K) - K * (R(2) * trA + K) + R(2) * trA2;
   }
 };
 

@@ -20,4 +20,34 @@ std::vector<MutantOutcome> run_mutants(const std::vector<MutantCase>& cases, con
   return out;
 }
 
+const char* guard_name(Guard g) {
+  switch (g) {
+    case Guard::Guarded:
+      return "guarded";
+    case Guard::Exempt:
+      return "exempt";
+    case Guard::Unguarded:
+      return "UNGUARDED";
+  }
+  return "UNGUARDED";
+}
+
+std::vector<CheckCoverage> coverage(const std::vector<Claim>& claims, const std::vector<MutantOutcome>& outcomes,
+                                    const std::vector<std::string>& only) {
+  std::vector<CheckCoverage> out;
+  for (const auto& claim : claims) {
+    if (!only.empty() && std::find(only.begin(), only.end(), claim.id) == only.end()) continue;
+    for (const auto& check : claim.checks) {
+      CheckCoverage c{claim.id, check.id, {}, check.unguardable};
+      for (std::size_t i = 0; i < outcomes.size(); ++i) {
+        const auto& by = outcomes[i].caught_by;
+        if (outcomes[i].claim == claim.id && std::find(by.begin(), by.end(), check.id) != by.end())
+          c.killed_by.push_back(i);
+      }
+      out.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
 }  // namespace icl

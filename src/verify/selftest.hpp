@@ -36,4 +36,28 @@ struct MutantOutcome {
 std::vector<MutantOutcome> run_mutants(const std::vector<MutantCase>& cases, const std::vector<std::string>& only,
                                        const CheckContext& ctx);
 
+// Which mutants each check kills, read off the mutants' caught_by (nothing is run again).
+enum class Guard {
+  Guarded,    // some mutant makes the check FAIL
+  Exempt,     // no mutant does, and the check says why none can (Check::unguardable)
+  Unguarded,  // no mutant does: the check is not shown able to fail
+};
+
+const char* guard_name(Guard g);
+
+struct CheckCoverage {
+  std::string claim;
+  std::string id;
+  std::vector<std::size_t> killed_by;  // indices into the outcomes given to coverage()
+  std::string unguardable;             // Check::unguardable
+  Guard guard() const {
+    if (!killed_by.empty()) return Guard::Guarded;
+    return unguardable.empty() ? Guard::Unguarded : Guard::Exempt;
+  }
+};
+
+// One entry per check of the claims in `only` (all if empty), in claim order.
+std::vector<CheckCoverage> coverage(const std::vector<Claim>& claims, const std::vector<MutantOutcome>& outcomes,
+                                    const std::vector<std::string>& only);
+
 }  // namespace icl
