@@ -165,7 +165,10 @@ expect_reject "--d" hessian --point pretrained --d 0
 expect_reject "--c applies only" hessian --point pretrained --c 2
 expect_reject "--c: F(c) needs" hessian --point zs-full --c 0
 expect_reject "--nft applies only" hessian --point v-only --nft 3
-expect_reject "--method spectra handles one loss" hessian --point v-fewshot --method spectra
+[ "$(hj --point v-fewshot --d 3 --method spectra)" = "20 20 20 True 1" ] && ok || bad "hessian v-fewshot --method spectra"
+# issue 17: F(1) at d = 62 (Lanczos, a 2018-fold zero) holds, with any --k, and flat_checks is a JSON list.
+[ "$(hj --point zs-full --d 62 --k 3)" = "6114 6114 None True 3" ] && ok || bad "hessian zs-full d=62: $(hj --point zs-full --d 62 --k 3)"
+[ "$("$bin" hessian --point zs-full --d 62 --k 1 --format json | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["method"], j["holds"], [f["flat"] for f in j["flat_checks"]])')" = "spectra True [True, True, True, True, True]" ] && ok || bad "hessian zs-full d=62 --k 1 json"
 expect_reject "--sigma2" hessian --point pretrained --sigma2 -1/10
 expect_reject "--k" hessian --point pretrained --k 0
 expect_reject "--m" hessian --point pretrained --m 0

@@ -28,3 +28,4 @@ TEST_CASE("C4") { claim_suite("C4"); }
 TEST_CASE("C5") { claim_suite("C5"); }
 TEST_CASE("C6") { claim_suite("C6"); }
 TEST_CASE("T") { claim_suite("T"); }
+TEST_CASE("H") { claim_suite("H"); }

@@ -42,6 +42,7 @@ TEST_CASE("every certificate holds at d = 1..3, with the exact count equal to th
         CHECK(*c.exact_zero_count == c.predicted_zero_count);
         CHECK(c.zero_count == c.predicted_zero_count);
         CHECK(*c.exact_psd);
+        for (const auto& f : c.flat_checks) CHECK(f.exact);
       }
 }
 
@@ -116,14 +117,87 @@ TEST_CASE("inert coordinates: their gradient entries vanish exactly at random po
   }
 }
 
-TEST_CASE("Spectra (matrix-free) and the dense solver agree on the extreme eigenvalues") {
-  const auto spec = spec_at(CertPoint::Pretrained, Parameterization::Merged, 5);
-  const auto dense = spectral::certify(spec, {spectral::Method::Dense, false});
-  const auto lanczos = spectral::certify(spec, {spectral::Method::Spectra, false});
-  CHECK(dense.method == "dense");
-  CHECK(lanczos.method == "spectra");
-  CHECK(lanczos.lambda_max == doctest::Approx(dense.lambda_max).epsilon(1e-9));
-  CHECK(lanczos.smallest_nonzero == doctest::Approx(dense.smallest_nonzero).epsilon(1e-9));
-  CHECK(lanczos.zero_count == dense.zero_count);
-  CHECK(lanczos.holds);
+TEST_CASE("Lanczos and the dense solver agree on the deflated spectrum, and both hold") {
+  for (auto p : kPoints) {
+    CAPTURE(spectral::cert_point_name(p));
+    const auto spec = spec_at(p, Parameterization::Merged, 5);
+    const auto dense = spectral::certify(spec, {spectral::Method::Dense, false});
+    const auto lanczos = spectral::certify(spec, {spectral::Method::Spectra, false});
+    CHECK(dense.holds);
+    CHECK(lanczos.holds);
+    REQUIRE(dense.stages.size() == lanczos.stages.size());
+    for (std::size_t s = 0; s < dense.stages.size(); ++s) {
+      CHECK(lanczos.stages[s].spans_all == dense.stages[s].spans_all);
+      if (dense.stages[s].spans_all) continue;  // kq's zero-shot stage: H = 0 by (a), nothing to deflate
+      CHECK(lanczos.stages[s].deflated_lambda_min ==
+            doctest::Approx(dense.stages[s].deflated_lambda_min).epsilon(1e-8));
+      CHECK(lanczos.stages[s].lambda_max == doctest::Approx(dense.stages[s].lambda_max).epsilon(1e-8));
+    }
+    CHECK(lanczos.zero_count == dense.zero_count);
+    REQUIRE(dense.stages.back().dense_zero_count.has_value());
+    CHECK(dense.inert + *dense.stages.back().dense_zero_count == dense.predicted_zero_count);
+  }
+}
+
+// The regression of issue 17: at d = 62 the active block of F(1) has 4096 coordinates, so Lanczos is
+// used; it cannot count the 2018-fold zero eigenvalue, and the certificate must not need it to.
+TEST_CASE("zs-full at d = 62 holds with Lanczos, and --k does not change the verdict") {
+  const auto spec = spec_at(CertPoint::ZsFull, Parameterization::Merged, 62);
+  for (int k : {1, 10, 40}) {
+    auto s = spec;
+    s.k = k;
+    const auto c = spectral::certify(s);
+    CAPTURE(k);
+    CHECK(c.method == "spectra");
+    CHECK(c.holds);
+    CHECK(c.zero_count == 6114);
+    CHECK(c.predicted_zero_count == 6114);
+    CHECK(c.stages.front().deflated_lambda_min > 0.1);  // 0.117852, the dense run's smallest nonzero
+    CHECK(static_cast<int>(c.eigenvalues.size()) == k);
+  }
+}
+
+TEST_CASE("at d = 100 a flipped sign and the origin saddle fail with Lanczos") {
+  auto flipped = spec_at(CertPoint::Pretrained, Parameterization::Merged, 100);
+  flipped.flip_sign = true;
+  const auto a = spectral::certify(flipped);
+  CHECK(a.method == "spectra");
+  CHECK_FALSE(a.holds);
+  auto plan = spectral::certificate_plan(spec_at(CertPoint::Pretrained, Parameterization::Merged, 100));
+  for (auto& b : plan.point.blocks) b.setZero();
+  const auto saddle = spectral::certify_plan(plan, 5);
+  CHECK(saddle.gradient_exactly_zero);
+  CHECK(saddle.stages.front().deflated_lambda_min < -saddle.tolerance);  // a negative curvature is found
+  CHECK_FALSE(saddle.holds);
+}
+
+TEST_CASE("a basis that forgets a symmetry fails on positive definiteness, not on a count") {
+  for (auto kind : {Parameterization::Merged, Parameterization::Separate}) {
+    auto plan = spectral::certificate_plan(spec_at(CertPoint::Pretrained, kind, 3));
+    auto& flat = plan.flat.back();
+    flat.erase(flat.begin());  // the scaling
+    plan.predicted_zero -= 1;  // and the count agrees with the smaller basis
+    const auto c = spectral::certify_plan(plan, 5, {spectral::Method::Spectra, false});
+    CHECK_FALSE(c.holds);
+    CHECK(c.stages.front().deflated_lambda_min <= c.tolerance);
+  }
+}
+
+TEST_CASE("a wrong Hessian-vector product breaks (a): the predicted directions are no longer flat") {
+  const spectral::HessianKernel& engine = spectral::engine_kernel();
+  spectral::HessianKernel shifted = engine;  // H + I: no flat direction is flat
+  shifted.in_double = [&](const auto& o, const auto& p, const auto& c, const Vec<double>& u) {
+    return Vec<double>(engine.in_double(o, p, c, u) + u);
+  };
+  shifted.in_rational = [&](const auto& o, const auto& p, const auto& c, const Vec<Rational>& u) {
+    return Vec<Rational>(engine.in_rational(o, p, c, u) + u);
+  };
+  const auto c =
+      spectral::certify_plan(spectral::certificate_plan(spec_at(CertPoint::ZsFull, Parameterization::Merged, 3)), 5,
+                             {spectral::Method::Dense, false, &shifted});
+  CHECK_FALSE(c.holds);
+  for (const auto& f : c.flat_checks) {
+    CHECK(f.exact);
+    CHECK_FALSE(f.flat);
+  }
 }

@@ -15,7 +15,7 @@ std::vector<Claim> all_claims() {
 std::vector<MutantCase> all_mutant_cases() {
   std::vector<MutantCase> all;
   for (auto part : {mutant_cases_engine, mutant_cases_c1, mutant_cases_c2, mutant_cases_c3, mutant_cases_c4,
-                    mutant_cases_c5, mutant_cases_c6, mutant_cases_proofs, mutant_cases_training}) {
+                    mutant_cases_c5, mutant_cases_c6, mutant_cases_proofs, mutant_cases_training, mutant_cases_h}) {
     auto cases = part();
     all.insert(all.end(), cases.begin(), cases.end());
   }

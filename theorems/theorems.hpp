@@ -30,5 +30,6 @@ std::vector<MutantCase> mutant_cases_c5();
 std::vector<MutantCase> mutant_cases_c6();
 std::vector<MutantCase> mutant_cases_proofs();
 std::vector<MutantCase> mutant_cases_training();  // claim T (theorems/mutants_t.cpp)
+std::vector<MutantCase> mutant_cases_h();         // claim H (theorems/mutants_h.cpp)
 
 }  // namespace icl::theorems

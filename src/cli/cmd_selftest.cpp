@@ -70,7 +70,7 @@ Result run_selftest(const SelftestArgs& a) {
     for (const auto& c : cases) claims.insert(c.claim);
     for (const auto& id : only)
       if (!claims.count(id))
-        throw InputError(fmt::format("--only: '{}' is not a claim with mutants (E, C1..C6, P, T)", id));
+        throw InputError(fmt::format("--only: '{}' is not a claim with mutants (E, C1..C6, P, T, H)", id));
   }
   const CheckContext ctx = read_context(a.samples, a.seed, a.threads);
   const auto results = run_mutants(cases, only, ctx);
@@ -137,7 +137,7 @@ Runner add_selftest(CLI::App& app) {
                "Run the mutants and print, for every check, the mutants it kills (a table: check, guard, killed by; "
                "then the mutants by short id, e.g. C1#3). A check no mutant kills is UNGUARDED, unless it is a NOTE "
                "that says why nothing can break it (guard 'exempt', with the reason)");
-  app.add_option("--only", a->only, "Comma-separated claim ids (E, C1..C6, P, T); default all")->type_name("IDS");
+  app.add_option("--only", a->only, "Comma-separated claim ids (E, C1..C6, P, T, H); default all")->type_name("IDS");
   app.add_option("--format", a->format,
                  "table (default): one KILLED/SURVIVED line per mutant, the coverage table (with --coverage), then "
                  "'killed K/M' and 'coverage G/C checks: ...'; json (killed_by as lists)")

@@ -32,7 +32,11 @@ Vec<Float50> engine_hessian_vector(const exact::Objective<Float50>& obj, const P
                                    const std::vector<exact::Coordinate>& coords, const Vec<Float50>& u);
 Vec<Rational> engine_hessian_vector(const exact::Objective<Rational>& obj, const Point<Rational>& point,
                                     const std::vector<exact::Coordinate>& coords, const Vec<Rational>& u);
-// The exact gradient in rationals (exact::value_and_gradient).
+// The exact gradient (exact::value_and_gradient), one scalar each.
+Vec<double> engine_gradient(const exact::Objective<double>& obj, const Point<double>& point,
+                            const std::vector<exact::Coordinate>& coords);
+Vec<Float50> engine_gradient(const exact::Objective<Float50>& obj, const Point<Float50>& point,
+                             const std::vector<exact::Coordinate>& coords);
 Vec<Rational> engine_gradient(const exact::Objective<Rational>& obj, const Point<Rational>& point,
                               const std::vector<exact::Coordinate>& coords);
 
