@@ -32,7 +32,8 @@ Claim claim_c3() {
       "of Q goes to zero, the flow from P(gamma) ends at F(c*) with c* = sqrt((sqrt(d^2 gamma^4 + 4) - d gamma^2)/2); "
       "from a pretrained point with Q x-block q_x I and value v_y e_y (q_x v_y = gamma), 1/c^2 - v_y^4 c^2 = d "
       "gamma^2. "
-      "A conjecture: the flow itself is simulated in a later issue; here the algebra and the matrices are checked.",
+      "A conjecture of THEORY.md: here the algebra and the matrices are checked; claim T (T.C3.flow_c_star) runs the "
+      "flow itself.",
       {"gradient flow (not momentum SGD)", "merged parameterization", "the Q x-block is driven to zero"},
       {}};
 

@@ -1,5 +1,5 @@
 // Deliberately wrong variants of the closed forms. Each hides one member of PaperFormulas; the
-// checks of the claim it names must FAIL on it (tests/test_mutants_*.cpp). A mutant that survives
+// checks of the claim it names must FAIL on it (tests/test_mutants.cpp, `iclverify selftest`). A mutant that survives
 // names a check that is too weak.
 #pragma once
 
