@@ -1,7 +1,5 @@
 #include "spectral/flat_directions.hpp"
 
-#include <fmt/format.h>
-
 namespace icl::spectral {
 namespace {
 
@@ -84,12 +82,6 @@ FlatFamily key_label_row_family(const Layout& L) {
   FlatFamily f{"K's label row (it builds only Q's label row)", {}};
   for (int j = 0; j < L.D(); ++j) f.directions.push_back(unit(kK, L.y(), j));
   return f;
-}
-
-std::string describe(const std::vector<FlatFamily>& families) {
-  std::string out;
-  for (const auto& f : families) out += fmt::format("{}{} {}", out.empty() ? "" : " + ", f.directions.size(), f.why);
-  return out.empty() ? "none" : out;
 }
 
 }  // namespace icl::spectral

@@ -44,7 +44,4 @@ FlatFamily gl_orbit_family(const Mat<Rational>& K);
 // ... and K's label row, which builds only Q's label row (never read by the prediction).
 FlatFamily key_label_row_family(const Layout& L);
 
-// Same as all of `families` concatenated, named for a message.
-std::string describe(const std::vector<FlatFamily>& families);
-
 }  // namespace icl::spectral
