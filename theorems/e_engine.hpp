@@ -37,6 +37,15 @@ exact::Objective<T> mixed_loss(const Vec<T>& theta, const T& s2) {
                               {T(1), 5, exact::TaskLaw<T>::sphere()}}};
 }
 
+// The stencil of claim E's Hessian-vector products: the exact one, unless the policy M (a mutant)
+// names another for the separate parameterization.
+template <class M>
+exact::Stencil stencil_for(Parameterization kind) {
+  if constexpr (requires { M::separate_stencil; })
+    if (kind == Parameterization::Separate) return M::separate_stencil;
+  return exact::exact_stencil(kind);
+}
+
 template <class F = PaperFormulas, class M = exact::GaussianMoments>
 Claim claim_engine() {
   Claim claim{"E",
@@ -141,7 +150,7 @@ Claim claim_engine() {
              ++compared;
            }
            const Vec<Float50> u = sim::random_vector(rng, static_cast<int>(x.size()), 4, 8).cast<Float50>();
-           const Vec<Float50> Hu = exact::hessian_vector<M>(obj, point, coords, u);
+           const Vec<Float50> Hu = exact::hessian_vector<M>(obj, point, coords, u, stencil_for<M>(point.kind));
            const Vec<Float50> fd = (exact::value_and_gradient<M>(obj, shifted(h * u), coords).gradient -
                                     exact::value_and_gradient<M>(obj, shifted(-h * u), coords).gradient) /
                                    (2 * h);

@@ -1,7 +1,24 @@
-// The exact engine: population risk, gradient, Hessian and masked optima of any parameters.
+// The exact engine: population risk, gradient, Hessian-vector products and masked optima of any
+// attention parameters, with no sampling (docs/exact_risk.md). Every function is templated on the
+// scalar (double, Float50, Rational; AD scalars inside) and on the Gaussian-moment policy M.
+//
+// Public parts:
+//   exact/task.hpp       TaskLaw: a fixed task vector theta or the unit sphere
+//   exact/moments.hpp    GaussianMoments (the policy M; a mutant replaces one identity), real_t
+//   exact/risk.hpp       PreparedPoint (risk for many n and tasks), risk()
+//   exact/objective.hpp  Update, updated_blocks, Coordinate, coordinates, gather/scatter,
+//                        Objective (a weighted sum of risks), objective_value, gradient_blocks,
+//                        value_and_gradient (adjoint), value_and_gradient_forward (AD cross-check),
+//                        Stencil, hessian_vector, hessian
+//   exact/quadratic.hpp  is_quadratic, masked_optimum (lexicographic, one exact linear solve a stage)
+// Internal (namespace icl::exact::detail):
+//   exact/detail/terms.hpp      the query, task and context terms the risk is assembled from
+//   exact/detail/adjoint.hpp    the same lines run backwards: the gradient
+//   exact/detail/instances.hpp  the scalars compiled once (src/exact/instances_*.cpp)
 #pragma once
 
 #include "exact/moments.hpp"
 #include "exact/objective.hpp"
 #include "exact/quadratic.hpp"
 #include "exact/risk.hpp"
+#include "exact/task.hpp"

@@ -28,10 +28,6 @@ using real_t = typename real_of<S>::type;
 struct GaussianMoments {
   static constexpr const char* name = "Isserlis";
 
-  // Points of the central stencil of Hessian-vector products in the separate parameterization,
-  // where the loss has degree <= 6 along a line (docs/exact_risk.md#6-derivatives).
-  static constexpr int separate_stencil_points = 7;
-
   // E[(x^T A x)^2] = (tr A)^2 + 2 tr(A^2)
   template <class T>
   static T quad_square(const T& trA, const T& trA2) {

@@ -2,30 +2,28 @@
 
 namespace icl::exact {
 
-std::vector<Coordinate> coordinates(Parameterization kind, int D, Update update) {
+std::vector<int> updated_blocks(Parameterization kind, Update update) {
   const bool merged = kind == Parameterization::Merged;
   if (merged && (update == Update::Query || update == Update::Key))
     throw std::invalid_argument("q-only and k-only updates need the separate parameterization");
-  std::vector<int> blocks;
   switch (update) {
     case Update::All:
-      blocks = merged ? std::vector<int>{0, 1} : std::vector<int>{0, 1, 2};
-      break;
+      return merged ? std::vector<int>{block::V, block::Q} : std::vector<int>{block::V, block::Qsep, block::K};
     case Update::Value:
-      blocks = {0};
-      break;
+      return {block::V};
     case Update::KeyQuery:
-      blocks = merged ? std::vector<int>{1} : std::vector<int>{1, 2};
-      break;
+      return merged ? std::vector<int>{block::Q} : std::vector<int>{block::Qsep, block::K};
     case Update::Query:
-      blocks = {1};
-      break;
+      return {block::Qsep};
     case Update::Key:
-      blocks = {2};
-      break;
+      return {block::K};
   }
+  throw std::invalid_argument("unknown update");
+}
+
+std::vector<Coordinate> coordinates(Parameterization kind, int D, Update update) {
   std::vector<Coordinate> out;
-  for (int b : blocks)
+  for (int b : updated_blocks(kind, update))
     for (int r = 0; r < D; ++r)
       for (int c = 0; c < D; ++c) out.push_back(Coordinate{b, r, c});
   return out;

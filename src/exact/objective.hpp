@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "exact/adjoint.hpp"
+#include "exact/detail/adjoint.hpp"
+#include "exact/detail/instances.hpp"
 #include "exact/risk.hpp"
 #include "model/point.hpp"
 
@@ -22,6 +23,10 @@ enum class Update { All, Value, KeyQuery, Query, Key };
 struct Coordinate {
   int block, row, col;
 };
+
+// The blocks (positions in Point::blocks, model/point.hpp) an update may change. Throws
+// std::invalid_argument for q or k in the merged parameterization.
+std::vector<int> updated_blocks(Parameterization kind, Update update);
 
 // The coordinates of the blocks an update may change, block by block, row-major.
 // Throws std::invalid_argument for q or k in the merged parameterization.
@@ -81,15 +86,31 @@ T objective_value(const Objective<T>& obj, const Point<T>& point) {
   return sum;
 }
 
+// The chain rule from the gradient in (v, Q) -- gv = dL/dv for the value row v, gQ = dL/dQ for the
+// merged Q -- to the blocks of `point`: V's last row is v; separate Q = Qsep^T K gives
+// dL/dQsep = K gQ^T and dL/dK = Qsep gQ.
+template <class T>
+std::vector<Mat<T>> gradient_blocks(const Point<T>& point, const Vec<T>& gv, const Mat<T>& gQ) {
+  const int D = point.D();
+  std::vector<Mat<T>> out{Mat<T>::Zero(D, D)};
+  out[block::V].row(D - 1) = gv.transpose();
+  if (point.kind == Parameterization::Merged) {
+    out.push_back(gQ);
+  } else {
+    out.push_back(point.K() * gQ.transpose());
+    out.push_back(point.Qsep() * gQ);
+  }
+  return out;
+}
+
 template <class T>
 struct ValueGradient {
   T value;
   Vec<T> gradient;  // one entry per coordinate
 };
 
-// Exact gradient with respect to `coords` by the adjoint (adjoint.hpp), O(d^2) per loss term, then
-// the chain rule to the blocks: V's last row is the value row; separate Q = Qsep^T K gives
-// d/dQsep = K G^T and d/dK = Qsep G for G = d/dQ.
+// Exact gradient with respect to `coords` by the adjoint (detail/adjoint.hpp), O(d^2) per loss
+// term, then the chain rule to the blocks (gradient_blocks).
 template <class M = GaussianMoments, class T>
 ValueGradient<T> value_and_gradient(const Objective<T>& obj, const Point<T>& point,
                                     const std::vector<Coordinate>& coords) {
@@ -99,18 +120,11 @@ ValueGradient<T> value_and_gradient(const Objective<T>& obj, const Point<T>& poi
   const Vec<T> v = point.V().row(D - 1).transpose();
   Vec<T> gv = Vec<T>::Zero(D);
   Mat<T> gQ = Mat<T>::Zero(D, D);
-  T value = risk_with_gradient<M>(v, Q, obj.terms.front().task, obj.terms.front().n, obj.s2, obj.terms.front().weight,
+  T value = detail::risk_with_gradient<M>(v, Q, obj.terms.front().task, obj.terms.front().n, obj.s2, obj.terms.front().weight,
                                   gv, gQ);
   for (std::size_t i = 1; i < obj.terms.size(); ++i)
-    value += risk_with_gradient<M>(v, Q, obj.terms[i].task, obj.terms[i].n, obj.s2, obj.terms[i].weight, gv, gQ);
-  std::vector<Mat<T>> blocks{Mat<T>::Zero(D, D)};
-  blocks[0].row(D - 1) = gv.transpose();
-  if (point.kind == Parameterization::Merged) {
-    blocks.push_back(gQ);
-  } else {
-    blocks.push_back(point.blocks[2] * gQ.transpose());
-    blocks.push_back(point.blocks[1] * gQ);
-  }
+    value += detail::risk_with_gradient<M>(v, Q, obj.terms[i].task, obj.terms[i].n, obj.s2, obj.terms[i].weight, gv, gQ);
+  const std::vector<Mat<T>> blocks = gradient_blocks(point, gv, gQ);
   Vec<T> g(static_cast<Eigen::Index>(coords.size()));
   for (std::size_t j = 0; j < coords.size(); ++j)
     g(static_cast<Eigen::Index>(j)) = blocks[coords[j].block](coords[j].row, coords[j].col);
@@ -146,20 +160,27 @@ ValueGradient<T> value_and_gradient_forward(const Objective<T>& obj, const Point
   return {out.value(), g};
 }
 
-// Along a line P + h u the loss is a polynomial in h of degree <= 4 (merged) or <= 6 (separate),
-// so its gradient has degree <= 3 or <= 5 and the central stencil below (exact for degree <= 4,
-// resp. <= 6) gives H u with no truncation error (docs/exact_risk.md#6-derivatives).
+// A central stencil for f'(0) from f(+-j h), j = 1..points/2: 5 points are exact for polynomials
+// of degree <= 4 along the line, 7 points for degree <= 6 (docs/exact_risk.md#6-derivatives).
+enum class Stencil { FivePoint = 5, SevenPoint = 7 };
+
+// Along a line P + h u the loss is a polynomial in h of degree <= 4 (merged) or <= 6 (separate):
+// the stencil with no truncation error there.
+inline Stencil exact_stencil(Parameterization kind) {
+  return kind == Parameterization::Merged ? Stencil::FivePoint : Stencil::SevenPoint;
+}
+
+// H u from the exact gradient by the central stencil `stencil` (exact_stencil(point.kind) is exact;
+// another stencil is for the mutation self-test).
 template <class M = GaussianMoments, class T>
 Vec<T> hessian_vector(const Objective<T>& obj, const Point<T>& point, const std::vector<Coordinate>& coords,
-                      const Vec<T>& u) {
+                      const Vec<T>& u, Stencil stencil) {
   // f'(0) = sum_j c_j (f(jh) - f(-jh)) / (denominator h), j = 1..k
   static constexpr std::array<int, 2> five{8, -1};       // / 12
   static constexpr std::array<int, 3> seven{45, -9, 1};  // / 60
-  // The 5-point stencil suffices when the loss has degree <= 4 along the line (merged); M may
-  // claim it for the separate parameterization too (a mutant: inexact there).
-  const bool merged = point.kind == Parameterization::Merged || M::separate_stencil_points == 5;
-  const int k = merged ? 2 : 3;
-  const int denom = merged ? 12 : 60;
+  const bool five_point = stencil == Stencil::FivePoint;
+  const int k = five_point ? 2 : 3;
+  const int denom = five_point ? 12 : 60;
   T h = T(1);
   if constexpr (!is_exact_v<T>) {
     const T un = sqrt_of(T(u.squaredNorm()));
@@ -169,7 +190,7 @@ Vec<T> hessian_vector(const Objective<T>& obj, const Point<T>& point, const std:
   const Vec<T> x0 = gather(point, coords);
   Vec<T> acc = Vec<T>::Zero(static_cast<Eigen::Index>(coords.size()));
   for (int j = 1; j <= k; ++j) {
-    const int c = merged ? five[static_cast<std::size_t>(j - 1)] : seven[static_cast<std::size_t>(j - 1)];
+    const int c = five_point ? five[static_cast<std::size_t>(j - 1)] : seven[static_cast<std::size_t>(j - 1)];
     for (int sign : {1, -1}) {
       Point<T> shifted = point;
       scatter(shifted, coords, Vec<T>(x0 + T(sign * j) * h * u));
@@ -177,6 +198,13 @@ Vec<T> hessian_vector(const Objective<T>& obj, const Point<T>& point, const std:
     }
   }
   return acc / (T(denom) * h);
+}
+
+// The exact Hessian-vector product H u, with no truncation error.
+template <class M = GaussianMoments, class T>
+Vec<T> hessian_vector(const Objective<T>& obj, const Point<T>& point, const std::vector<Coordinate>& coords,
+                      const Vec<T>& u) {
+  return hessian_vector<M>(obj, point, coords, u, exact_stencil(point.kind));
 }
 
 // The dense Hessian, column by column from Hessian-vector products.
@@ -187,5 +215,22 @@ Mat<T> hessian(const Objective<T>& obj, const Point<T>& point, const std::vector
   for (Eigen::Index j = 0; j < p; ++j) H.col(j) = hessian_vector<M>(obj, point, coords, Vec<T>(Vec<T>::Unit(p, j)));
   return H;
 }
+
+// Compiled once per scalar (src/exact/detail/instances.hpp, src/exact/instances_*.cpp).
+#define ICL_EXACT_OBJECTIVE_INSTANCES(EXTERN, T) \
+  EXTERN template T objective_value<GaussianMoments, T>(const Objective<T>&, const Point<T>&);                    \
+  EXTERN template ValueGradient<T> value_and_gradient<GaussianMoments, T>(const Objective<T>&, const Point<T>&,     \
+                                                                           const std::vector<Coordinate>&);         \
+  EXTERN template ValueGradient<T> value_and_gradient_forward<GaussianMoments, T>(                                \
+      const Objective<T>&, const Point<T>&, const std::vector<Coordinate>&);                                     \
+  EXTERN template Vec<T> hessian_vector<GaussianMoments, T>(const Objective<T>&, const Point<T>&,                 \
+                                                             const std::vector<Coordinate>&, const Vec<T>&, Stencil); \
+  EXTERN template Vec<T> hessian_vector<GaussianMoments, T>(const Objective<T>&, const Point<T>&,                 \
+                                                             const std::vector<Coordinate>&, const Vec<T>&);        \
+  EXTERN template Mat<T> hessian<GaussianMoments, T>(const Objective<T>&, const Point<T>&,                        \
+                                                      const std::vector<Coordinate>&);
+#define ICL_EXACT_OBJECTIVE_INSTANCES_EXTERN(T) ICL_EXACT_OBJECTIVE_INSTANCES(extern, T)
+ICL_EXACT_SCALARS(ICL_EXACT_OBJECTIVE_INSTANCES_EXTERN)
+#undef ICL_EXACT_OBJECTIVE_INSTANCES_EXTERN
 
 }  // namespace icl::exact

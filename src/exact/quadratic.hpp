@@ -8,6 +8,7 @@
 #include <Eigen/LU>
 #include <stdexcept>
 
+#include "exact/detail/instances.hpp"
 #include "exact/objective.hpp"
 
 namespace icl::exact {
@@ -17,6 +18,8 @@ inline bool is_quadratic(Parameterization kind, Update update) {
   if (update == Update::Value || update == Update::Query || update == Update::Key) return true;
   return kind == Parameterization::Merged && update == Update::KeyQuery;
 }
+
+namespace detail {
 
 template <class T>
 struct AffineMinimizers {
@@ -55,6 +58,8 @@ AffineMinimizers<T> minimize_on(const Mat<T>& H, const Vec<T>& g, const Vec<T>& 
   return {Vec<T>(xp + F * c), F};
 }
 
+}  // namespace detail
+
 template <class T>
 struct MaskedOptimum {
   Point<T> point;
@@ -85,7 +90,7 @@ MaskedOptimum<T> masked_optimum(const std::vector<Objective<T>>& stages, const P
       scatter(step, coords, Vec<T>(x + Vec<T>::Unit(p, j)));
       H.col(j) = value_and_gradient<M>(obj, step, coords).gradient - g;
     }
-    const AffineMinimizers<T> m = minimize_on(H, g, x, B, x_start);
+    const detail::AffineMinimizers<T> m = detail::minimize_on(H, g, x, B, x_start);
     x = m.x;
     B = m.free;
     if (B.cols() == 0) break;
@@ -94,5 +99,13 @@ MaskedOptimum<T> masked_optimum(const std::vector<Objective<T>>& stages, const P
   scatter(out, coords, x);
   return {out, B};
 }
+
+// Compiled once per scalar (src/exact/detail/instances.hpp, src/exact/instances_*.cpp).
+#define ICL_EXACT_QUADRATIC_INSTANCES(EXTERN, T) \
+  EXTERN template MaskedOptimum<T> masked_optimum<GaussianMoments, T>(                                     \
+      const std::vector<Objective<T>>&, const Point<T>&, const std::vector<Coordinate>&, Update);
+#define ICL_EXACT_QUADRATIC_INSTANCES_EXTERN(T) ICL_EXACT_QUADRATIC_INSTANCES(extern, T)
+ICL_EXACT_SCALARS(ICL_EXACT_QUADRATIC_INSTANCES_EXTERN)
+#undef ICL_EXACT_QUADRATIC_INSTANCES_EXTERN
 
 }  // namespace icl::exact

@@ -2,230 +2,110 @@
 // (docs/exact_risk.md). Templated on the scalar S: rationals give exact rationals, Float50 gives
 // 50 digits, an Eigen AutoDiffScalar gives the exact gradient. Cost O(d^2) for a fixed task and
 // O(d^2) for the sphere average (2d cheap evaluations after an O(d^2) precomputation).
+// double, Float50 and Rational with the Gaussian moments are compiled once (exact/detail/instances.hpp).
 #pragma once
 
-#include <optional>
 #include <stdexcept>
+#include <vector>
 
+#include "exact/detail/instances.hpp"
+#include "exact/detail/terms.hpp"
 #include "exact/moments.hpp"
+#include "exact/task.hpp"
 #include "model/params.hpp"
 
 namespace icl::exact {
 
-// The task of a prompt: a fixed vector theta (any norm), or theta uniform on the unit sphere.
-template <class T>
-struct TaskLaw {
-  std::optional<Vec<T>> theta;  // empty: sphere
+// The risk of one point for any number of shots and any task: the terms that depend on neither
+// (detail::QueryTerms, O(d^2)) are computed once, at construction. For each task point the
+// context terms cost O(d^2) and then every n costs O(1), so a curve over many n costs about one
+// evaluation (docs/exact_risk.md#3-the-query-terms).
+// Sphere: on |t| = 1 the risk is a polynomial of degree <= 2 in t, so its average over the
+// sphere equals its average over the 2d points +-e_i (docs/exact_risk.md#5-the-sphere-average).
+template <class S, class M = GaussianMoments>
+class PreparedPoint {
+ public:
+  // v: the value row (length D = d + 2 >= 3), Q: the merged key-query matrix (D x D); throws
+  // std::invalid_argument otherwise.
+  PreparedPoint(const Vec<S>& v, const Mat<S>& Q);
+  explicit PreparedPoint(const MergedParams<S>& p);
 
-  static TaskLaw fixed(Vec<T> t) { return TaskLaw{std::move(t)}; }
-  static TaskLaw sphere() { return TaskLaw{std::nullopt}; }
-  bool is_sphere() const { return !theta.has_value(); }
+  int d() const { return static_cast<int>(q_.w.size()); }
 
-  template <class S>
-  TaskLaw<S> cast() const {
-    if (!theta) return TaskLaw<S>::sphere();
-    return TaskLaw<S>::fixed(theta->template cast<S>());
+  // R(n, task) = E[(y_q - yhat)^2] with label noise s2; throws std::invalid_argument for n < 0
+  // or a task of the wrong length.
+  S risk(const TaskLaw<S>& task, long n, const S& s2) const;
+
+  // R(n, task) for every n of `shots`, in order (the same values as risk(task, n, s2)).
+  std::vector<S> curve(const TaskLaw<S>& task, const std::vector<long>& shots, const S& s2) const;
+
+ private:
+  detail::QueryTerms<S> q_;
+};
+
+template <class S, class M>
+PreparedPoint<S, M>::PreparedPoint(const Vec<S>& v, const Mat<S>& Q) {
+  detail::check_point_shape(v, Q);
+  q_ = detail::query_terms<M>(v, Q);
+}
+
+template <class S, class M>
+PreparedPoint<S, M>::PreparedPoint(const MergedParams<S>& p) : PreparedPoint(Vec<S>(p.value_row()), p.Q) {}
+
+template <class S, class M>
+S PreparedPoint<S, M>::risk(const TaskLaw<S>& task, long n, const S& s2) const {
+  return curve(task, {n}, s2).front();
+}
+
+template <class S, class M>
+std::vector<S> PreparedPoint<S, M>::curve(const TaskLaw<S>& task, const std::vector<long>& shots, const S& s2) const {
+  for (long n : shots)
+    if (n < 0) throw std::invalid_argument("exact risk: n must be >= 0");
+  if (task.theta && task.theta->size() != d()) throw std::invalid_argument("exact risk: theta must have length d");
+  std::vector<detail::ShotWeights<real_t<S>>> weights;
+  for (long n : shots) weights.emplace_back(n);
+  std::vector<S> out;
+  if (task.theta) {
+    const auto t = detail::theta_products(q_, *task.theta);
+    const auto c = detail::context_terms<M>(q_, t, s2);
+    for (const auto& w : weights) out.push_back(detail::risk_from_terms(q_, t, c, w, s2));
+    return out;
   }
-};
-
-// Everything that does not depend on theta, from the value row v = (v0, w, vy) and the rows of Q
-// the query reaches (docs/exact_risk.md#3-the-query-terms). Notation: p = Q00, pi = Q[x,0],
-// k = Q[0,x], r = Q[0,y], rho = Q[x,y], A = sym(Q[x,x]); the query's own score is
-// s_q = p + (pi + k).x + x^T A x and its own term f_q = s_q (v0 + w.x).
-template <class S>
-struct QueryTerms {
-  S p, r, v0, vy;
-  Vec<S> pi, k, rho, w;
-  Mat<S> Qxx;
-  Vec<S> Qw, Aw, QT_rho, a, p1;  // a = pi + k
-  S kk, kw, ww, rho2, QQ, trA, trA2, E_u0_sq;
-  S p0, aw, trP2, trP2sq, E_f, E_f_sq;  // f_q = p0 + p1.x + x^T P2 x + ..., aw = a.w
-};
-
-// The task vector t enters only through these products (and the vector Q[x,x] t).
-template <class S>
-struct ThetaProducts {
-  S tt, tw, tk, tpi, trho, tQw, tQt, tQT_rho, tp1, tAw;  // t.t, t.w, ..., t^T Q[x,x] t, ...
-  Vec<S> Qt;                                             // Q[x,x] t
-};
-
-template <class M, class S>
-QueryTerms<S> query_terms(const Vec<S>& v, const Mat<S>& Q) {
-  using R = real_t<S>;
-  const Layout L{static_cast<int>(Q.rows()) - 2};
-  const int d = L.d;
-  QueryTerms<S> q;
-  q.p = Q(0, 0);
-  q.r = Q(0, L.y());
-  q.v0 = v(0);
-  q.vy = v(L.y());
-  q.pi = Q.col(0).segment(1, d);
-  q.k = Q.row(0).segment(1, d).transpose();
-  q.rho = Q.col(L.y()).segment(1, d);
-  q.w = v.segment(1, d);
-  q.Qxx = Q.block(1, 1, d, d);
-  q.Qw = q.Qxx * q.w;
-  q.Aw = (q.Qw + q.Qxx.transpose() * q.w) / R(2);
-  q.QT_rho = q.Qxx.transpose() * q.rho;
-  q.kk = q.k.squaredNorm();
-  q.kw = q.k.dot(q.w);
-  q.ww = q.w.squaredNorm();
-  q.rho2 = q.rho.squaredNorm();
-  q.QQ = q.Qxx.squaredNorm();
-  q.trA = q.Qxx.trace();
-  q.trA2 = ((q.Qxx + q.Qxx.transpose()) / R(2)).squaredNorm();
-  q.E_u0_sq = q.p * q.p + q.pi.squaredNorm();
-
-  // f_q = p0 + p1.x + x^T P2 x + (w.x)(x^T A x), P2 = sym(a w^T) + v0 A, a = pi + k.
-  q.a = q.pi + q.k;
-  q.p0 = q.p * q.v0;
-  q.p1 = q.p * q.w + q.v0 * q.a;
-  q.aw = q.a.dot(q.w);
-  q.trP2 = q.aw + q.v0 * q.trA;
-  q.trP2sq = (q.aw * q.aw + q.a.squaredNorm() * q.ww) / R(2) + R(2) * q.v0 * q.a.dot(q.Aw) + q.v0 * q.v0 * q.trA2;
-  q.E_f = q.p0 + q.trP2;
-  q.E_f_sq = q.p0 * q.p0 + q.p1.squaredNorm() + M::quad_square(q.trP2, q.trP2sq) + R(2) * q.p0 * q.trP2 +
-             R(2) * M::lin_lin_quad(q.p1.dot(q.w), q.trA, q.p1.dot(q.Aw)) +
-             M::sextic(q.ww, q.trA, q.trA2, q.w.dot(q.Aw), q.Aw.squaredNorm());
-  return q;
-}
-
-template <class S>
-ThetaProducts<S> theta_products(const QueryTerms<S>& q, const Vec<S>& t) {
-  ThetaProducts<S> tp;
-  tp.Qt = q.Qxx * t;
-  tp.tt = t.squaredNorm();
-  tp.tw = t.dot(q.w);
-  tp.tk = t.dot(q.k);
-  tp.tpi = t.dot(q.pi);
-  tp.trho = t.dot(q.rho);
-  tp.tQw = t.dot(q.Qw);
-  tp.tQt = t.dot(tp.Qt);
-  tp.tQT_rho = t.dot(q.QT_rho);
-  tp.tp1 = t.dot(q.p1);
-  tp.tAw = t.dot(q.Aw);
-  return tp;
-}
-
-// t = sign * e_i: every product is a coordinate, no arithmetic with a constructed unit vector.
-template <class S>
-ThetaProducts<S> axis_products(const QueryTerms<S>& q, int i, bool negative) {
-  using R = real_t<S>;
-  const auto pick = [&](const S& x) { return negative ? S(-x) : x; };
-  ThetaProducts<S> tp;
-  tp.Qt = negative ? Vec<S>(-q.Qxx.col(i)) : Vec<S>(q.Qxx.col(i));
-  tp.tt = R(1) + q.p * R(0);  // a literal 1 with the derivative layout of the parameters
-  tp.tw = pick(q.w(i));
-  tp.tk = pick(q.k(i));
-  tp.tpi = pick(q.pi(i));
-  tp.trho = pick(q.rho(i));
-  tp.tQw = pick(q.Qw(i));
-  tp.tQt = q.Qxx(i, i);
-  tp.tQT_rho = pick(q.QT_rho(i));
-  tp.tp1 = pick(q.p1(i));
-  tp.tAw = pick(q.Aw(i));
-  return tp;
-}
-
-// The context terms for one task vector t (docs/exact_risk.md#4-the-context-terms). Conditional on
-// the query, a context token contributes f = (u0 + X)(v0 + Y) with centred jointly Gaussian
-// X = alpha.x + uy eps, Y = beta.x + vy eps (alpha = u_x + uy t, beta = w + vy t); their moments
-// are affine or quadratic in the query, and the query expectation closes with the identities of M.
-// Kept as named fields: the adjoint (adjoint.hpp) runs these same lines backwards.
-template <class S>
-struct ContextTerms {
-  S ts, tb, sy, c0, rho_coef, E_var_x, mu0, t_mu1, E_m1_sq, E_u0_c, E_c_sq, E_m2, E_t_f, mu1w, mu1Aw, E_m1_f;
-  Vec<S> c1, mu1;
-};
-
-template <class M, class S>
-ContextTerms<S> context_terms(const QueryTerms<S>& q, const ThetaProducts<S>& t, const S& s2) {
-  using R = real_t<S>;
-  ContextTerms<S> c;
-  c.ts = t.tt + s2;
-  c.tb = t.tw + q.vy * t.tt;                              // t.beta
-  c.sy = q.ww + R(2) * q.vy * t.tw + q.vy * q.vy * c.ts;  // Var Y
-  c.c0 = q.kw + q.vy * t.tk + q.r * t.tw + q.r * q.vy * c.ts;
-  c.rho_coef = c.tb + q.vy * s2;
-  c.c1 = q.Qw + q.vy * t.Qt + c.rho_coef * q.rho;  // Cov(X, Y) = c0 + c1.x
-  c.E_var_x = q.kk + R(2) * q.r * t.tk + q.r * q.r * c.ts + q.QQ + R(2) * t.tQT_rho + c.ts * q.rho2;
-  c.mu0 = q.p * q.v0 + c.c0;  // m1 = E[f | query] = mu0 + mu1.x, mu1 = v0 pi + c1
-  c.mu1 = q.v0 * q.pi + c.c1;
-  c.t_mu1 = q.v0 * t.tpi + t.tQw + q.vy * t.tQt + c.rho_coef * t.trho;
-  c.E_m1_sq = c.mu0 * c.mu0 + c.mu1.squaredNorm();
-  c.E_u0_c = q.p * c.c0 + q.pi.dot(c.c1);
-  c.E_c_sq = c.c0 * c.c0 + c.c1.squaredNorm();
-  c.E_m2 = q.E_u0_sq * (q.v0 * q.v0 + c.sy) + q.v0 * q.v0 * c.E_var_x + R(4) * q.v0 * c.E_u0_c +
-           M::product_fourth(c.E_var_x, c.sy, c.E_c_sq);
-  c.E_t_f = t.tp1 + M::lin_lin_quad(t.tw, q.trA, t.tAw);
-  c.mu1w = c.mu1.dot(q.w);
-  c.mu1Aw = c.mu1.dot(q.Aw);
-  c.E_m1_f = c.mu0 * q.E_f + c.mu1.dot(q.p1) + M::lin_lin_quad(c.mu1w, q.trA, c.mu1Aw);
-  return c;
-}
-
-// How the terms enter R for n shots, N = n + 1 (the query-included convention):
-// R = tt + s2 - 2 (n t_mu1 + E_t_f) / N + (n E_m2 + n (n - 1) E_m1_sq + 2 n E_m1_f + E_f_sq) / N^2.
-template <class R>
-struct ShotWeights {
-  R t_mu1, E_t_f, E_m2, E_m1_sq, E_m1_f, E_f_sq;
-  explicit ShotWeights(long n) {
-    const R nn = R(n), N = R(n + 1);
-    t_mu1 = -R(2) * nn / N;
-    E_t_f = -R(2) / N;
-    E_m2 = nn / (N * N);
-    E_m1_sq = nn * R(n - 1) / (N * N);
-    E_m1_f = R(2) * nn / (N * N);
-    E_f_sq = R(1) / (N * N);
-  }
-};
-
-// The risk for one task vector t from its context terms and the shot weights of n.
-template <class S>
-S risk_from_terms(const QueryTerms<S>& q, const ThetaProducts<S>& t, const ContextTerms<S>& c,
-                  const ShotWeights<real_t<S>>& k, const S& s2) {
-  return t.tt + s2 + k.t_mu1 * c.t_mu1 + k.E_t_f * c.E_t_f + k.E_m2 * c.E_m2 + k.E_m1_sq * c.E_m1_sq +
-         k.E_m1_f * c.E_m1_f + k.E_f_sq * q.E_f_sq;
-}
-
-// The risk for one task vector t.
-template <class M, class S>
-S risk_given_theta(const QueryTerms<S>& q, const ThetaProducts<S>& t, long n, const S& s2) {
-  return risk_from_terms(q, t, context_terms<M>(q, t, s2), ShotWeights<real_t<S>>(n), s2);
-}
-
-// Throws std::invalid_argument unless Q is D x D, v has length D >= 3, n >= 0 and a fixed task has
-// length d = D - 2.
-template <class S>
-void check_risk_arguments(const Vec<S>& v, const Mat<S>& Q, const TaskLaw<S>& task, long n) {
-  const auto d = Q.rows() - 2;
-  if (d < 1 || Q.cols() != Q.rows() || v.size() != Q.rows())
-    throw std::invalid_argument("exact risk: need a D x D matrix Q and a value row of length D, D >= 3");
-  if (n < 0) throw std::invalid_argument("exact risk: n must be >= 0");
-  if (task.theta && task.theta->size() != d) throw std::invalid_argument("exact risk: theta must have length d");
+  // The 2d axis points, summed in the order +e_1, -e_1, +e_2, ... that the adjoint uses too.
+  for (int i = 0; i < d(); ++i)
+    for (bool negative : {false, true}) {
+      const auto t = detail::axis_products(q_, i, negative);
+      const auto c = detail::context_terms<M>(q_, t, s2);
+      for (std::size_t k = 0; k < weights.size(); ++k) {
+        const S r = detail::risk_from_terms(q_, t, c, weights[k], s2);
+        if (i == 0 && !negative)
+          out.push_back(r);
+        else
+          out[k] += r;
+      }
+    }
+  for (auto& r : out) r = r / real_t<S>(2 * d());
+  return out;
 }
 
 // R(v, Q; n, task) = E[(y_q - yhat)^2] for the value row v (length D) and merged Q (D x D).
-// Sphere: on |t| = 1 the risk is a polynomial of degree <= 2 in t, so its average over the
-// sphere equals its average over the 2d points +-e_i (docs/exact_risk.md#5-the-sphere-average).
 template <class M = GaussianMoments, class S>
 S risk(const Vec<S>& v, const Mat<S>& Q, const TaskLaw<S>& task, long n, const S& s2) {
-  check_risk_arguments(v, Q, task, n);
-  const int d = static_cast<int>(Q.rows()) - 2;
-  const QueryTerms<S> q = query_terms<M>(v, Q);
-  if (task.theta) return risk_given_theta<M>(q, theta_products(q, *task.theta), n, s2);
-  S sum = risk_given_theta<M>(q, axis_products(q, 0, false), n, s2);
-  sum += risk_given_theta<M>(q, axis_products(q, 0, true), n, s2);
-  for (int i = 1; i < d; ++i) {
-    sum += risk_given_theta<M>(q, axis_products(q, i, false), n, s2);
-    sum += risk_given_theta<M>(q, axis_products(q, i, true), n, s2);
-  }
-  return sum / real_t<S>(2 * d);
+  return PreparedPoint<S, M>(v, Q).risk(task, n, s2);
 }
 
 template <class M = GaussianMoments, class S>
 S risk(const MergedParams<S>& p, const TaskLaw<S>& task, long n, const S& s2) {
-  return risk<M>(Vec<S>(p.value_row()), p.Q, task, n, s2);
+  return PreparedPoint<S, M>(p).risk(task, n, s2);
 }
+
+// Compiled once per scalar (src/exact/detail/instances.hpp, src/exact/instances_*.cpp).
+#define ICL_EXACT_RISK_INSTANCES(EXTERN, T) \
+  EXTERN template class PreparedPoint<T, GaussianMoments>;                                                      \
+  EXTERN template T risk<GaussianMoments, T>(const Vec<T>&, const Mat<T>&, const TaskLaw<T>&, long, const T&); \
+  EXTERN template T risk<GaussianMoments, T>(const MergedParams<T>&, const TaskLaw<T>&, long, const T&);
+#define ICL_EXACT_RISK_INSTANCES_EXTERN(T) ICL_EXACT_RISK_INSTANCES(extern, T)
+ICL_EXACT_SCALARS(ICL_EXACT_RISK_INSTANCES_EXTERN)
+#undef ICL_EXACT_RISK_INSTANCES_EXTERN
 
 }  // namespace icl::exact

@@ -10,6 +10,15 @@ namespace icl {
 
 enum class Parameterization { Merged, Separate };
 
+// The position of each matrix in Point::blocks (and exact::Coordinate::block): V first, then the
+// merged Q, or Qsep and K in the separate parameterization.
+namespace block {
+inline constexpr int V = 0;
+inline constexpr int Q = 1;     // merged
+inline constexpr int Qsep = 1;  // separate
+inline constexpr int K = 2;     // separate
+}  // namespace block
+
 // The matrices of one parameter point: merged {V, Q}; separate {V, Qsep, K} (merged Q = Qsep^T K).
 template <class T>
 struct Point {
@@ -20,8 +29,13 @@ struct Point {
   static Point separate(const SeparateParams<T>& p) { return Point{Parameterization::Separate, {p.V, p.Qsep, p.K}}; }
 
   int D() const { return static_cast<int>(blocks.front().rows()); }
-  const Mat<T>& V() const { return blocks[0]; }
-  Mat<T> Q() const { return kind == Parameterization::Merged ? blocks[1] : Mat<T>(blocks[1].transpose() * blocks[2]); }
+  const Mat<T>& V() const { return blocks[block::V]; }
+  const Mat<T>& Qsep() const { return blocks[block::Qsep]; }  // separate only
+  const Mat<T>& K() const { return blocks[block::K]; }        // separate only
+  // The merged key-query matrix: Q itself, or Qsep^T K.
+  Mat<T> Q() const {
+    return kind == Parameterization::Merged ? blocks[block::Q] : Mat<T>(Qsep().transpose() * K());
+  }
   MergedParams<T> as_merged() const { return MergedParams<T>{V(), Q()}; }
 
   template <class S>

@@ -162,22 +162,11 @@ class PromptKernel {
   boost::random::normal_distribution<double> normal_;
 };
 
-// The blocks of a point an update may change (merged {V, Q}; separate {V, Qsep, K}).
-std::vector<bool> updated_blocks(Parameterization kind, exact::Update update) {
-  const bool merged = kind == Parameterization::Merged;
-  switch (update) {
-    case exact::Update::Value:
-      return merged ? std::vector<bool>{true, false} : std::vector<bool>{true, false, false};
-    case exact::Update::KeyQuery:
-      return merged ? std::vector<bool>{false, true} : std::vector<bool>{false, true, true};
-    case exact::Update::Query:
-      return {false, true, false};
-    case exact::Update::Key:
-      return {false, false, true};
-    case exact::Update::All:
-      break;
-  }
-  return std::vector<bool>(merged ? 2 : 3, true);
+// Which blocks of a point an update may change, as a mask over Point::blocks.
+std::vector<bool> update_mask(const Point<double>& p, exact::Update update) {
+  std::vector<bool> mask(p.blocks.size(), false);
+  for (int b : exact::updated_blocks(p.kind, update)) mask[static_cast<std::size_t>(b)] = true;
+  return mask;
 }
 
 // One optimizer state per parameter block.
@@ -242,7 +231,7 @@ TrainResult<double> sgd_train(const SgdProblem& pb, const Point<double>& start, 
                               const ProgressFn& progress) {
   const int D = pb.d + 2;
   if (start.D() != D) throw std::invalid_argument("the starting point does not match d");
-  const std::vector<bool> updated = updated_blocks(start.kind, pb.update);
+  const std::vector<bool> updated = update_mask(start, pb.update);
   std::optional<Eigen::MatrixXd> pool;
   if (pb.loss != SgdLoss::Pretrain) pool = finetune_pool(pb.theta0, pb.s2, pb.pool, opt.seed);
 
@@ -293,14 +282,7 @@ TrainResult<double> sgd_train(const SgdProblem& pb, const Point<double>& start, 
       for (int i = 0; i < D; ++i)
         for (int j = 0; j < D; ++j) gQ(i, j) += s.gQ[static_cast<std::size_t>(i * D + j)];
     }
-    std::vector<Eigen::MatrixXd> grads{Eigen::MatrixXd::Zero(D, D)};
-    grads[0].row(D - 1) = gv.transpose();
-    if (start.kind == Parameterization::Merged) {
-      grads.push_back(gQ);
-    } else {
-      grads.push_back(out.point.blocks[2] * gQ.transpose());
-      grads.push_back(out.point.blocks[1] * gQ);
-    }
+    std::vector<Eigen::MatrixXd> grads = exact::gradient_blocks(out.point, gv, gQ);
     double norm2 = 0;
     for (std::size_t b = 0; b < grads.size(); ++b)
       if (updated[b]) norm2 += grads[b].squaredNorm();

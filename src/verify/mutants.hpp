@@ -7,6 +7,7 @@
 
 #include "closed_form/formulas.hpp"
 #include "exact/moments.hpp"
+#include "exact/objective.hpp"
 #include "model/families.hpp"
 
 namespace icl::mutants {
@@ -333,7 +334,7 @@ struct FivePointStencil : exact::GaussianMoments {
   static constexpr const char* name =
       "Hessian-vector product with the 5-point stencil for the separate parameterization";
   static constexpr const char* claim = "E";
-  static constexpr int separate_stencil_points = 5;
+  static constexpr exact::Stencil separate_stencil = exact::Stencil::FivePoint;
 };
 struct ProductFourthGaussianFree : exact::GaussianMoments {
   static constexpr const char* name = "E[X^2 Y^2] = Var X Var Y (independence assumed)";

@@ -1,16 +1,17 @@
-// Reverse-mode (adjoint) gradient of the exact risk: the lines of risk.hpp run backwards, so one
+// Reverse-mode (adjoint) gradient of the exact risk: the lines of detail/terms.hpp run backwards, so one
 // gradient costs a small multiple of one risk evaluation, O(d^2), in every scalar (rationals stay
 // exact). Forward-mode AD (objective.hpp) costs O(d^2) per coordinate and is kept as the
-// independent cross-check (docs/exact_risk.md#9-the-adjoint-gradient).
+// independent cross-check (docs/exact_risk.md#9-the-adjoint-gradient). Internal to the exact
+// engine: use exact::value_and_gradient (exact/objective.hpp).
 #pragma once
 
 #include <array>
 #include <tuple>
 #include <utility>
 
-#include "exact/risk.hpp"
+#include "exact/detail/terms.hpp"
 
-namespace icl::exact {
+namespace icl::exact::detail {
 
 // The partial derivatives of one moment identity of the policy M at one point (<= 5 scalar
 // arguments), by forward-mode AD on the identity alone: a mutant identity gets its own partials.
@@ -268,7 +269,7 @@ void query_adjoint(const QueryTerms<S>& q, QueryAdjoint<S> aq, Vec<S>& gv, Mat<S
 }
 
 // weight * R(v, Q; n, task), adding weight * its gradient to gv (length D) and gQ (D x D).
-template <class M = GaussianMoments, class S>
+template <class M, class S>
 S risk_with_gradient(const Vec<S>& v, const Mat<S>& Q, const TaskLaw<S>& task, long n, const S& s2, const S& weight,
                      Vec<S>& gv, Mat<S>& gQ) {
   check_risk_arguments(v, Q, task, n);
@@ -289,4 +290,4 @@ S risk_with_gradient(const Vec<S>& v, const Mat<S>& Q, const TaskLaw<S>& task, l
   return weight * (task.theta ? sum : S(sum / real_t<S>(2 * d)));
 }
 
-}  // namespace icl::exact
+}  // namespace icl::exact::detail

@@ -1,0 +1,11 @@
+// The scalars the exact engine is compiled for once, with the Gaussian moments: each public header
+// of src/exact declares its templates for these as explicit instantiations (`extern template`),
+// and src/exact/instances_*.cpp defines them, one scalar per translation unit. Every other
+// translation unit links to those instead of instantiating the engine again; another moment
+// policy (a mutant) is instantiated where it is used, as any template.
+#pragma once
+
+#include "core/scalar.hpp"
+
+// X(T) for each compiled scalar T.
+#define ICL_EXACT_SCALARS(X) X(double) X(::icl::Float50) X(::icl::Rational)
