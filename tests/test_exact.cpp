@@ -34,6 +34,31 @@ TEST_CASE("THEORY.md sanity values through the engine, exactly") {
         closed_form::risk_pretrained(Rational(42, 53), 20, s));
 }
 
+TEST_CASE("a prepared point's curve is risk() at every n, bit for bit, and n enters only through the weights") {
+  for (std::uint64_t seed : {4u, 5u}) {
+    const auto point = random_rational_point(seed, Parameterization::Merged, 3).as_merged();
+    const std::vector<long> shots{0, 1, 2, 7, 40, 3};
+    for (const auto& task : {TaskLaw<Rational>::sphere(), TaskLaw<Rational>::fixed(first_axis<Rational>(3) * 2)}) {
+      const exact::PreparedPoint<Rational> prepared(point);
+      const std::vector<Rational> curve = prepared.curve(task, shots, s2);
+      REQUIRE(curve.size() == shots.size());
+      for (std::size_t k = 0; k < shots.size(); ++k) {
+        CHECK(curve[k] == exact::risk(point, task, shots[k], s2));
+        CHECK(prepared.risk(task, shots[k], s2) == curve[k]);
+      }
+      // The curve is not constant in n (a curve that ignored n would pass the lines above only at n = 0).
+      CHECK(curve[0] != curve[3]);
+      // In double, the same summation order gives the same bits.
+      const MergedParams<double> pd{point.V.cast<double>(), point.Q.cast<double>()};
+      const auto curve_d = exact::PreparedPoint<double>(pd).curve(task.cast<double>(), shots, 0.1);
+      for (std::size_t k = 0; k < shots.size(); ++k)
+        CHECK(curve_d[k] == exact::risk(pd, task.cast<double>(), shots[k], 0.1));
+    }
+  }
+  CHECK_THROWS_AS(exact::PreparedPoint<Rational>(pretrained_params(3, Rational(1))).curve(TaskLaw<Rational>::sphere(), {2, -1}, s2),
+                  std::invalid_argument);
+}
+
 TEST_CASE("the sphere average equals the average over a rotated cross-polytope") {
   // On |t| = 1 the risk has degree <= 2 in t, so any antipodal orthonormal frame averages it exactly;
   // the engine uses +-e_i, this test the frame rotated by the rational rotation (3/5, 4/5; -4/5, 3/5).
@@ -168,7 +193,7 @@ TEST_CASE("masked optimum keeps what the loss cannot see and reports it as free"
   const auto coords = exact::coordinates(start.kind, d + 2, exact::Update::KeyQuery);
   const exact::Objective<Rational> zs{s2, {{Rational(1), 0, TaskLaw<Rational>::fixed(first_axis<Rational>(d))}}};
   const auto opt = exact::masked_optimum({zs}, start, coords, exact::Update::KeyQuery);
-  CHECK(opt.point.blocks[1] == start.blocks[1]);
+  CHECK(opt.point.blocks[block::Q] == start.blocks[block::Q]);
   CHECK(opt.free.cols() == 16);
   CHECK_THROWS_AS(exact::masked_optimum({zs}, Point<Rational>::separate({start.V(), start.Q(), start.Q()}),
                                         exact::coordinates(Parameterization::Separate, 4, exact::Update::KeyQuery),
@@ -188,9 +213,9 @@ TEST_CASE("parameter files are read exactly and written back") {
       R"({"V": [[0, 0, 0], [0, 0, 0], [0, 0.1, "1"]], "Q": [[0, 0, 0], [0, "10/13", 1e-2], [0, 0, -3]]})";
   const auto p = parse_params_json(text, "t.json");
   CHECK(p.kind == Parameterization::Merged);
-  CHECK(p.blocks[0](2, 1) == Rational(1, 10));
-  CHECK(p.blocks[1](1, 1) == Rational(10, 13));
-  CHECK(p.blocks[1](1, 2) == Rational(1, 100));
+  CHECK(p.V()(2, 1) == Rational(1, 10));
+  CHECK(p.blocks[block::Q](1, 1) == Rational(10, 13));
+  CHECK(p.blocks[block::Q](1, 2) == Rational(1, 100));
   const auto back = parse_params_json(params_to_json(p), "back.json");
   CHECK(back.blocks == p.blocks);
   const auto sep = parse_params_json(

@@ -54,7 +54,7 @@ TEST_CASE("the key-query point is the engine's exact optimum (closed form = mask
     const auto start = Point<Rational>::merged(pretrained_params(d, gamma));
     const auto opt = exact::masked_optimum(
         plan.stages, start, exact::coordinates(start.kind, d + 2, exact::Update::KeyQuery), exact::Update::KeyQuery);
-    CHECK(opt.point.blocks[1] == plan.point.blocks[1]);
+    CHECK(opt.point.blocks[block::Q] == plan.point.blocks[block::Q]);
   }
 }
 

@@ -54,7 +54,7 @@ Rational balance_derivative(const exact::Objective<Rational>& loss, const Point<
   Rational sum = 0;
   for (std::size_t j = 0; j < coords.size(); ++j) {
     const auto& c = coords[j];
-    const Rational weight = c.block == 0 ? Rational(sign) : Rational(1);
+    const Rational weight = c.block == block::V ? Rational(sign) : Rational(1);
     sum += weight * point.blocks[c.block](c.row, c.col) * g(static_cast<Eigen::Index>(j));
   }
   return sum;

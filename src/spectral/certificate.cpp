@@ -68,9 +68,9 @@ CertPoint cert_point_from_name(const std::string& name) {
 }
 
 bool is_inert(Parameterization kind, int D, const Coordinate& c) {
-  if (c.block == 0) return c.row != D - 1;                                      // V above the value row
-  if (kind == Parameterization::Merged) return c.block == 1 && c.row == D - 1;  // Q's label row
-  return c.block == 1 && c.col == D - 1;  // Qsep's label column: Q[y, :] = Qsep[:, y]^T K
+  if (c.block == block::V) return c.row != D - 1;                                      // V above the value row
+  if (kind == Parameterization::Merged) return c.block == block::Q && c.row == D - 1;  // Q's label row
+  return c.block == block::Qsep && c.col == D - 1;  // Qsep's label column: Q[y, :] = Qsep[:, y]^T K
 }
 
 namespace {
@@ -107,11 +107,11 @@ std::vector<std::vector<FlatFamily>> predicted_flat(const CertificateSpec& spec,
   }
   std::vector<FlatFamily> last = merged_flat;
   if (spec.kind == Parameterization::Separate && plan.update != Update::Value) {
-    if (plan.point.blocks[1] != Mat<Rational>::Identity(L.D(), L.D()))
+    if (plan.point.Qsep() != Mat<Rational>::Identity(L.D(), L.D()))
       throw std::logic_error("the separate flat directions are derived at Qsep = I");
     last.clear();
     for (const auto& f : merged_flat) last.push_back(lift_to_separate(f));
-    last.push_back(gl_orbit_family(plan.point.blocks[2]));
+    last.push_back(gl_orbit_family(plan.point.K()));
     last.push_back(key_label_row_family(L));
   }
   if (first.empty()) return {last};

@@ -20,12 +20,10 @@ struct Context {
 };
 
 std::vector<double> curve(const Context& cx, const Point<double>& p, double sign) {
-  const Eigen::MatrixXd Q = p.Q();
-  const Eigen::VectorXd v = p.V().row(p.D() - 1).transpose();
-  std::vector<double> out;
-  for (long n = 0; n <= cx.opt.max_shots; ++n)
-    out.push_back(exact::risk(v, Q, exact::TaskLaw<double>::fixed(sign * cx.theta0), n, cx.opt.s2));
-  return out;
+  std::vector<long> shots;
+  for (long n = 0; n <= cx.opt.max_shots; ++n) shots.push_back(n);
+  return exact::PreparedPoint<double>(p.as_merged())
+      .curve(exact::TaskLaw<double>::fixed(sign * cx.theta0), shots, cx.opt.s2);
 }
 
 // Fills the curves, the summary and the distance of a learned point against `theory` (if any).

@@ -63,7 +63,7 @@ inline void check_finite(double loss, double grad_norm2, double start_loss, long
 template <class T>
 T conserved(const Point<T>& p) {
   const T v2 = p.V().row(p.D() - 1).squaredNorm();
-  return T(p.blocks[1].squaredNorm() - v2);
+  return T(p.blocks[block::Q].squaredNorm() - v2);
 }
 
 template <class T>
