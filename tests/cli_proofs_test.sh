@@ -54,7 +54,7 @@ expect_reject "exactly one of --params" curve --task target $P --symbolic
 expect_reject "exactly one of --theta" curve --family pretrained:gamma=1/2 $P --symbolic
 expect_reject "--d is required" compare pretrained:gamma=1/2 zs-full:c=1 --task target --sigma2 0
 expect_reject "A: 'gamma' is not one of" compare pretrained:gamma pretrained:gamma=1/2 --task target $P
-expect_reject "c must be nonzero" compare zs-full:c=0 pretrained:gamma=1/2 --task target $P
+expect_reject "A (c): '0' is not allowed (F(c) needs c != 0)" compare zs-full:c=0 pretrained:gamma=1/2 --task target $P
 expect_reject "B (w)" compare v-only:w=1 v-only:w=abc --task target $P
 expect_reject "--sigma2" compare v-only:w=1 v-only:w=1 --task target --d 5 --sigma2 -1
 expect_reject "--theta: has 2 entries" compare v-only:w=1 v-only:w=1 --task target $P --theta 1,0

@@ -162,9 +162,9 @@ hj() { "$bin" hessian "$@" --format json | python3 -c 'import json,sys; j=json.l
 [ $? -eq 1 ] && grep -q "FAILS" "$tmp/out" && ok || bad "hessian --flip-sign must fail with exit 1"
 expect_reject "--point" hessian --point nowhere
 expect_reject "--d" hessian --point pretrained --d 0
-expect_reject "--c applies only" hessian --point pretrained --c 2
-expect_reject "--c: F(c) needs" hessian --point zs-full --c 0
-expect_reject "--nft applies only" hessian --point v-only --nft 3
+expect_reject "--c applies to --point zs-full only" hessian --point pretrained --c 2
+expect_reject "--c: '0' is not allowed (F(c) needs c != 0)" hessian --point zs-full --c 0
+expect_reject "--nft applies to --point v-fewshot and kq-fewshot only" hessian --point v-only --nft 3
 [ "$(hj --point v-fewshot --d 3 --method spectra)" = "20 20 20 True 1" ] && ok || bad "hessian v-fewshot --method spectra"
 # issue 17: F(1) at d = 62 (Lanczos, a 2018-fold zero) holds, with any --k, and flat_checks is a JSON list.
 [ "$(hj --point zs-full --d 62 --k 3)" = "6114 6114 None True 3" ] && ok || bad "hessian zs-full d=62: $(hj --point zs-full --d 62 --k 3)"
@@ -172,5 +172,59 @@ expect_reject "--nft applies only" hessian --point v-only --nft 3
 expect_reject "--sigma2" hessian --point pretrained --sigma2 -1/10
 expect_reject "--k" hessian --point pretrained --k 0
 expect_reject "--m" hessian --point pretrained --m 0
+
+# One input layer (issue 16): the same mistake gets the same one-line message on every command.
+msg="--sigma2: '-1' is negative (the noise variance must be >= 0)"
+expect_reject "$msg" risk --family pretrained --gamma 1 --d 5 --sigma2 -1 --shots 0
+expect_reject "$msg" risk --params "$tmp/p.json" --task sphere --sigma2 -1 --shots 0
+expect_reject "$msg" grad --gamma 1 --d 5 --sigma2 -1 --loss zs
+expect_reject "$msg" optimum --update v --gamma 1 --d 5 --sigma2 -1 --loss zs
+expect_reject "$msg" hessian --point pretrained --sigma2 -1
+expect_reject "$msg" train --trainer exact-gd --loss zs --sigma2 -1
+expect_reject "$msg" table --which risk-families --sigma2 -1 --out "$tmp/bad.csv"
+[ ! -e "$tmp/bad.csv" ] && ok || bad "table --out wrote a file on bad input"
+expect_reject "$msg" curve --family pretrained:gamma=1/2 --task target --d 5 --sigma2 -1 --symbolic
+expect_reject "$msg" compare v-only:w=1 v-only:w=1 --task target --d 5 --sigma2 -1
+# A zero task direction is refused wherever --theta is the task (the families are placed along it).
+msg="--theta: '0,0,0,0,0' is the zero vector (a task direction must be nonzero)"
+expect_reject "$msg" risk --params "$tmp/p.json" --theta 0,0,0,0,0 --sigma2 0 --shots 0
+expect_reject "$msg" grad --gamma 1 --d 5 --sigma2 0 --loss zs --theta 0,0,0,0,0
+expect_reject "$msg" optimum --update v --gamma 1 --d 5 --sigma2 0 --loss zs --theta 0,0,0,0,0
+expect_reject "$msg" curve --family pretrained:gamma=1/2 --theta 0,0,0,0,0 --d 5 --sigma2 0 --symbolic
+expect_reject "$msg" compare v-only:w=1 v-only:w=1 --task target --d 5 --sigma2 0 --theta 0,0,0,0,0
+expect_reject "--theta: has 4 entries, expected d = 5" grad --gamma 1 --d 5 --sigma2 0 --loss zs --theta 1,0,0,0
+msg="--d: '0' is not an integer >= 1"
+expect_reject "$msg" risk --family pretrained --gamma 1 --d 0 --sigma2 0 --shots 0
+expect_reject "$msg" grad --gamma 1 --d 0 --sigma2 0 --loss zs
+expect_reject "$msg" hessian --point pretrained --d 0
+expect_reject "$msg" train --trainer exact-gd --loss zs --d 0
+expect_reject "$msg" table --which risk-families --d 0
+expect_reject "$msg" compare v-only:w=1 v-only:w=1 --task target --d 0 --sigma2 0
+expect_reject "--d: '201' is larger than 200, the largest d this command takes" hessian --point pretrained --d 201
+msg="'0' is not allowed (F(c) needs c != 0)"
+expect_reject "--c: $msg" risk --family zs-full --c 0 --d 5 --sigma2 0 --shots 0
+expect_reject "--c: $msg" hessian --point zs-full --c 0
+expect_reject "A (c): $msg" compare zs-full:c=0 pretrained:gamma=1/2 --task target --d 5 --sigma2 0
+msg="--threads: '0' is outside \[1, 1024\]"
+expect_reject "$msg" risk --family pretrained --gamma 1 --d 5 --sigma2 0 --shots 0 --mc 100 --threads 0
+expect_reject "$msg" check --threads 0
+expect_reject "$msg" selftest --mutants --threads 0
+expect_reject "$msg" train --trainer sgd --loss zs --threads 0
+expect_reject "$msg" protocol --threads 0
+expect_reject "$msg" table --which optima --threads 0
+msg="--seed: '-3' is outside"
+expect_reject "$msg" risk --family pretrained --gamma 1 --d 5 --sigma2 0 --shots 0 --mc 100 --seed -3
+expect_reject "$msg" check --seed -3
+expect_reject "$msg" train --trainer exact-gd --loss pretrain --seed -3
+expect_reject "$msg" figure pretrained --out "$tmp/x.tex" --seed -3
+msg="--update q: needs the separate parameterization (--param separate or a parameter file with V, Qsep, K)"
+expect_reject "$msg" grad --gamma 1 --d 5 --sigma2 0 --loss zs --update q
+expect_reject "$msg" train --trainer exact-gd --loss zs --update q
+msg="--param applies to the pretrained point only (a parameter file sets its own)"
+expect_reject "$msg" grad --params "$tmp/p.json" --param separate --sigma2 0 --loss zs
+expect_reject "$msg" train --trainer exact-gd --loss zs --init "$tmp/p.json" --param separate
+msg="--exact and --digits exclude each other"
+expect_reject "$msg" risk --family pretrained --gamma 1 --d 5 --sigma2 0 --shots 0 --exact --digits 5
+expect_reject "$msg" grad --gamma 1 --d 5 --sigma2 0 --loss zs --exact --digits 5
 
 finish

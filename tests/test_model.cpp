@@ -62,6 +62,22 @@ TEST_CASE("separate parameters predict like the merged Q = Qsep^T K") {
   CHECK(predict(s.merged(), Z) == doctest::Approx(out(5, d + 1)).epsilon(1e-12));
 }
 
+TEST_CASE("in_parameterization: merged as is, separate as Qsep = I, K = Q, the same model") {
+  sim::Engine rng = sim::block_engine(11, 0);
+  const int d = 3;
+  const MergedParams<double> p{random_matrix(rng, d + 2), random_matrix(rng, d + 2)};
+  const Point<double> merged = in_parameterization(p, Parameterization::Merged);
+  CHECK(merged.kind == Parameterization::Merged);
+  CHECK(merged.blocks.size() == 2);
+  CHECK(merged.Q() == p.Q);
+  const Point<double> separate = in_parameterization(p, Parameterization::Separate);
+  CHECK(separate.kind == Parameterization::Separate);
+  CHECK(separate.blocks[1] == Eigen::MatrixXd::Identity(d + 2, d + 2));
+  CHECK(separate.blocks[2] == p.Q);
+  CHECK(separate.as_merged().V == p.V);
+  CHECK(separate.as_merged().Q == p.Q);
+}
+
 TEST_CASE("symmetries: (sV, Q/s), rows of V above the last, and the last row of Q do not change yhat") {
   sim::Engine rng = sim::block_engine(10, 0);
   const int d = 3;

@@ -53,9 +53,7 @@ exact::Objective<double> zs_loss(const Setup& su) { return {su.loss_s2, {{1.0, 0
 exact::Objective<double> fs_loss(const Setup& su) { return {su.loss_s2, {{1.0, kShots, target()}}}; }
 
 Pt pretrained(double gamma, Parameterization kind = Parameterization::Merged, int d = kD) {
-  const auto p = pretrained_params<double>(d, gamma);
-  if (kind == Parameterization::Merged) return Pt::merged(p);
-  return Pt::separate({p.V, Mat<double>::Identity(d + 2, d + 2), p.Q});
+  return in_parameterization(pretrained_params<double>(d, gamma), kind);
 }
 
 double gamma_star(int d = kD) { return closed_form::gamma_star<double>(kShots, setting(d)); }

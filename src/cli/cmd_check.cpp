@@ -3,9 +3,9 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "cli/commands.hpp"
+#include "cli/inputs.hpp"
 #include "core/number.hpp"
 #include "theorems/theorems.hpp"
 
@@ -13,7 +13,8 @@ namespace icl::cli {
 namespace {
 
 struct CheckArgs {
-  std::string only, format = "table", samples = "200000", seed = "20261123", threads;
+  std::string only, format;
+  ContextArgs context;
   bool full = false;
 };
 
@@ -21,12 +22,12 @@ Result run_check(const CheckArgs& a) {
   const auto claims = theorems::all_claims();
   std::vector<std::string> only;
   if (!a.only.empty()) {
-    only = split_ids(a.only);
+    only = read_ids(a.only);
     std::string unknown;
     if (has_unknown_id(claims, only, unknown))
       throw InputError(fmt::format("--only: '{}' is neither a claim nor a check id (see iclverify list)", unknown));
   }
-  CheckContext ctx = read_context(a.samples, a.seed, a.threads);
+  CheckContext ctx = read_context(a.context);
   ctx.full = a.full;
 
   const auto start = std::chrono::steady_clock::now();
@@ -76,14 +77,9 @@ Runner add_check(CLI::App& app) {
   auto a = std::make_shared<CheckArgs>();
   app.add_option("--only", a->only, "Comma-separated claim ids (C1) or check ids (C1.icl_threshold); default all")
       ->type_name("IDS");
-  app.add_option("--format", a->format, "table (default): 'VERDICT  ID  evidence' lines; json")
-      ->type_name("FORMAT")
-      ->check(CLI::IsMember({"table", "json"}));
+  add_format(app, a->format, {"table", "json"}, "table: 'VERDICT  ID  evidence' lines");
   app.add_flag("--full", a->full, "The paper's sizes where a check has them (Hessian certificates also at d = 40)");
-  app.add_option("--mc-samples", a->samples, "Monte Carlo prompts per case (default 200000)")->type_name("N");
-  app.add_option("--seed", a->seed, "Base seed of the Monte Carlo checks (default 20261123)")->type_name("SEED");
-  app.add_option("--threads", a->threads, "Monte Carlo threads (default: all cores); results do not depend on it")
-      ->type_name("K");
+  add_context(app, a->context, "200000");
   app.footer(
       "Exit status: 0 if no check FAILs (NOTE is a reported finding, not a failure), 1 otherwise, 2 on bad input.\n");
   return [a] { return run_check(*a); };

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/inputs.hpp"
 #include "cli/model_spec.hpp"
 #include "core/number.hpp"
 #include "poly/flint_poly.hpp"
@@ -15,12 +16,13 @@ namespace {
 struct CompareArgs {
   std::string a, b, task, theta;
   CurveOptions o;
+  CLI::Option* theta_opt;
 };
 
 Result run_compare(const CompareArgs& a) {
   const Rational s2 = read_sigma2(a.o.sigma2);
   const int d = resolve_dimension(a.o.d, {{a.a, "A"}, {a.b, "B"}});
-  const Vec<Rational> theta0 = read_theta(a.theta, d, "--theta");
+  const Vec<Rational> theta0 = read_theta(a.theta_opt, a.theta, d);
   const Model ma = read_model(a.a, "A", theta0, s2), mb = read_model(a.b, "B", theta0, s2);
   const auto task = read_task(a.task, theta0);
   const Polynomial<Rational> pa = risk_numerator(ma, task, s2), pb = risk_numerator(mb, task, s2);
@@ -57,13 +59,10 @@ Runner add_compare(CLI::App& app) {
       "default 1/(d+4)), placed along theta0";
   app.add_option("A", a->a, "Model A: " + model_help)->type_name("A")->required();
   app.add_option("B", a->b, "Model B: " + model_help)->type_name("B")->required();
-  app.add_option("--task", a->task, "Evaluate on theta0 (target), -theta0 (opposite) or the unit sphere")
-      ->type_name("NAME")
-      ->required()
-      ->check(CLI::IsMember({"target", "opposite", "sphere"}));
-  app.add_option("--theta", a->theta, "theta0, comma-separated (default e_1)")->type_name("LIST");
-  add_curve_options(app, a->o, "Covariate dimension (required unless a parameter file gives it)",
-                    "table (default) or json (ranges inclusive, null = every larger n)");
+  add_task(app, a->task, "the task A and B are evaluated on")->required();
+  a->theta_opt = add_theta(app, a->theta, "the families are placed along it (default e_1)");
+  add_curve_options(app, a->o, "required unless a parameter file gives it",
+                    "json: ranges inclusive, null = every larger n");
   app.footer(
       "Exact, with no sampling and no upper cut-off: (n+1)^2 (R_A - R_B) is a polynomial of degree <= 2 "
       "(interpolated from the exact engine, confirmed at 3 more n); its real roots are isolated with FLINT.\n");

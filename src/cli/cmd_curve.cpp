@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/engine_args.hpp"
+#include "cli/inputs.hpp"
 #include "cli/model_spec.hpp"
 #include "core/number.hpp"
 #include "model/families.hpp"
@@ -17,6 +18,7 @@ struct CurveArgs {
   std::string params, family, theta, task;
   CurveOptions o;
   bool symbolic = false;
+  CLI::Option* theta_opt;
 };
 
 Result run_curve(const CurveArgs& a) {
@@ -28,7 +30,7 @@ Result run_curve(const CurveArgs& a) {
   const std::string flag = a.params.empty() ? "--family" : "--params";
   const int d = resolve_dimension(a.o.d, {{text, flag}});
   const Model model = read_model(text, flag, first_axis<Rational>(d), s2);
-  const auto task = a.task.empty() ? exact::TaskLaw<Rational>::fixed(read_theta(a.theta, d, "--theta"))
+  const auto task = a.task.empty() ? exact::TaskLaw<Rational>::fixed(read_theta(a.theta_opt, a.theta, d))
                                    : read_task(a.task, first_axis<Rational>(d));
   const std::string task_text = a.task.empty() ? "theta = (" + a.theta + ")" : a.task + " (theta0 = e_1)";
   const Polynomial<Rational> p = risk_numerator(model, task, s2);
@@ -57,17 +59,14 @@ Result run_curve(const CurveArgs& a) {
 
 Runner add_curve(CLI::App& app) {
   auto a = std::make_shared<CurveArgs>();
-  app.add_option("--params", a->params, "Parameter file (JSON: V, Q or V, Qsep, K; entries exact)")->type_name("FILE");
+  add_params(app, a->params);
   app.add_option("--family", a->family,
                  "pretrained:gamma=G | pretrained:m=M (gamma*(M)) | zs-full:c=C | v-only:w=W[,b=B] (b default "
                  "1/(d+4)); placed along theta0 = e_1")
       ->type_name("SPEC");
-  app.add_option("--theta", a->theta, "Evaluate on this task vector (comma-separated, length d)")->type_name("LIST");
-  app.add_option("--task", a->task, "Evaluate on theta0 = e_1 (target), -theta0 (opposite) or the unit sphere")
-      ->type_name("NAME")
-      ->check(CLI::IsMember({"target", "opposite", "sphere"}));
-  add_curve_options(app, a->o, "Covariate dimension (required for --family; must match --params)",
-                    "table (default) or json");
+  a->theta_opt = add_theta(app, a->theta, "evaluate on this task (or --task)");
+  add_task(app, a->task, "theta0 = e_1 (or --theta)");
+  add_curve_options(app, a->o, "required for --family; must match --params", "");
   app.add_flag("--symbolic", a->symbolic, "Print (n+1)^2 R(n) as an exact polynomial (required)");
   app.footer(
       "R(n) = numerator(n) / (n + 1)^2 with a numerator of degree <= 2 (docs/proofs.md), interpolated from the "

@@ -5,15 +5,15 @@
 
 #include "cli/commands.hpp"
 #include "cli/engine_args.hpp"
+#include "cli/inputs.hpp"
 
 namespace icl::cli {
 namespace {
 
 struct GradArgs {
   EngineArgs engine;
-  std::string update = "all", digits, format = "table";
-  bool exact = false;
-  CLI::Option* digits_opt;
+  std::string update = "all", format;
+  PrecisionArgs precision;
 };
 
 // The gradient laid back into the blocks it belongs to (entries outside the update are absent).
@@ -42,8 +42,9 @@ GradientBlocks<T> gradient_blocks(const EngineJob& job, const std::vector<exact:
 }
 
 template <class T>
-Result render(const GradArgs& a, const EngineJob& job, const GradientBlocks<T>& g, const std::string& precision,
-              int digits) {
+Result render(const GradArgs& a, const EngineJob& job, const GradientBlocks<T>& g, const Precision& p) {
+  const int digits = p.digits;
+  const std::string precision = p.name();
   const auto names = block_names(job.point.kind);
   if (a.format == "json") {
     nlohmann::json j;
@@ -75,14 +76,11 @@ Result run_grad(const GradArgs& a) {
   const EngineJob job = read_engine_job(a.engine);
   if (job.loss == "pretrain" && a.engine.theta_opt->count() > 0)
     throw InputError("--theta is not used by --loss pretrain (the task is uniform on the sphere)");
-  const auto coords = update_coordinates(job.point, read_update(a.update), a.update);
-  if (a.exact && a.digits_opt->count() > 0) throw InputError("--exact and --digits exclude each other");
-  if (a.exact) return render(a, job, gradient_blocks<Rational>(job, coords), "exact", 0);
-  if (a.digits_opt->count() > 0) {
-    const int digits = static_cast<int>(read_integer(a.digits, "--digits", 1, 50));
-    return render(a, job, gradient_blocks<Float50>(job, coords), fmt::format("{} digits", digits), digits);
-  }
-  return render(a, job, gradient_blocks<double>(job, coords), "double", 17);
+  const auto coords = update_coordinates(job.point.kind, job.point.D(), a.update);
+  const Precision p = read_precision(a.precision);
+  if (p.kind == Precision::Kind::Exact) return render(a, job, gradient_blocks<Rational>(job, coords), p);
+  if (p.kind == Precision::Kind::Digits) return render(a, job, gradient_blocks<Float50>(job, coords), p);
+  return render(a, job, gradient_blocks<double>(job, coords), p);
 }
 
 }  // namespace
@@ -93,12 +91,8 @@ Runner add_grad(CLI::App& app) {
   app.add_option("--update", a->update, "Differentiate with respect to: all (default), v, kq, q or k (q, k: separate)")
       ->type_name("WHICH")
       ->check(CLI::IsMember({"all", "v", "kq", "q", "k"}));
-  app.add_flag("--exact", a->exact, "Exact rationals, printed p/q (default: double)");
-  a->digits_opt =
-      app.add_option("--digits", a->digits, "50-digit arithmetic, print K significant digits (1..50)")->type_name("K");
-  app.add_option("--format", a->format, "table (default) or json")
-      ->type_name("FORMAT")
-      ->check(CLI::IsMember({"table", "json"}));
+  add_precision(app, a->precision);
+  add_format(app, a->format, {"table", "json"});
   app.footer(
       "The gradient is exact (forward-mode automatic differentiation of the exact risk; no sampling).\n"
       "Example: iclverify grad --m 20 --d 5 --sigma2 1/10 --loss pretrain --exact\n");

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/inputs.hpp"
 #include "closed_form/pretrained.hpp"
 #include "core/number.hpp"
 #include "report/table.hpp"
@@ -13,10 +14,12 @@ namespace icl::cli {
 namespace {
 
 struct HessianArgs {
-  std::string point, param = "merged", d = "5", m = "20", sigma2 = "1/10", c, nft, k = "10", method = "auto",
-                     format = "table";
+  std::string point, param = "merged", d = "5", m = "20", sigma2 = "1/10", c, nft, k = "10", method = "auto", format;
   bool flip = false, no_exact = false;
+  CLI::Option *c_opt, *nft_opt;
 };
+
+constexpr int kMaxHessianDimension = 200;  // D^2 coordinates per block: the dense and exact stages
 
 std::string show(double x) { return fmt::format("{:.6g}", x); }
 
@@ -29,22 +32,16 @@ std::string join(const std::vector<std::string>& parts) {
 spectral::CertificateSpec read_spec(const HessianArgs& a) {
   spectral::CertificateSpec s;
   s.point = spectral::cert_point_from_name(a.point);
-  s.kind = a.param == "separate" ? Parameterization::Separate : Parameterization::Merged;
-  s.d = static_cast<int>(read_integer(a.d, "--d", 1, 200));
-  s.m = read_integer(a.m, "--m", 1, 1000000);
-  s.s2 = parse_rational(a.sigma2, "--sigma2");
-  if (s.s2 < 0) throw InputError("--sigma2: the noise variance must be >= 0");
-  s.k = static_cast<int>(read_integer(a.k, "--k", 1, 100000));
+  s.kind = read_parameterization(a.param);
+  s.d = read_dimension(a.d, kMaxHessianDimension);
+  s.m = parse_integer(a.m, "--m", 1, 1000000);
+  s.s2 = read_sigma2(a.sigma2);
+  s.k = static_cast<int>(parse_integer(a.k, "--k", 1, 100000));
   const bool fewshot = s.point == spectral::CertPoint::ValueFewshot || s.point == spectral::CertPoint::KqFewshot;
-  if (!a.c.empty()) {
-    if (s.point != spectral::CertPoint::ZsFull) throw InputError("--c applies only to --point zs-full");
-    s.c = parse_rational(a.c, "--c");
-    if (s.c == 0) throw InputError("--c: F(c) needs c != 0");
-  }
-  if (!a.nft.empty()) {
-    if (!fewshot) throw InputError("--nft applies only to --point v-fewshot and kq-fewshot");
-    s.n_ft = read_integer(a.nft, "--nft", 0, 1000000);
-  }
+  applies_only_to(s.point == spectral::CertPoint::ZsFull, a.c_opt, "--point zs-full");
+  applies_only_to(fewshot, a.nft_opt, "--point v-fewshot and kq-fewshot");
+  if (a.c_opt->count() > 0) s.c = read_c(a.c, "--c");
+  if (a.nft_opt->count() > 0) s.n_ft = parse_integer(a.nft, "--nft", 0, 1000000);
   s.flip_sign = a.flip;
   return s;
 }
@@ -193,15 +190,13 @@ Runner add_hessian(CLI::App& app) {
       ->type_name("POINT")
       ->required()
       ->check(CLI::IsMember(spectral::cert_point_names()));
-  app.add_option("--param", a->param, "merged (default) or separate (Qsep = I, K = Q)")
-      ->type_name("KIND")
-      ->check(CLI::IsMember({"merged", "separate"}));
-  app.add_option("--d", a->d, "Dimension of x (default 5)")->type_name("D");
+  add_parameterization(app, a->param);
+  add_dimension(app, a->d, "at most 200");
   app.add_option("--m", a->m, "Pretraining shots: gamma = gamma*(m) (default 20)")->type_name("M");
-  app.add_option("--sigma2", a->sigma2, "Label noise variance, a rational (default 1/10)")->type_name("S");
-  app.add_option("--c", a->c, "The member F(c) for --point zs-full (default 1)")->type_name("C");
-  app.add_option("--nft", a->nft, "Few-shot fine-tuning shots for v-fewshot and kq-fewshot (default 20)")
-      ->type_name("N");
+  add_sigma2(app, a->sigma2);
+  a->c_opt = app.add_option("--c", a->c, "The member F(c) for --point zs-full (default 1)")->type_name("C");
+  a->nft_opt = app.add_option("--nft", a->nft, "Few-shot fine-tuning shots for v-fewshot and kq-fewshot (default 20)")
+                   ->type_name("N");
   app.add_option("--k", a->k,
                  "How many of the smallest active eigenvalues to print (default 10); never changes the verdict")
       ->type_name("K");
@@ -213,9 +208,7 @@ Runner add_hessian(CLI::App& app) {
   app.add_flag("--no-exact", a->no_exact, "Skip the exact rational rank and LDL^T (done up to 400 active coordinates)");
   app.add_flag("--flip-sign", a->flip,
                "Negate the label weight V[y,y] of the point first: a broken point whose certificate must fail");
-  app.add_option("--format", a->format, "table (default) or json")
-      ->type_name("FORMAT")
-      ->check(CLI::IsMember({"table", "json"}));
+  add_format(app, a->format, {"table", "json"});
   app.footer(
       "The certificate holds when the gradient is exactly 0 and, for every loss stage, (a) the Hessian maps each "
       "predicted flat direction to 0, (b) those directions are independent and as many as the theory counts, and "

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/inputs.hpp"
 #include "theorems/theorems.hpp"
 
 namespace icl::cli {
@@ -37,10 +38,8 @@ Result run_list(const std::string& format) {
 }  // namespace
 
 Runner add_list(CLI::App& app) {
-  auto format = std::make_shared<std::string>("table");
-  app.add_option("--format", *format, "table (default) or json")
-      ->type_name("FORMAT")
-      ->check(CLI::IsMember({"table", "json"}));
+  auto format = std::make_shared<std::string>();
+  add_format(app, *format, {"table", "json"});
   return [format] { return run_list(*format); };
 }
 

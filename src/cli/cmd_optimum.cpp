@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/engine_args.hpp"
+#include "cli/inputs.hpp"
 #include "report/table.hpp"
 
 namespace icl::cli {
@@ -13,7 +14,7 @@ namespace {
 
 struct OptimumArgs {
   EngineArgs engine;
-  std::string update, shots = "0,1,2,5,10,20,40", digits, format = "table";
+  std::string update, shots = "0,1,2,5,10,20,40", digits, format;
   CLI::Option* digits_opt;
 };
 
@@ -37,13 +38,13 @@ std::vector<CurveRow> curve(const EngineJob& job, const Point<Rational>& opt, co
 Result run_optimum(const OptimumArgs& a) {
   const EngineJob job = read_engine_job(a.engine);
   const exact::Update update = read_update(a.update);
-  const auto coords = update_coordinates(job.point, update, a.update);
+  const auto coords = update_coordinates(job.point.kind, job.point.D(), a.update);
   if (!exact::is_quadratic(job.point.kind, update))
     throw InputError(
         "--update kq with the separate parameterization is not a quadratic problem (Q = Qsep^T K); "
         "use --update q or k, or the merged parameterization");
-  const std::vector<long> shots = parse_index_list(a.shots, "--shots");
-  const int digits = a.digits_opt->count() > 0 ? static_cast<int>(read_integer(a.digits, "--digits", 1, 50)) : 0;
+  const std::vector<long> shots = read_shots(a.shots);
+  const int digits = a.digits_opt->count() > 0 ? read_digits(a.digits) : 0;
   const auto show = [digits](const Rational& x) {
     return digits > 0 ? to_decimal(static_cast<Float50>(x), digits) : to_fraction(x);
   };
@@ -112,12 +113,9 @@ Runner add_optimum(CLI::App& app) {
       ->type_name("WHICH")
       ->required()
       ->check(CLI::IsMember({"v", "kq", "q", "k"}));
-  app.add_option("--shots", a->shots, "Shots of the risk curve (default 0,1,2,5,10,20,40)")->type_name("LIST");
-  a->digits_opt =
-      app.add_option("--digits", a->digits, "Print K significant digits instead of exact fractions")->type_name("K");
-  app.add_option("--format", a->format, "table (default) or json")
-      ->type_name("FORMAT")
-      ->check(CLI::IsMember({"table", "json"}));
+  add_shots(app, a->shots, "the risk curve");
+  a->digits_opt = add_digits(app, a->digits, "printed instead of exact fractions");
+  add_format(app, a->format, {"table", "json"});
   app.footer(
       "The loss is a convex quadratic in the updated matrices: one exact linear solve in rationals. When the "
       "minimizer is not unique, the one nearest the starting point (where gradient flow from the start converges) "

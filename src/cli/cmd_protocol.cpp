@@ -5,9 +5,9 @@
 #include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "cli/commands.hpp"
+#include "cli/inputs.hpp"
 #include "train/progress.hpp"
 #include "train/protocol.hpp"
 
@@ -15,7 +15,7 @@ namespace icl::cli {
 namespace {
 
 struct ProtocolArgs {
-  std::string steps_pretrain = "5000", steps_finetune = "5000", batch = "5000", seed = "1", threads, format = "table";
+  std::string steps_pretrain = "5000", steps_finetune = "5000", batch = "5000", seed = "1", threads, format;
   bool quiet = false;
 };
 
@@ -91,12 +91,11 @@ Result render(const ProtocolArgs& a, const train::ProtocolOptions& o, const std:
 
 Result run_protocol(const ProtocolArgs& a) {
   train::ProtocolOptions o;
-  o.steps_pretrain = read_integer(a.steps_pretrain, "--steps-pretrain", 1, 100000000);
-  o.steps_finetune = read_integer(a.steps_finetune, "--steps-finetune", 1, 100000000);
-  o.batch = read_integer(a.batch, "--batch", 1, 100000000);
-  o.seed = read_seed(a.seed, "--seed");
-  o.threads = a.threads.empty() ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))
-                                : static_cast<int>(read_integer(a.threads, "--threads", 1, 1024));
+  o.steps_pretrain = parse_integer(a.steps_pretrain, "--steps-pretrain", 1, 100000000);
+  o.steps_finetune = parse_integer(a.steps_finetune, "--steps-finetune", 1, 100000000);
+  o.batch = parse_integer(a.batch, "--batch", 1, 100000000);
+  o.seed = read_seed(a.seed);
+  o.threads = read_threads(a.threads);
   train::ProgressBar bar("protocol", a.quiet);
   const auto t0 = std::chrono::steady_clock::now();
   try {
@@ -115,13 +114,10 @@ Runner add_protocol(CLI::App& app) {
   app.add_option("--steps-finetune", a->steps_finetune, "SGD steps of each fine-tuning run (default 5000)")
       ->type_name("T2");
   app.add_option("--batch", a->batch, "Prompts per step (default 5000)")->type_name("B");
-  app.add_option("--seed", a->seed, "Seed of the initial points, the fine-tuning pool and the prompts (default 1)")
-      ->type_name("SEED");
-  app.add_option("--threads", a->threads, "Threads (default: all cores); output does not depend on it")->type_name("K");
-  app.add_option("--format", a->format, "table (default) or json (full curves n = 0..40 and the matrices)")
-      ->type_name("FORMAT")
-      ->check(CLI::IsMember({"table", "json"}));
-  app.add_flag("--quiet", a->quiet, "No progress bar (it is drawn only on a terminal, after one second)");
+  add_seed(app, a->seed, "the initial points, the fine-tuning pool and the prompts");
+  add_threads(app, a->threads);
+  add_format(app, a->format, {"table", "json"}, "json: full curves n = 0..40 and the matrices");
+  add_quiet(app, a->quiet);
   app.footer(
       "d = 5, sigma2 = 1/10, m = n_ft = 20, theta0 = e_1, init N(0, 0.05^2), a fixed pool of 100000 fine-tuning\n"
       "pairs; methods {zs, zs+fs} x {all, v, kq} (merged) and {zs, zs+fs} x {q, k} (separate). Exit status 3 if\n"

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/inputs.hpp"
 #include "core/number.hpp"
 #include "prove/paper.hpp"
 
@@ -13,7 +14,7 @@ namespace icl::cli {
 namespace {
 
 struct ProveArgs {
-  std::string only, format = "table";
+  std::string only, format;
   bool full = false;
 };
 
@@ -27,7 +28,7 @@ bool selected(const std::string& id, const std::vector<std::string>& only) {
 
 std::vector<prove::Statement> chosen_statements(const std::string& only_text) {
   const auto all = theorems::paper_statements();
-  const std::vector<std::string> only = only_text.empty() ? std::vector<std::string>{} : split_ids(only_text);
+  const std::vector<std::string> only = only_text.empty() ? std::vector<std::string>{} : read_ids(only_text);
   for (const auto& want : only)
     if (std::none_of(all.begin(), all.end(), [&](const auto& s) { return selected(s.id, {want}); }))
       throw InputError(fmt::format("--only: '{}' names no statement (ids: iclverify prove --help)", want));
@@ -93,10 +94,8 @@ Runner add_prove(CLI::App& app) {
   app.add_option("--only", a->only, "Comma-separated statement ids (C2.sets) or groups (C2, cf, stat); default all")
       ->type_name("IDS");
   app.add_flag("--full", a->full, "Grids over d = 1..12 instead of 1..5 (slower)");
-  app.add_option("--format", a->format,
-                 "table (default): 'VERDICT  ID  summary' lines; json: statements with their certificates")
-      ->type_name("FORMAT")
-      ->check(CLI::IsMember({"table", "json"}));
+  add_format(app, a->format, {"table", "json"},
+             "table: 'VERDICT  ID  summary' lines; json: statements with their certificates");
   app.footer(statement_list() +
              "Exit status: 0 if every statement is PROVED, 1 if any is REFUTED or OPEN, 2 on bad input.\n"
              "PROVED is exact and conditional on the exact engine and on the degree bounds of docs/proofs.md "

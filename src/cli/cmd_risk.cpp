@@ -4,14 +4,13 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <thread>
 
 #include "cli/commands.hpp"
 #include "cli/engine_args.hpp"
+#include "cli/inputs.hpp"
 #include "closed_form/closed_form.hpp"
 #include "core/number.hpp"
 #include "exact/risk.hpp"
-#include "model/params_file.hpp"
 #include "report/table.hpp"
 #include "sim/monte_carlo.hpp"
 
@@ -20,10 +19,10 @@ namespace {
 
 struct RiskArgs {
   std::string family, params, theta, d, sigma2, shots, gamma, m, c, w, b, task = "target", convention = "query";
-  std::string digits, mc, seed = "1", threads = "1", format = "table";
-  bool exact = false;
-  CLI::Option *family_opt, *params_opt, *theta_opt, *d_opt, *task_opt, *convention_opt, *gamma_opt, *m_opt, *c_opt,
-      *w_opt, *b_opt, *digits_opt, *mc_opt, *seed_opt, *threads_opt;
+  std::string mc, seed = "1", threads = "1", format;
+  PrecisionArgs precision;
+  CLI::Option *family_opt, *params_opt, *theta_opt, *d_opt, *convention_opt, *gamma_opt, *m_opt, *c_opt, *w_opt, *b_opt,
+      *mc_opt, *seed_opt, *threads_opt;
 };
 
 // Everything the evaluation needs, validated.
@@ -38,8 +37,7 @@ struct RiskJob {
   std::vector<long> shots;
   Task task;
   Convention convention;
-  enum class Precision { Double, Digits, Exact } precision;
-  int digits;
+  Precision precision;
   std::optional<sim::McOptions> mc;
 };
 
@@ -63,17 +61,17 @@ T risk_at(const RiskJob& job, long n) {
 template <class T>
 std::vector<std::string> risk_strings(const RiskJob& job) {
   std::vector<std::string> out;
-  for (long n : job.shots) out.push_back(show_scalar(risk_at<T>(job, n), job.digits));
+  for (long n : job.shots) out.push_back(show_scalar(risk_at<T>(job, n), job.precision.digits));
   return out;
 }
 
 std::vector<std::string> evaluate(const RiskJob& job) {
-  switch (job.precision) {
-    case RiskJob::Precision::Exact:
+  switch (job.precision.kind) {
+    case Precision::Kind::Exact:
       return risk_strings<Rational>(job);
-    case RiskJob::Precision::Digits:
+    case Precision::Kind::Digits:
       return risk_strings<Float50>(job);
-    case RiskJob::Precision::Double:
+    case Precision::Kind::Double:
       break;
   }
   return risk_strings<double>(job);
@@ -83,38 +81,32 @@ void forbid(const CLI::Option* opt, const std::string& family) {
   if (opt->count() > 0) throw InputError(fmt::format("{} does not apply to --family {}", opt->get_name(), family));
 }
 
-Rational require_rational(const CLI::Option* opt, const std::string& text, const std::string& family) {
+// The text of a family parameter, which --family NAME needs.
+const std::string& required_for(const CLI::Option* opt, const std::string& text, const std::string& family) {
   if (opt->count() == 0) throw InputError(fmt::format("--family {} needs {}", family, opt->get_name()));
-  return parse_rational(text, opt->get_name());
+  return text;
 }
 
 // --params FILE with --theta LIST (opposite: -theta) or --task sphere.
 void validate_params(const RiskArgs& a, RiskJob& job) {
   for (const CLI::Option* o : {a.gamma_opt, a.m_opt, a.c_opt, a.w_opt, a.b_opt, a.convention_opt})
     if (o->count() > 0) throw InputError(fmt::format("{} applies to --family, not to --params", o->get_name()));
-  job.params = read_params_file(a.params);
+  const ParamsFile file =
+      read_params(a.params, a.d_opt->count() > 0 ? std::optional(read_dimension(a.d)) : std::nullopt);
+  job.params = file.point;
   job.params_path = a.params;
-  job.d = job.params->D() - 2;
-  if (a.d_opt->count() > 0 && read_integer(a.d, "--d", 1, 100000) != job.d)
-    throw InputError(fmt::format("--d: {} does not match the parameter file (d = {})", a.d, job.d));
+  job.d = file.d;
   const bool sphere = a.task == "sphere";
   if (sphere == (a.theta_opt->count() > 0))
     throw InputError("--params needs exactly one task: --theta LIST (a fixed task) or --task sphere");
-  if (!sphere) {
-    const auto t = parse_rational_list(a.theta, "--theta");
-    if (static_cast<int>(t.size()) != job.d)
-      throw InputError(fmt::format("--theta: has {} entries, expected d = {}", t.size(), job.d));
-    Vec<Rational> theta(job.d);
-    for (int i = 0; i < job.d; ++i) theta(i) = t[static_cast<std::size_t>(i)] * task_sign(job.task);
-    job.theta = theta;
-  }
+  if (!sphere) job.theta = Vec<Rational>(Rational(task_sign(job.task)) * read_theta(a.theta_opt, a.theta, job.d));
 }
 
 void validate_family(const RiskArgs& a, RiskJob& job) {
   if (a.d_opt->count() == 0) throw InputError("--family needs --d D");
   if (a.theta_opt->count() > 0) throw InputError("--theta applies to --params (families are placed along e_1)");
   if (a.task == "sphere") throw InputError("--task sphere applies to --params (a family's closed form is on +-theta0)");
-  job.d = static_cast<int>(read_integer(a.d, "--d", 1, 100000));
+  job.d = read_dimension(a.d);
   job.convention = a.convention == "classical" ? Convention::Classical : Convention::QueryIncluded;
 
   if (a.family == "pretrained") {
@@ -122,19 +114,18 @@ void validate_family(const RiskArgs& a, RiskJob& job) {
     if ((a.gamma_opt->count() > 0) == (a.m_opt->count() > 0))
       throw InputError("--family pretrained needs exactly one of --gamma G or --m M (gamma*(M))");
     const Rational gamma = a.gamma_opt->count() > 0 ? parse_rational(a.gamma, "--gamma")
-                                                    : closed_form::gamma_star(read_integer(a.m, "--m", 0, 1000000000),
+                                                    : closed_form::gamma_star(parse_integer(a.m, "--m", 0, 1000000000),
                                                                               Setting<Rational>{job.d, job.s2});
     job.spec = FamilySpec{FamilyKind::Pretrained, gamma, Rational(0)};
     job.param_name = "gamma";
   } else if (a.family == "zs-full") {
     forbid(a.gamma_opt, a.family), forbid(a.m_opt, a.family), forbid(a.w_opt, a.family), forbid(a.b_opt, a.family);
-    const Rational c = require_rational(a.c_opt, a.c, a.family);
-    if (c == 0) throw InputError("--c: '0' is not allowed (F(c) needs c != 0)");
+    const Rational c = read_c(required_for(a.c_opt, a.c, a.family), "--c");
     job.spec = FamilySpec{FamilyKind::FullFt, c, Rational(0)};
     job.param_name = "c";
   } else {
     forbid(a.gamma_opt, a.family), forbid(a.m_opt, a.family), forbid(a.c_opt, a.family);
-    const Rational w = require_rational(a.w_opt, a.w, a.family);
+    const Rational w = parse_rational(required_for(a.w_opt, a.w, a.family), "--w");
     const Rational beta =
         a.b_opt->count() > 0 ? parse_rational(a.b, "--b") : closed_form::beta_zero_shot<Rational>(job.d);
     job.spec = FamilySpec{FamilyKind::ValueOnly, w, beta};
@@ -152,10 +143,8 @@ RiskJob validate(const RiskArgs& a) {
   RiskJob job{};
   if ((a.family_opt->count() > 0) == (a.params_opt->count() > 0))
     throw InputError("give exactly one of --family NAME (closed form) or --params FILE (exact engine)");
-  job.s2 = parse_rational(a.sigma2, "--sigma2");
-  if (job.s2 < 0)
-    throw InputError(fmt::format("--sigma2: '{}' is negative (the noise variance must be >= 0)", a.sigma2));
-  job.shots = parse_index_list(a.shots, "--shots");
+  job.s2 = read_sigma2(a.sigma2);
+  job.shots = read_shots(a.shots);
   job.task = a.task == "opposite" ? Task::Opposite : Task::Target;
   job.convention = Convention::QueryIncluded;
   if (a.params_opt->count() > 0)
@@ -163,30 +152,13 @@ RiskJob validate(const RiskArgs& a) {
   else
     validate_family(a, job);
 
-  if (a.exact && a.digits_opt->count() > 0) throw InputError("--exact and --digits exclude each other");
-  job.precision = a.exact ? RiskJob::Precision::Exact
-                          : (a.digits_opt->count() > 0 ? RiskJob::Precision::Digits : RiskJob::Precision::Double);
-  job.digits = a.digits_opt->count() > 0 ? static_cast<int>(read_integer(a.digits, "--digits", 1, 50)) : 17;
-
+  job.precision = read_precision(a.precision);
   if (a.mc_opt->count() > 0) {
-    job.mc = sim::McOptions{read_integer(a.mc, "--mc", 2, 1'000'000'000), read_seed(a.seed, "--seed"),
-                            static_cast<int>(read_integer(a.threads, "--threads", 1, 256))};
+    job.mc = sim::McOptions{parse_integer(a.mc, "--mc", 2, 1'000'000'000), read_seed(a.seed), read_threads(a.threads)};
   } else if (a.seed_opt->count() > 0 || a.threads_opt->count() > 0) {
     throw InputError("--seed and --threads apply only with --mc SAMPLES");
   }
   return job;
-}
-
-std::string precision_name(const RiskJob& job) {
-  switch (job.precision) {
-    case RiskJob::Precision::Exact:
-      return "exact";
-    case RiskJob::Precision::Digits:
-      return fmt::format("{} digits", job.digits);
-    case RiskJob::Precision::Double:
-      break;
-  }
-  return "double";
 }
 
 Result run_risk(const RiskArgs& a) {
@@ -231,7 +203,7 @@ Result run_risk(const RiskArgs& a) {
     j["d"] = job.d;
     j["sigma2"] = to_fraction(job.s2);
     j["convention"] = convention;
-    j["precision"] = precision_name(job);
+    j["precision"] = job.precision.name();
     j["rows"] = nlohmann::json::array();
     for (std::size_t i = 0; i < job.shots.size(); ++i) {
       nlohmann::json row{{"n", job.shots[i]}, {"risk", risks[i]}};
@@ -262,13 +234,13 @@ Result run_risk(const RiskArgs& a) {
   if (job.params) {
     head = fmt::format("# params {} ({})  d={} sigma2={} task={} precision={}", job.params_path,
                        parameterization_name(job.params->kind), job.d, to_fraction(job.s2),
-                       job.theta ? "theta=(" + theta_text(*job.theta) + ")" : "sphere", precision_name(job));
+                       job.theta ? "theta=(" + theta_text(*job.theta) + ")" : "sphere", job.precision.name());
   } else {
     head = fmt::format("# {} {}={}", family_name(job.spec.kind), job.param_name, to_fraction(job.spec.param));
     if (job.spec.kind == FamilyKind::ValueOnly) head += fmt::format(" b={}*theta0", to_fraction(job.spec.beta));
     head += fmt::format("  d={} sigma2={} task={} ({}) convention={} precision={}", job.d, to_fraction(job.s2),
                         task_name(job.task), job.task == Task::Target ? "theta0" : "-theta0", convention,
-                        precision_name(job));
+                        job.precision.name());
   }
   if (job.mc) head += fmt::format("  mc={} seed={}", job.mc->samples, job.mc->seed);
   return {head + "\n" + report::render_text(t), 0};
@@ -282,31 +254,18 @@ Runner add_risk(CLI::App& app) {
       app.add_option("--family", a->family, "pretrained = P(gamma), zs-full = F(c), v-only = V(b theta0, w)")
           ->type_name("NAME")
           ->check(CLI::IsMember({"pretrained", "zs-full", "v-only"}));
-  a->params_opt = app.add_option("--params", a->params,
-                                 "Any parameters instead of a family: JSON {V, Q} or {V, Qsep, K}, D x D, entries "
-                                 "numbers or \"p/q\" (exact engine)")
-                      ->type_name("FILE");
-  a->theta_opt =
-      app.add_option("--theta", a->theta, "--params: the task theta, comma-separated (any norm)")->type_name("LIST");
-  a->d_opt =
-      app.add_option("--d", a->d, "Covariate dimension d >= 1 (with --params: optional, must match)")->type_name("D");
-  app.add_option("--sigma2", a->sigma2, "Label noise variance s2 >= 0 (decimal or fraction, e.g. 1/10)")
-      ->type_name("S2")
-      ->required();
-  app.add_option("--shots", a->shots, "Shot counts n: a list 0,1,5 or an inclusive range 0:40 (or a mix)")
-      ->type_name("LIST")
-      ->required();
+  a->params_opt = add_params(app, a->params, "any parameters instead of a family (the exact engine)");
+  a->theta_opt = add_theta(app, a->theta, "with --params: the task, of any nonzero norm");
+  a->d_opt = add_dimension(app, a->d, "with --params: optional, must match the file");
+  add_sigma2(app, a->sigma2);
+  add_shots(app, a->shots);
   a->gamma_opt = app.add_option("--gamma", a->gamma, "pretrained: Q x-block scale gamma")->type_name("G");
   a->m_opt =
       app.add_option("--m", a->m, "pretrained: use gamma*(M) = (M+1)/(M+1+d(1+s2)) instead of --gamma")->type_name("M");
   a->c_opt = app.add_option("--c", a->c, "zs-full: the family parameter c != 0")->type_name("C");
   a->w_opt = app.add_option("--w", a->w, "v-only: the label weight w")->type_name("W");
   a->b_opt = app.add_option("--b", a->b, "v-only: the coefficient of theta0 in b (default 1/(d+4))")->type_name("B");
-  a->task_opt = app.add_option("--task", a->task,
-                               "target (default): theta0, or --theta; opposite: -theta0, or -theta; sphere: theta "
-                               "uniform on the unit sphere (--params only)")
-                    ->type_name("TASK")
-                    ->check(CLI::IsMember({"target", "opposite", "sphere"}));
+  add_task(app, a->task, "theta0 is e_1 for a family and --theta for --params; sphere: --params only");
   a->convention_opt =
       app.add_option(
              "--convention", a->convention,
@@ -314,58 +273,19 @@ Runner add_risk(CLI::App& app) {
              "(pretrained only, n >= 1)")
           ->type_name("NAME")
           ->check(CLI::IsMember({"query", "classical"}));
-  a->digits_opt =
-      app.add_option("--digits", a->digits, "Evaluate in 50-digit floating point, print K significant digits (1..50)")
-          ->type_name("K");
-  app.add_flag("--exact", a->exact, "Evaluate in exact rationals, print p/q (default: double)");
+  add_precision(app, a->precision);
   a->mc_opt =
       app.add_option("--mc", a->mc, "Add a Monte Carlo estimate with SAMPLES prompts per n (mean, standard error, z)")
           ->type_name("SAMPLES");
-  a->seed_opt =
-      app.add_option("--seed", a->seed, "Monte Carlo seed (default 1); same seed, same numbers for any --threads")
-          ->type_name("SEED");
-  a->threads_opt = app.add_option("--threads", a->threads, "Monte Carlo threads (default 1)")->type_name("K");
-  app.add_option("--format", a->format, "table (default), csv, md or json")
-      ->type_name("FORMAT")
-      ->check(CLI::IsMember({"table", "csv", "md", "json"}));
+  a->seed_opt = add_seed(app, a->seed, "the Monte Carlo prompts (with --mc)");
+  a->threads_opt = add_threads(app, a->threads, "with --mc");
+  add_format(app, a->format, {"table", "csv", "md", "json"});
   app.footer(
       "Families are placed along theta0 = e_1. JSON: {\"rows\": [{\"n\", \"risk\" (string), \"mc_mean\", \"mc_se\", "
       "\"z\"}], ...}.\n"
       "Examples: iclverify risk --family pretrained --gamma 10/13 --d 5 --sigma2 1/10 --shots 0:3 --exact\n"
       "          iclverify risk --params p.json --theta 3/5,4/5,0 --sigma2 1/10 --shots 0,20 --exact\n");
   return [a] { return run_risk(*a); };
-}
-
-long read_integer(const std::string& text, const std::string& flag, long lo, long hi) {
-  return parse_integer(text, flag, lo, hi);
-}
-
-unsigned long long read_seed(const std::string& text, const std::string& flag) {
-  return static_cast<unsigned long long>(parse_integer(text, flag, 0, std::numeric_limits<long>::max()));
-}
-
-std::vector<std::string> split_ids(const std::string& text) {
-  std::vector<std::string> ids;
-  std::string cur;
-  for (char c : text + ",") {
-    if (c == ',') {
-      if (cur.empty()) throw InputError(fmt::format("--only: '{}' has an empty id", text));
-      ids.push_back(cur);
-      cur.clear();
-    } else if (c != ' ') {
-      cur += c;
-    }
-  }
-  return ids;
-}
-
-CheckContext read_context(const std::string& samples, const std::string& seed, const std::string& threads) {
-  CheckContext ctx;
-  ctx.mc_samples = read_integer(samples, "--mc-samples", 100, 100'000'000);
-  ctx.seed = read_seed(seed, "--seed");
-  ctx.threads = threads.empty() ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))
-                                : static_cast<int>(read_integer(threads, "--threads", 1, 256));
-  return ctx;
 }
 
 }  // namespace icl::cli

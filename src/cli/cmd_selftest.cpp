@@ -11,6 +11,7 @@
 #include <set>
 
 #include "cli/commands.hpp"
+#include "cli/inputs.hpp"
 #include "core/number.hpp"
 #include "theorems/theorems.hpp"
 
@@ -19,7 +20,8 @@ namespace {
 
 struct SelftestArgs {
   bool mutants = false, coverage = false;
-  std::string only, format = "table", samples = "20000", seed = "20261123", threads;
+  std::string only, format;
+  ContextArgs context;
 };
 
 // Short names of the mutants, "C1#3" = the third mutant of claim C1, in run order.
@@ -65,14 +67,14 @@ Result run_selftest(const SelftestArgs& a) {
   const auto cases = theorems::all_mutant_cases();
   std::vector<std::string> only;
   if (!a.only.empty()) {
-    only = split_ids(a.only);
+    only = read_ids(a.only);
     std::set<std::string> claims;
     for (const auto& c : cases) claims.insert(c.claim);
     for (const auto& id : only)
       if (!claims.count(id))
         throw InputError(fmt::format("--only: '{}' is not a claim with mutants (E, C1..C6, P, T, H)", id));
   }
-  const CheckContext ctx = read_context(a.samples, a.seed, a.threads);
+  const CheckContext ctx = read_context(a.context);
   const auto results = run_mutants(cases, only, ctx);
   std::size_t killed = 0;
   for (const auto& r : results) killed += r.killed();
@@ -138,14 +140,10 @@ Runner add_selftest(CLI::App& app) {
                "then the mutants by short id, e.g. C1#3). A check no mutant kills is UNGUARDED, unless it is a NOTE "
                "that says why nothing can break it (guard 'exempt', with the reason)");
   app.add_option("--only", a->only, "Comma-separated claim ids (E, C1..C6, P, T, H); default all")->type_name("IDS");
-  app.add_option("--format", a->format,
-                 "table (default): one KILLED/SURVIVED line per mutant, the coverage table (with --coverage), then "
-                 "'killed K/M' and 'coverage G/C checks: ...'; json (killed_by as lists)")
-      ->type_name("FORMAT")
-      ->check(CLI::IsMember({"table", "json"}));
-  app.add_option("--mc-samples", a->samples, "Monte Carlo prompts per case (default 20000)")->type_name("N");
-  app.add_option("--seed", a->seed, "Base seed of the Monte Carlo checks (default 20261123)")->type_name("SEED");
-  app.add_option("--threads", a->threads, "Monte Carlo threads (default: all cores)")->type_name("K");
+  add_format(app, a->format, {"table", "json"},
+             "table: one KILLED/SURVIVED line per mutant, the coverage table (with --coverage), then 'killed K/M' "
+             "and 'coverage G/C checks: ...'; json: killed_by as lists");
+  add_context(app, a->context, "20000");
   app.footer(
       "The --coverage table, one row per check of every claim (mutant ids are listed after it):\n"
       "  check                     guard      killed by\n"

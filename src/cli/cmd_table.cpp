@@ -2,6 +2,7 @@
 // (docs/report.md#tables).
 #include <fmt/format.h>
 
+#include "cli/inputs.hpp"
 #include "cli/report_args.hpp"
 #include "core/number.hpp"
 #include "report/files.hpp"
@@ -13,7 +14,7 @@ namespace {
 
 struct TableArgs {
   BudgetArgs budget;
-  std::string which, format = "table", shots = "0,1,2,3,5,10,20,40", digits, d = "5", sigma2 = "1/10", m = "20", out;
+  std::string which, format, shots = "0,1,2,3,5,10,20,40", digits, d = "5", sigma2 = "1/10", m = "20", out;
   CLI::Option* digits_opt = nullptr;
 };
 
@@ -27,15 +28,14 @@ std::string render(const report::DataTable& t, const std::string& format, const 
 
 Result run_table(const TableArgs& a) {
   report::TableRequest request;
-  request.shots = parse_index_list(a.shots, "--shots");
-  request.setting.d = static_cast<int>(read_integer(a.d, "--d", 1, 1000));
-  request.setting.s2 = parse_rational(a.sigma2, "--sigma2");
-  if (request.setting.s2 < 0) throw InputError(fmt::format("--sigma2: '{}' must be >= 0", a.sigma2));
-  request.setting.m = read_integer(a.m, "--m", 1, 1000000000);
+  request.shots = read_shots(a.shots);
+  request.setting.d = read_dimension(a.d, 1000);
+  request.setting.s2 = read_sigma2(a.sigma2);
+  request.setting.m = parse_integer(a.m, "--m", 1, 1000000000);
   report::NumberStyle style;
   if (a.digits_opt->count() > 0) {
     style.fractions = false;
-    style.digits = static_cast<int>(read_integer(a.digits, "--digits", 1, 50));
+    style.digits = read_digits(a.digits);
   }
   train::ProgressBar bar("table", a.budget.quiet);
   report::Sources tracked(read_budget(a.budget), bar.callback());
@@ -55,20 +55,14 @@ Runner add_table(CLI::App& app) {
       ->type_name("NAME")
       ->required()
       ->check(CLI::IsMember(help.names));
-  app.add_option("--format", a->format,
-                 "table (default, aligned text), latex (booktabs, siunitx), csv or json (numbers at full precision: "
-                 "exact as p/q), md")
-      ->type_name("FORMAT")
-      ->check(CLI::IsMember({"table", "latex", "csv", "md", "json"}));
-  a->digits_opt = app.add_option("--digits", a->digits,
-                                 "latex, md, table: every number to K significant digits (default: exact values as "
-                                 "fractions, \\frac in LaTeX, others to 6 digits)")
-                      ->type_name("K");
-  app.add_option("--shots", a->shots,
-                 "Rows of the risk tables: a list 0,1,5 or a range 0:40 (default 0,1,2,3,5,10,20,40)")
-      ->type_name("LIST");
-  app.add_option("--d", a->d, "Closed-form tables: covariate dimension (default 5)")->type_name("D");
-  app.add_option("--sigma2", a->sigma2, "Closed-form tables: label noise variance (default 1/10)")->type_name("S2");
+  add_format(app, a->format, {"table", "latex", "csv", "md", "json"},
+             "table: aligned text; latex: booktabs, siunitx; csv, json: numbers at full precision (exact as p/q)");
+  a->digits_opt = add_digits(app, a->digits,
+                             "latex, md, table: every number (default: exact values as fractions, \\frac in LaTeX, "
+                             "others to 6 digits)");
+  add_shots(app, a->shots, "the rows of the risk tables");
+  add_dimension(app, a->d, "closed-form tables, at most 1000");
+  add_sigma2(app, a->sigma2, "closed-form tables");
   app.add_option("--m", a->m, "Closed-form tables: pretraining shots m = n_ft (default 20)")->type_name("M");
   app.add_option("--out", a->out, "Write the table to FILE (atomically) instead of stdout")->type_name("FILE");
   add_budget_options(app, a->budget);

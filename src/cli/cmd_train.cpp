@@ -5,13 +5,12 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "cli/commands.hpp"
 #include "cli/engine_args.hpp"
+#include "cli/inputs.hpp"
 #include "closed_form/pretrained.hpp"
 #include "model/families.hpp"
-#include "model/params_file.hpp"
 #include "train/exact_trainers.hpp"
 #include "train/progress.hpp"
 #include "train/sgd.hpp"
@@ -23,9 +22,9 @@ namespace {
 struct TrainArgs {
   std::string trainer, loss, update = "all", param = "merged", init, gamma, m = "20", nft = "20", d = "5",
                              sigma2 = "1/10", lr, steps, batch = "5000", momentum = "0.9", clip = "1",
-                             optimizer = "sgd", seed = "1", threads, format = "table", digits, tol = "1e-11";
+                             optimizer = "sgd", seed = "1", threads, format, digits, tol = "1e-11";
   bool quiet = false;
-  CLI::Option *gamma_opt, *m_opt, *nft_opt, *param_opt, *batch_opt, *momentum_opt, *clip_opt, *optimizer_opt, *seed_opt,
+  CLI::Option *gamma_opt, *m_opt, *nft_opt, *param_opt, *batch_opt, *momentum_opt, *clip_opt, *optimizer_opt,
       *threads_opt, *lr_opt, *steps_opt, *digits_opt, *tol_opt;
 };
 
@@ -39,6 +38,7 @@ struct TrainJob {
   std::optional<Point<Rational>> start;  // exact starts (pretrained, files)
   std::string start_name;
   exact::Update update;
+  std::vector<exact::Coordinate> coords;
   train::Schedule<Rational> schedule;
 };
 
@@ -49,32 +49,22 @@ double read_positive(const std::string& text, const std::string& flag, bool allo
   return q.convert_to<double>();
 }
 
-void reject_unless(bool ok, const CLI::Option* opt, const std::string& flag, const std::string& why) {
-  if (!ok && opt->count() > 0) throw InputError(fmt::format("{} applies to {} only", flag, why));
-}
-
 TrainJob read_job(const TrainArgs& a) {
   TrainJob job;
-  job.d = static_cast<int>(read_integer(a.d, "--d", 1, 1000));
-  job.s2 = parse_rational(a.sigma2, "--sigma2");
-  if (job.s2 < 0)
-    throw InputError(fmt::format("--sigma2: '{}' is negative (the noise variance must be >= 0)", a.sigma2));
-  job.m = read_integer(a.m, "--m", 0, 1000000);
-  job.nft = read_integer(a.nft, "--nft", 0, 1000000);
-  reject_unless(a.loss == "zs+fs", a.nft_opt, "--nft", "--loss zs+fs");
+  job.d = read_dimension(a.d, 1000);
+  job.s2 = read_sigma2(a.sigma2);
+  job.m = parse_integer(a.m, "--m", 0, 1000000);
+  job.nft = parse_integer(a.nft, "--nft", 0, 1000000);
+  applies_only_to(a.loss == "zs+fs", a.nft_opt, "--loss zs+fs");
   job.theta0 = first_axis<Rational>(job.d);
   job.update = read_update(a.update);
   const bool sgd = a.trainer == "sgd";
-  for (auto [opt, flag] : {std::pair{a.batch_opt, "--batch"},
-                           {a.momentum_opt, "--momentum"},
-                           {a.clip_opt, "--clip"},
-                           {a.optimizer_opt, "--optimizer"},
-                           {a.threads_opt, "--threads"}})
-    reject_unless(sgd, opt, flag, "--trainer sgd");
-  reject_unless(a.trainer != "flow", a.lr_opt, "--lr", "--trainer sgd or exact-gd");
-  reject_unless(a.trainer != "flow", a.steps_opt, "--steps", "--trainer sgd or exact-gd");
-  reject_unless(a.trainer == "flow", a.tol_opt, "--tol", "--trainer flow");
-  reject_unless(!sgd, a.digits_opt, "--digits", "--trainer exact-gd or flow");
+  for (const CLI::Option* opt : {a.batch_opt, a.momentum_opt, a.clip_opt, a.optimizer_opt, a.threads_opt})
+    applies_only_to(sgd, opt, "--trainer sgd");
+  applies_only_to(a.trainer != "flow", a.lr_opt, "--trainer sgd or exact-gd");
+  applies_only_to(a.trainer != "flow", a.steps_opt, "--trainer sgd or exact-gd");
+  applies_only_to(a.trainer == "flow", a.tol_opt, "--trainer flow");
+  applies_only_to(!sgd, a.digits_opt, "--trainer exact-gd or flow");
   if (a.trainer == "flow" && a.loss == "zs+fs")
     throw InputError(
         "--loss zs+fs anneals its few-shot weight over the steps; --trainer flow needs a fixed loss "
@@ -82,31 +72,23 @@ TrainJob read_job(const TrainArgs& a) {
 
   // The starting point.
   const std::string init = a.init.empty() ? (a.loss == "pretrain" ? "random" : "pretrained") : a.init;
-  const bool separate = a.param == "separate";
-  const auto kind = separate ? Parameterization::Separate : Parameterization::Merged;
-  reject_unless(init == "pretrained", a.gamma_opt, "--gamma", "--init pretrained");
+  const auto kind = read_parameterization(a.param);
+  applies_only_to(init == "pretrained", a.gamma_opt, "--init pretrained");
   if (init == "random") {
-    job.start_double = train::random_init(kind, job.d, 0.05, read_seed(a.seed, "--seed"));
+    job.start_double = train::random_init(kind, job.d, 0.05, read_seed(a.seed));
     job.start_name = "random N(0, 0.05^2)";
   } else if (init == "pretrained") {
     const Rational gamma = a.gamma_opt->count() > 0 ? parse_rational(a.gamma, "--gamma")
                                                     : closed_form::gamma_star(job.m, Setting<Rational>{job.d, job.s2});
-    const MergedParams<Rational> p = pretrained_params(job.d, gamma);
-    const int D = job.d + 2;
-    job.start =
-        separate ? Point<Rational>::separate({p.V, Mat<Rational>::Identity(D, D), p.Q}) : Point<Rational>::merged(p);
+    job.start = in_parameterization(pretrained_params(job.d, gamma), kind);
     job.start_name = fmt::format("P(gamma={})", to_fraction(gamma));
   } else {
-    if (a.param_opt->count() > 0) throw InputError("--param: a parameter file (--init FILE) sets its own");
-    job.start = read_params_file(init);
+    reject_parameterization_of_file(a.param_opt);
+    job.start = read_params(init, job.d).point;
     job.start_name = init;
-    if (job.start->D() != job.d + 2)
-      throw InputError(fmt::format("--d: {} does not match the parameter file (d = {})", job.d, job.start->D() - 2));
   }
   if (job.start) job.start_double = job.start->cast<double>();
-  if (job.start_double.kind == Parameterization::Merged &&
-      (job.update == exact::Update::Query || job.update == exact::Update::Key))
-    throw InputError(fmt::format("--update {}: needs the separate parameterization (--param separate)", a.update));
+  job.coords = update_coordinates(job.start_double.kind, job.start_double.D(), a.update);
 
   // The loss.
   const auto target = exact::TaskLaw<Rational>::fixed(job.theta0);
@@ -189,7 +171,6 @@ Result render(const TrainArgs& a, const TrainJob& job, const train::TrainResult<
 template <class T>
 Result run_exact(const TrainArgs& a, const TrainJob& job, int digits) {
   const Point<T> start = job.start ? job.start->template cast<T>() : job.start_double.template cast<T>();
-  const auto coords = exact::coordinates(start.kind, start.D(), job.update);
   const auto schedule = job.schedule.template cast<T>();
   train::ProgressBar bar("train", a.quiet);
   const auto t0 = std::chrono::steady_clock::now();
@@ -197,12 +178,12 @@ Result run_exact(const TrainArgs& a, const TrainJob& job, int digits) {
   if (a.trainer == "flow") {
     train::FlowOptions opt;
     opt.grad_tol = read_positive(a.tol, "--tol");
-    r = train::gradient_flow(schedule.fixed, start, coords, opt, bar.callback());
+    r = train::gradient_flow(schedule.fixed, start, job.coords, opt, bar.callback());
   } else {
     train::GdOptions opt;
     opt.lr = a.lr.empty() ? 0.1 : read_positive(a.lr, "--lr");
-    opt.steps = a.steps.empty() ? 1000 : read_integer(a.steps, "--steps", 1, 1000000000);
-    r = train::gradient_descent(schedule, start, coords, opt, bar.callback());
+    opt.steps = a.steps.empty() ? 1000 : parse_integer(a.steps, "--steps", 1, 1000000000);
+    r = train::gradient_descent(schedule, start, job.coords, opt, bar.callback());
   }
   return render(a, job, r, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), digits);
 }
@@ -222,11 +203,10 @@ Result run_sgd(const TrainArgs& a, const TrainJob& job) {
   opt.momentum = read_positive(a.momentum, "--momentum", true);
   if (opt.momentum >= 1) throw InputError(fmt::format("--momentum: '{}' must be < 1", a.momentum));
   opt.clip = read_positive(a.clip, "--clip", true);
-  opt.steps = a.steps.empty() ? 5000 : read_integer(a.steps, "--steps", 1, 1000000000);
-  opt.batch = read_integer(a.batch, "--batch", 1, 100000000);
-  opt.seed = read_seed(a.seed, "--seed");
-  opt.threads = a.threads.empty() ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))
-                                  : static_cast<int>(read_integer(a.threads, "--threads", 1, 1024));
+  opt.steps = a.steps.empty() ? 5000 : parse_integer(a.steps, "--steps", 1, 1000000000);
+  opt.batch = parse_integer(a.batch, "--batch", 1, 100000000);
+  opt.seed = read_seed(a.seed);
+  opt.threads = read_threads(a.threads);
   train::ProgressBar bar("train", a.quiet);
   const auto t0 = std::chrono::steady_clock::now();
   const auto r = train::sgd_train(pb, job.start_double, opt, bar.callback());
@@ -235,7 +215,7 @@ Result run_sgd(const TrainArgs& a, const TrainJob& job) {
 
 Result run_train(const TrainArgs& a) {
   const TrainJob job = read_job(a);
-  const int digits = a.digits_opt->count() > 0 ? static_cast<int>(read_integer(a.digits, "--digits", 1, 50)) : 0;
+  const int digits = a.digits_opt->count() > 0 ? read_digits(a.digits) : 0;
   try {
     if (a.trainer == "sgd") return run_sgd(a, job);
     if (digits > 0) return run_exact<Float50>(a, job, digits);
@@ -264,10 +244,7 @@ Runner add_train(CLI::App& app) {
   app.add_option("--update", a->update, "Parameters trained: all (default), v, kq, q or k (q, k: --param separate)")
       ->type_name("WHICH")
       ->check(CLI::IsMember({"all", "v", "kq", "q", "k"}));
-  a->param_opt = app.add_option("--param", a->param,
-                                "merged (V, Q; default) or separate (V, Qsep, K; pretrained start: Qsep = I, K = Q)")
-                     ->type_name("NAME")
-                     ->check(CLI::IsMember({"merged", "separate"}));
+  a->param_opt = add_parameterization(app, a->param);
   app.add_option("--init", a->init,
                  "random (entries N(0, 0.05^2) from --seed; default for pretrain), pretrained (P(gamma); default "
                  "otherwise) or a parameter FILE (JSON, as iclverify grad reads)")
@@ -275,8 +252,8 @@ Runner add_train(CLI::App& app) {
   a->gamma_opt = app.add_option("--gamma", a->gamma, "gamma of --init pretrained (default gamma*(M))")->type_name("G");
   a->m_opt = app.add_option("--m", a->m, "Pretraining shots M (default 20)")->type_name("M");
   a->nft_opt = app.add_option("--nft", a->nft, "Shots of the few-shot term of zs+fs (default 20)")->type_name("N");
-  app.add_option("--d", a->d, "Covariate dimension (default 5)")->type_name("D");
-  app.add_option("--sigma2", a->sigma2, "Label noise variance (default 1/10)")->type_name("S2");
+  add_dimension(app, a->d, "at most 1000");
+  add_sigma2(app, a->sigma2);
   a->lr_opt = app.add_option("--lr", a->lr, "Learning rate (default: sgd 0.01, exact-gd 0.1)")->type_name("L");
   a->steps_opt = app.add_option("--steps", a->steps, "Updates (default: sgd 5000, exact-gd 1000)")->type_name("T");
   a->batch_opt = app.add_option("--batch", a->batch, "sgd: prompts per step (default 5000)")->type_name("B");
@@ -287,19 +264,13 @@ Runner add_train(CLI::App& app) {
   a->optimizer_opt = app.add_option("--optimizer", a->optimizer, "sgd: sgd (default) or adam")
                          ->type_name("NAME")
                          ->check(CLI::IsMember({"sgd", "adam"}));
-  a->seed_opt =
-      app.add_option("--seed", a->seed, "Seed of the random start and of sgd's prompts (default 1)")->type_name("SEED");
-  a->threads_opt =
-      app.add_option("--threads", a->threads, "sgd: threads (default: all cores); output does not depend on it")
-          ->type_name("K");
-  a->digits_opt =
-      app.add_option("--digits", a->digits, "exact-gd, flow: 50-digit arithmetic, print K digits")->type_name("K");
+  add_seed(app, a->seed, "the random start and of sgd's prompts");
+  a->threads_opt = add_threads(app, a->threads, "sgd only");
+  a->digits_opt = add_digits(app, a->digits, "exact-gd, flow: evaluate in 50-digit floating point");
   a->tol_opt = app.add_option("--tol", a->tol, "flow: stop when the gradient norm is below this (default 1e-11)")
                    ->type_name("TOL");
-  app.add_option("--format", a->format, "table (default) or json")
-      ->type_name("FORMAT")
-      ->check(CLI::IsMember({"table", "json"}));
-  app.add_flag("--quiet", a->quiet, "No progress bar (it is drawn only on a terminal, after one second)");
+  add_format(app, a->format, {"table", "json"});
+  add_quiet(app, a->quiet);
   app.footer(
       "The task theta0 is e_1. Exit status: 0; 2 on bad input; 3 if the run diverged (NaN, Inf or an exploding\n"
       "loss; one line names the step, nothing on stdout).\n"

@@ -1,14 +1,11 @@
 // Subcommands of the iclverify command line. Each registers its options on the app and returns
 // the function that runs it; a run returns the text for stdout (printed only on success) and the
-// exit status.
+// exit status. The options several subcommands share are registered and read in inputs.hpp.
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
-#include <vector>
-
-#include "verify/check.hpp"
 
 namespace icl::cli {
 
@@ -36,15 +33,5 @@ Runner add_protocol(CLI::App& app);  // cmd_protocol.cpp
 Runner add_table(CLI::App& app);     // cmd_table.cpp
 Runner add_figure(CLI::App& app);    // cmd_figure.cpp
 Runner add_report(CLI::App& app);    // cmd_report.cpp
-
-// Shared option readers: parse a flag's text, throwing InputError naming the flag.
-long read_integer(const std::string& text, const std::string& flag, long lo, long hi);
-unsigned long long read_seed(const std::string& text, const std::string& flag);
-
-// "C1,C2.x" -> {"C1", "C2.x"}; an empty id is an InputError naming --only.
-std::vector<std::string> split_ids(const std::string& text);
-
-// The budgets of a check or self-test run from --mc-samples, --seed and --threads (empty: all cores).
-CheckContext read_context(const std::string& samples, const std::string& seed, const std::string& threads);
 
 }  // namespace icl::cli

@@ -2,28 +2,22 @@
 
 #include <fmt/format.h>
 
-#include "cli/commands.hpp"
+#include "cli/inputs.hpp"
 #include "closed_form/pretrained.hpp"
 #include "model/families.hpp"
-#include "model/params_file.hpp"
 
 namespace icl::cli {
 
 void add_engine_options(CLI::App& app, EngineArgs& a, bool with_annealed) {
-  a.params_opt = app.add_option("--params", a.params, "Parameter file (JSON: V, Q or V, Qsep, K; entries exact)")
-                     ->type_name("FILE");
+  a.params_opt = add_params(app, a.params, "the point (instead of --gamma or --m)");
   a.gamma_opt = app.add_option("--gamma", a.gamma, "Use the pretrained point P(gamma) (needs --d)")->type_name("G");
   a.m_opt = app.add_option("--m", a.m,
                            "Pretraining shots M: the point P(gamma*(M)) unless --gamma or --params is given, and the "
                            "shots of --loss pretrain")
                 ->type_name("M");
-  a.d_opt =
-      app.add_option("--d", a.d, "Covariate dimension d >= 1 (must match --params if both are given)")->type_name("D");
-  app.add_option("--sigma2", a.sigma2, "Label noise variance s2 >= 0 (decimal or fraction)")
-      ->type_name("S2")
-      ->required();
-  a.theta_opt = app.add_option("--theta", a.theta, "The fine-tuning task theta0, comma-separated (default e_1)")
-                    ->type_name("LIST");
+  a.d_opt = add_dimension(app, a.d, "must match --params if both are given");
+  add_sigma2(app, a.sigma2);
+  a.theta_opt = add_theta(app, a.theta, "the fine-tuning task (default e_1)");
   app.add_option("--loss", a.loss, "zs = R(0, theta0); fs = R(NFT, theta0); zs+fs = zs + W fs; pretrain = R(M, sphere)")
       ->type_name("LOSS")
       ->required()
@@ -31,48 +25,29 @@ void add_engine_options(CLI::App& app, EngineArgs& a, bool with_annealed) {
   a.nft_opt = app.add_option("--nft", a.nft, "Shots of the few-shot loss (fs, zs+fs)")->type_name("N");
   a.weight_opt =
       app.add_option("--weight", a.weight, "Weight W > 0 of the few-shot term in zs+fs (default 1)")->type_name("W");
-  a.param_opt =
-      app.add_option("--param", a.param,
-                     "Parameterization of the pretrained point: merged (default) or separate (Qsep = I, K = Q)")
-          ->type_name("NAME")
-          ->check(CLI::IsMember({"merged", "separate"}));
+  a.param_opt = add_parameterization(app, a.param);
   if (with_annealed)
     app.add_flag("--annealed", a.annealed,
                  "zs+fs in the limit W -> 0+ (the end of the annealed schedule): minimize zs, then fs among the "
                  "minimizers of zs");
 }
 
-namespace {
-
-Point<Rational> pretrained_point(int d, const Rational& gamma, bool separate) {
-  const MergedParams<Rational> p = pretrained_params(d, gamma);
-  if (!separate) return Point<Rational>::merged(p);
-  const int D = d + 2;
-  return Point<Rational>::separate(SeparateParams<Rational>{p.V, Mat<Rational>::Identity(D, D), p.Q});
-}
-
-}  // namespace
-
 EngineJob read_engine_job(const EngineArgs& a) {
   EngineJob job;
-  job.s2 = parse_rational(a.sigma2, "--sigma2");
-  if (job.s2 < 0)
-    throw InputError(fmt::format("--sigma2: '{}' is negative (the noise variance must be >= 0)", a.sigma2));
+  job.s2 = read_sigma2(a.sigma2);
   const bool has_m = a.m_opt->count() > 0;
-  const long m = has_m ? read_integer(a.m, "--m", 0, 1000000000) : 0;
+  const long m = has_m ? parse_integer(a.m, "--m", 0, 1000000000) : 0;
 
   if (a.params_opt->count() > 0) {
     if (a.gamma_opt->count() > 0) throw InputError("--params and --gamma exclude each other");
-    if (a.param_opt->count() > 0)
-      throw InputError("--param applies to the pretrained point only (a parameter file sets its own)");
-    job.point = read_params_file(a.params);
+    reject_parameterization_of_file(a.param_opt);
+    ParamsFile file = read_params(a.params, a.d_opt->count() > 0 ? std::optional(read_dimension(a.d)) : std::nullopt);
+    job.point = std::move(file.point);
     job.point_name = a.params;
-    job.d = job.point.D() - 2;
-    if (a.d_opt->count() > 0 && read_integer(a.d, "--d", 1, 100000) != job.d)
-      throw InputError(fmt::format("--d: {} does not match the parameter file (d = {})", a.d, job.d));
+    job.d = file.d;
   } else {
     if (a.d_opt->count() == 0) throw InputError("--d is required unless --params gives the point");
-    job.d = static_cast<int>(read_integer(a.d, "--d", 1, 100000));
+    job.d = read_dimension(a.d);
     Rational gamma;
     if (a.gamma_opt->count() > 0) {
       gamma = parse_rational(a.gamma, "--gamma");
@@ -83,18 +58,9 @@ EngineJob read_engine_job(const EngineArgs& a) {
     } else {
       throw InputError("give the point: --params FILE, --gamma G or --m M (the pretrained P(gamma*(M)))");
     }
-    job.point = pretrained_point(job.d, gamma, a.param == "separate");
+    job.point = in_parameterization(pretrained_params(job.d, gamma), read_parameterization(a.param));
   }
-
-  job.theta0 = Vec<Rational>::Zero(job.d);
-  if (a.theta_opt->count() > 0) {
-    const auto t = parse_rational_list(a.theta, "--theta");
-    if (static_cast<int>(t.size()) != job.d)
-      throw InputError(fmt::format("--theta: has {} entries, expected d = {}", t.size(), job.d));
-    for (int i = 0; i < job.d; ++i) job.theta0(i) = t[static_cast<std::size_t>(i)];
-  } else {
-    job.theta0(0) = Rational(1);
-  }
+  job.theta0 = read_theta(a.theta_opt, a.theta, job.d);
 
   job.loss = a.loss;
   const auto target = exact::TaskLaw<Rational>::fixed(job.theta0);
@@ -102,10 +68,10 @@ EngineJob read_engine_job(const EngineArgs& a) {
   if (few_shot != (a.nft_opt->count() > 0))
     throw InputError(few_shot ? fmt::format("--loss {} needs --nft N", a.loss)
                               : fmt::format("--nft applies to --loss fs or zs+fs, not {}", a.loss));
-  if (a.weight_opt->count() > 0 && a.loss != "zs+fs") throw InputError("--weight applies to --loss zs+fs only");
+  applies_only_to(a.loss == "zs+fs", a.weight_opt, "--loss zs+fs");
   if (a.annealed && a.loss != "zs+fs") throw InputError("--annealed applies to --loss zs+fs only");
   if (a.annealed && a.weight_opt->count() > 0) throw InputError("--annealed and --weight exclude each other");
-  const long nft = few_shot ? read_integer(a.nft, "--nft", 0, 1000000000) : 0;
+  const long nft = few_shot ? parse_integer(a.nft, "--nft", 0, 1000000000) : 0;
   const exact::LossTerm<Rational> zs{Rational(1), 0, target};
   const exact::LossTerm<Rational> fs{Rational(1), nft, target};
   if (a.loss == "zs") {
@@ -130,24 +96,6 @@ EngineJob read_engine_job(const EngineArgs& a) {
   }
   job.stage_names = a.annealed ? std::vector<std::string>{"zs", "fs"} : std::vector<std::string>{a.loss};
   return job;
-}
-
-exact::Update read_update(const std::string& name) {
-  if (name == "v") return exact::Update::Value;
-  if (name == "kq") return exact::Update::KeyQuery;
-  if (name == "q") return exact::Update::Query;
-  if (name == "k") return exact::Update::Key;
-  return exact::Update::All;
-}
-
-std::vector<exact::Coordinate> update_coordinates(const Point<Rational>& point, exact::Update update,
-                                                  const std::string& name) {
-  if (point.kind == Parameterization::Merged && (update == exact::Update::Query || update == exact::Update::Key))
-    throw InputError(
-        fmt::format("--update {}: needs the separate parameterization (--param separate or a file "
-                    "with V, Qsep, K)",
-                    name));
-  return exact::coordinates(point.kind, point.D(), update);
 }
 
 std::string theta_text(const Vec<Rational>& t) {

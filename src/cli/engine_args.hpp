@@ -28,22 +28,15 @@ struct EngineJob {
   std::string loss;                                // zs, fs, zs+fs, pretrain
   std::vector<exact::Objective<Rational>> stages;  // one stage, or {zs}, {fs} when annealed
   std::string loss_text;                           // "R(0, theta0) + 1 * R(20, theta0)"
-  std::vector<std::string> stage_names;  // one per stage: "zs", "fs" (annealed) or the loss name
+  std::vector<std::string> stage_names;            // one per stage: "zs", "fs" (annealed) or the loss name
 };
 
 // Registers --params/--gamma/--m/--d/--sigma2/--theta/--loss/--nft/--weight/--param
-// (and --annealed when `with_annealed`).
+// (and --annealed when `with_annealed`); the shared ones through inputs.hpp.
 void add_engine_options(CLI::App& app, EngineArgs& a, bool with_annealed);
 
 // Throws InputError naming the flag.
 EngineJob read_engine_job(const EngineArgs& a);
-
-// "all", "v", "kq", "q", "k" (already checked by CLI11) as an update mask.
-exact::Update read_update(const std::string& name);
-
-// The coordinates of `update` at `point`; q and k in the merged parameterization are an InputError.
-std::vector<exact::Coordinate> update_coordinates(const Point<Rational>& point, exact::Update update,
-                                                  const std::string& name);
 
 // A scalar for people: "p/q" for rationals, K significant digits for Float50, shortest for double.
 template <class T>

@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "cli/commands.hpp"
+#include "cli/inputs.hpp"
 #include "closed_form/pretrained.hpp"
 #include "core/number.hpp"
 #include "model/families.hpp"
@@ -56,15 +56,14 @@ Model family_model(const std::string& text, const std::string& flag, const Vec<R
       const Rational g = number("gamma", f.at("gamma"));
       return {pretrained_params(d, g), fmt::format("P(gamma={})", to_fraction(g))};
     }
-    const long m = read_integer(f.at("m"), flag + " (m)", 0, 1000000000);
+    const long m = parse_integer(f.at("m"), flag + " (m)", 0, 1000000000);
     const Rational g = closed_form::gamma_star(m, Setting<Rational>{d, s2});
     return {pretrained_params(d, g), fmt::format("P(gamma*({})={})", m, to_fraction(g))};
   }
   if (family == "zs-full") {
     const auto f = read_fields(body, {"c"}, flag);
     if (!f.count("c")) throw InputError(fmt::format("{}: zs-full needs c=C", flag));
-    const Rational c = number("c", f.at("c"));
-    if (c == 0) throw InputError(fmt::format("{}: c must be nonzero (Q[0,0] = 1/c)", flag));
+    const Rational c = read_c(f.at("c"), fmt::format("{} (c)", flag));
     return {full_ft_params(theta0, c), fmt::format("F(c={})", to_fraction(c))};
   }
   const auto f = read_fields(body, {"w", "b"}, flag);
@@ -77,18 +76,10 @@ Model family_model(const std::string& text, const std::string& flag, const Vec<R
 
 }  // namespace
 
-void add_curve_options(CLI::App& app, CurveOptions& o, const std::string& d_help, const std::string& format_help) {
-  app.add_option("--d", o.d, d_help)->type_name("D");
-  app.add_option("--sigma2", o.sigma2, "Label noise variance s2 >= 0 (decimal or fraction)")
-      ->type_name("S2")
-      ->required();
-  app.add_option("--format", o.format, format_help)->type_name("FORMAT")->check(CLI::IsMember({"table", "json"}));
-}
-
-Rational read_sigma2(const std::string& text) {
-  const Rational s2 = parse_rational(text, "--sigma2");
-  if (s2 < 0) throw InputError(fmt::format("--sigma2: '{}' is negative (the noise variance must be >= 0)", text));
-  return s2;
+void add_curve_options(CLI::App& app, CurveOptions& o, const std::string& d_note, const std::string& format_note) {
+  add_dimension(app, o.d, d_note);
+  add_sigma2(app, o.sigma2);
+  add_format(app, o.format, {"table", "json"}, format_note);
 }
 
 std::optional<int> file_dimension(const std::string& text, const std::string&) {
@@ -103,7 +94,7 @@ Model read_model(const std::string& text, const std::string& flag, const Vec<Rat
 
 int resolve_dimension(const std::string& d_text, const std::vector<std::pair<std::string, std::string>>& models) {
   std::optional<int> d;
-  if (!d_text.empty()) d = static_cast<int>(read_integer(d_text, "--d", 1, 10000));
+  if (!d_text.empty()) d = read_dimension(d_text, 10000);
   for (const auto& [text, flag] : models) {
     const auto fd = file_dimension(text, flag);
     if (!fd) continue;
@@ -114,22 +105,6 @@ int resolve_dimension(const std::string& d_text, const std::vector<std::pair<std
   }
   if (!d) throw InputError("--d is required when no parameter file gives d");
   return *d;
-}
-
-Vec<Rational> read_theta(const std::string& text, int d, const std::string& flag) {
-  if (text.empty()) return first_axis<Rational>(d);
-  const auto t = parse_rational_list(text, flag);
-  if (static_cast<int>(t.size()) != d)
-    throw InputError(fmt::format("{}: has {} entries, expected d = {}", flag, t.size(), d));
-  Vec<Rational> out(d);
-  for (int i = 0; i < d; ++i) out(i) = t[static_cast<std::size_t>(i)];
-  if (out.isZero()) throw InputError(fmt::format("{}: the task vector must be nonzero", flag));
-  return out;
-}
-
-exact::TaskLaw<Rational> read_task(const std::string& name, const Vec<Rational>& theta0) {
-  if (name == "sphere") return exact::TaskLaw<Rational>::sphere();
-  return exact::TaskLaw<Rational>::fixed(name == "opposite" ? Vec<Rational>(-theta0) : theta0);
 }
 
 Polynomial<Rational> risk_numerator(const Model& m, const exact::TaskLaw<Rational>& task, const Rational& s2) {

@@ -27,20 +27,11 @@ Model read_model(const std::string& text, const std::string& flag, const Vec<Rat
 // if no source gives d.
 int resolve_dimension(const std::string& d_text, const std::vector<std::pair<std::string, std::string>>& models);
 
-// theta0 from --theta (empty: e_1), of length d.
-Vec<Rational> read_theta(const std::string& text, int d, const std::string& flag);
-
-// "target" -> theta0, "opposite" -> -theta0, "sphere" -> uniform on the sphere.
-exact::TaskLaw<Rational> read_task(const std::string& name, const Vec<Rational>& theta0);
-
 // The options curve and compare share: --d D, --sigma2 S (required), --format table|json.
 struct CurveOptions {
-  std::string d, sigma2, format = "table";
+  std::string d, sigma2, format;
 };
-void add_curve_options(CLI::App& app, CurveOptions& o, const std::string& d_help, const std::string& format_help);
-
-// --sigma2 as an exact rational >= 0 (InputError naming the flag).
-Rational read_sigma2(const std::string& text);
+void add_curve_options(CLI::App& app, CurveOptions& o, const std::string& d_note, const std::string& format_note);
 
 // (n+1)^2 R(n) of a model on a task: exact, degree <= 2 in n, confirmed at n = 3, 4, 5.
 Polynomial<Rational> risk_numerator(const Model& m, const exact::TaskLaw<Rational>& task, const Rational& s2);

@@ -7,10 +7,10 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/inputs.hpp"
 #include "report/sources.hpp"
 #include "train/schedule.hpp"
 
@@ -48,10 +48,9 @@ inline void add_budget_options(CLI::App& app, BudgetArgs& a) {
                "Small SGD runs (600 + 2000 steps, 1000 prompts/step), 4000 Monte Carlo prompts per figure point and "
                "the fast checks; default: the paper's sizes (5000 + 5000 steps, 5000 prompts/step, 100000 prompts, "
                "check --full)");
-  app.add_option("--seed", a.seed, "Seed of the SGD runs and the Monte Carlo points (default 1)")->type_name("SEED");
-  app.add_option("--threads", a.threads, "Threads (default: all cores); the output does not depend on it")
-      ->type_name("K");
-  app.add_flag("--quiet", a.quiet, "No progress bar (it is drawn only on a terminal, after one second)");
+  add_seed(app, a.seed, "the SGD runs and the Monte Carlo points");
+  add_threads(app, a.threads);
+  add_quiet(app, a.quiet);
 }
 
 // Runs an appendix command; a diverged SGD run is exit status 3 with one line, as in `protocol`.
@@ -67,9 +66,8 @@ Result diverged_as_exit_3(const char* command, Run run) {
 inline report::Budget read_budget(const BudgetArgs& a) {
   report::Budget b;
   b.fast = a.fast;
-  b.seed = read_seed(a.seed, "--seed");
-  b.threads = a.threads.empty() ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))
-                                : static_cast<int>(read_integer(a.threads, "--threads", 1, 1024));
+  b.seed = read_seed(a.seed);
+  b.threads = read_threads(a.threads);
   return b;
 }
 

@@ -46,6 +46,16 @@ struct Point {
   }
 };
 
+// The merged model (V, Q) as a point of `kind`: itself, or the separate point Qsep = I, K = Q. That is
+// the same model (Qsep^T K = Q), at a point where Qsep is invertible, so that (Qsep, K) -> Qsep^T K is
+// onto near it (docs/certificates.md#3-separate-parameterization).
+template <class T>
+Point<T> in_parameterization(const MergedParams<T>& p, Parameterization kind) {
+  if (kind == Parameterization::Merged) return Point<T>::merged(p);
+  const auto D = p.Q.rows();
+  return Point<T>::separate(SeparateParams<T>{p.V, Mat<T>::Identity(D, D), p.Q});
+}
+
 inline const char* parameterization_name(Parameterization kind) {
   return kind == Parameterization::Merged ? "merged" : "separate";
 }

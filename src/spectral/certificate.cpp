@@ -29,14 +29,6 @@ using exact::Update;
 constexpr int kExactLimit = 400;  // exact rank and LDL^T up to this many active coordinates ...
 constexpr int kExactDim = 20;     // ... and D <= 20: a rational product costs O(D^3) in the separate form
 
-// The separate point with Qsep = I and K = Q: the same model, and Qsep invertible, so the map
-// (Qsep, K) -> Qsep^T K is onto (docs/certificates.md#3-separate).
-Point<Rational> in_parameterization(const MergedParams<Rational>& p, Parameterization kind) {
-  if (kind == Parameterization::Merged) return Point<Rational>::merged(p);
-  const auto D = p.Q.rows();
-  return Point<Rational>{Parameterization::Separate, {p.V, Mat<Rational>::Identity(D, D), p.Q}};
-}
-
 Objective<Rational> loss(const Rational& s2, long n, TaskLaw<Rational> task) {
   return Objective<Rational>{s2, {{Rational(1), n, std::move(task)}}};
 }
