@@ -45,23 +45,28 @@ exact::TaskLaw<Rational> params_task(const RiskJob& job) {
   return job.theta ? exact::TaskLaw<Rational>::fixed(*job.theta) : exact::TaskLaw<Rational>::sphere();
 }
 
-// The risk at n shots: the exact engine for a parameter file, else the family's closed form in
-// the job's convention.
+// The risk at every n of the job: the exact engine for a parameter file (the point prepared once,
+// exact::PreparedPoint), else the family's closed form in the job's convention.
 template <class T>
-T risk_at(const RiskJob& job, long n) {
-  if (job.params)
-    return exact::risk(job.params->template cast<T>().as_merged(), params_task(job).template cast<T>(), n,
-                       from_rational<T>(job.s2));
-  const Setting<T> s{job.d, from_rational<T>(job.s2)};
-  return job.convention == Convention::Classical
-             ? closed_form::risk_pretrained_classical(from_rational<T>(job.spec.param), n, s)
-             : family_risk<PaperFormulas, T>(job.spec, n, job.task, s);
+std::vector<T> risks(const RiskJob& job) {
+  std::vector<T> risks;
+  if (job.params) {
+    risks = exact::PreparedPoint<T>(job.params->template cast<T>().as_merged())
+                .curve(params_task(job).template cast<T>(), job.shots, from_rational<T>(job.s2));
+  } else {
+    const Setting<T> s{job.d, from_rational<T>(job.s2)};
+    for (long n : job.shots)
+      risks.push_back(job.convention == Convention::Classical
+                          ? closed_form::risk_pretrained_classical(from_rational<T>(job.spec.param), n, s)
+                          : family_risk<PaperFormulas, T>(job.spec, n, job.task, s));
+  }
+  return risks;
 }
 
 template <class T>
 std::vector<std::string> risk_strings(const RiskJob& job) {
   std::vector<std::string> out;
-  for (long n : job.shots) out.push_back(show_scalar(risk_at<T>(job, n), job.precision.digits));
+  for (const T& r : risks<T>(job)) out.push_back(show_scalar(r, job.precision.digits));
   return out;
 }
 
@@ -182,8 +187,8 @@ Result run_risk(const RiskArgs& a) {
       sim::McOptions opt = *job.mc;
       opt.seed = job.mc->seed + 1000003ULL * static_cast<unsigned long long>(job.shots[i]);
       mc.push_back(sim::mc_risk(params, task, job.shots[i], from_rational<double>(job.s2), opt, job.convention));
-      exact_double.push_back(risk_at<double>(job, job.shots[i]));
     }
+    exact_double = risks<double>(job);
   }
 
   const std::string convention = job.convention == Convention::Classical ? "classical" : "query-included";
