@@ -48,7 +48,7 @@ exact::TaskLaw<Rational> params_task(const RiskJob& job) {
 // The risk at every n of the job: the exact engine for a parameter file (the point prepared once,
 // exact::PreparedPoint), else the family's closed form in the job's convention.
 template <class T>
-std::vector<T> risks(const RiskJob& job) {
+std::vector<T> risk_values(const RiskJob& job) {
   std::vector<T> risks;
   if (job.params) {
     risks = exact::PreparedPoint<T>(job.params->template cast<T>().as_merged())
@@ -66,7 +66,7 @@ std::vector<T> risks(const RiskJob& job) {
 template <class T>
 std::vector<std::string> risk_strings(const RiskJob& job) {
   std::vector<std::string> out;
-  for (const T& r : risks<T>(job)) out.push_back(show_scalar(r, job.precision.digits));
+  for (const T& r : risk_values<T>(job)) out.push_back(show_scalar(r, job.precision.digits));
   return out;
 }
 
@@ -188,7 +188,7 @@ Result run_risk(const RiskArgs& a) {
       opt.seed = job.mc->seed + 1000003ULL * static_cast<unsigned long long>(job.shots[i]);
       mc.push_back(sim::mc_risk(params, task, job.shots[i], from_rational<double>(job.s2), opt, job.convention));
     }
-    exact_double = risks<double>(job);
+    exact_double = risk_values<double>(job);
   }
 
   const std::string convention = job.convention == Convention::Classical ? "classical" : "query-included";
