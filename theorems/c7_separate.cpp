@@ -82,6 +82,9 @@ std::vector<MutantCase> claim_mutants() {
                       [](TrainingSetup& s) { s.coordinates = remapped(U::Query, U::Key, true); }),
       separate_mutant("update 'v' trains all of (V, Qsep, K)",
                       [](TrainingSetup& s) { s.coordinates = remapped(U::Value, U::All, false); }),
+      separate_mutant("update 'all' trains Qsep and K only (the value row dropped)",
+                      [](TrainingSetup& s) { s.coordinates = remapped(U::All, U::KeyQuery, false); }),
+      separate_mutant("training losses with the noise level s2 = 0 for 1/10", [](TrainingSetup& s) { s.loss_s2 = 0; }),
   };
 }
 
