@@ -106,6 +106,24 @@ TEST_CASE("the registry: E, C1..C6, P (proofs), unique ids prefixed by their cla
   CHECK(total >= 10);
 }
 
+TEST_CASE("the registry: each row builds the claim it names, and every mutant names a claim of the registry") {
+  const auto ids = theorems::claim_ids();
+  const auto claims = theorems::all_claims();
+  REQUIRE(claims.size() == ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) CHECK(claims[i].id == ids[i]);
+  CHECK(std::set<std::string>(ids.begin(), ids.end()).size() == ids.size());
+  std::size_t total = 0;
+  for (const auto& e : theorems::registry()) {
+    const auto cases = e.file.mutants();
+    total += cases.size();
+    for (const auto& c : cases) {
+      INFO(e.id << " mutant " << c.name << " for claim " << c.claim);
+      CHECK(std::find(ids.begin(), ids.end(), c.claim) != ids.end());
+    }
+  }
+  CHECK(theorems::all_mutant_cases().size() == total);
+}
+
 TEST_CASE("case seeds are distinct") {
   CheckContext ctx;
   std::set<std::uint64_t> seeds;

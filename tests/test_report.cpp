@@ -15,6 +15,7 @@
 #include "report/figures.hpp"
 #include "report/latex_text.hpp"
 #include "report/tables.hpp"
+#include "theorems/theorems.hpp"
 
 using namespace icl;
 using namespace icl::report;
@@ -221,6 +222,19 @@ TEST_CASE("unknown tables and figures are input errors naming the choices") {
   CHECK_THROWS_WITH_AS(build_figure("fc", src), doctest::Contains("fc-curves"), InputError);
   r.shots = {41};
   CHECK_THROWS_AS(build_table("risk-methods-target", r, src), InputError);  // before any training
+}
+
+TEST_CASE("every figure and table a claim's registry row names is in the catalogs") {
+  for (const auto& e : theorems::registry()) {
+    for (const auto& f : e.figures) {
+      INFO(e.id << " figure " << f);
+      CHECK(std::any_of(figure_catalog().begin(), figure_catalog().end(), [&](const auto& i) { return i.name == f; }));
+    }
+    for (const auto& t : e.tables) {
+      INFO(e.id << " table " << t);
+      CHECK(std::any_of(table_catalog().begin(), table_catalog().end(), [&](const auto& i) { return i.name == t; }));
+    }
+  }
 }
 
 TEST_CASE("latex_text escapes specials and maps the symbols to one math group") {

@@ -1,15 +1,26 @@
 // Claim H: second-order certificates. Every claimed optimum of THEORY.md is a local minimum of the
 // loss it minimizes, with exactly the flat directions the theory explains (docs/certificates.md).
-#include "theorems/h_certificates.hpp"
-
+// The claim is built with a certificate set-up: the production one, or a deliberately wrong one for
+// the mutants (a wrong count, a basis that forgets a symmetry, a wrong Hessian-vector product).
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "prove/proof.hpp"
+#include "spectral/certificate.hpp"
 #include "theorems/theorems.hpp"
 
 namespace icl::theorems {
 namespace {
+
+struct CertificateSetup {
+  int predicted_offset = 0;                         // added to the theory's count of flat directions
+  std::vector<std::string> forgotten;               // flat families left out of the basis (by name)
+  const spectral::HessianKernel* kernel = nullptr;  // default: the exact engine
+};
 
 std::string evidence(const spectral::Certificate& c) {
   std::string deflated;
@@ -68,9 +79,19 @@ Check certificate_check(const CertificateSetup& setup, spectral::CertPoint point
           }};
 }
 
-}  // namespace
-
-Claim claim_certificates() { return claim_certificates(CertificateSetup{}); }
+// A point with the label weight's sign flipped, and the origin saddle: both must fail.
+Outcome broken_point_fails(const CertificateSetup& setup) {
+  spectral::CertificateSpec flipped;
+  flipped.flip_sign = true;
+  const auto a = certify_with(setup, spectral::certificate_plan(flipped), flipped.k);
+  auto plan = spectral::certificate_plan(spectral::CertificateSpec{});
+  for (auto& b : plan.point.blocks) b.setZero();  // the origin: stationary, not a minimum
+  const auto b = certify_with(setup, plan, 5);
+  const bool ok = !a.holds && !b.holds && b.gradient_exactly_zero && b.lambda_min < -b.tolerance;
+  return Outcome{ok ? Verdict::Pass : Verdict::Fail,
+                 fmt::format("flipped V[y,y]: {}; origin (gradient 0): {}", a.holds ? "HOLDS (wrong)" : a.why,
+                             b.holds ? "HOLDS (wrong)" : b.why)};
+}
 
 Claim claim_certificates(const CertificateSetup& setup) {
   Claim claim{
@@ -93,21 +114,60 @@ Claim claim_certificates(const CertificateSetup& setup) {
                        spectral::CertPoint::ValueFewshot, spectral::CertPoint::KqFewshot})
       claim.checks.push_back(certificate_check(setup, point, kind));
 
-  claim.checks.push_back(
-      {"H.broken_point_fails", "a point with the label weight's sign flipped, and the origin saddle, both fail",
-       [setup](const CheckContext&) {
-         spectral::CertificateSpec flipped;
-         flipped.flip_sign = true;
-         const auto a = certify_with(setup, spectral::certificate_plan(flipped), flipped.k);
-         auto plan = spectral::certificate_plan(spectral::CertificateSpec{});
-         for (auto& b : plan.point.blocks) b.setZero();  // the origin: stationary, not a minimum
-         const auto b = certify_with(setup, plan, 5);
-         const bool ok = !a.holds && !b.holds && b.gradient_exactly_zero && b.lambda_min < -b.tolerance;
-         return Outcome{ok ? Verdict::Pass : Verdict::Fail,
-                        fmt::format("flipped V[y,y]: {}; origin (gradient 0): {}", a.holds ? "HOLDS (wrong)" : a.why,
-                                    b.holds ? "HOLDS (wrong)" : b.why)};
-       }});
+  claim.checks.push_back({"H.broken_point_fails",
+                          "a point with the label weight's sign flipped, and the origin saddle, both fail",
+                          [setup](const CheckContext&) { return broken_point_fails(setup); }});
   return claim;
+}
+
+// ---- mutants ----------------------------------------------------------------------------------
+
+MutantCase certificate_mutant(std::string name, CertificateSetup setup) {
+  return {std::move(name), "H", [setup] { return claim_certificates(setup); }};
+}
+
+// H u by the 3-point central difference of the gradient, (g(x + u) - g(x - u)) / 2: the exact
+// stencil with its second term dropped, wrong wherever the gradient is not quadratic along u.
+template <class T>
+Vec<T> three_point(const exact::Objective<T>& obj, const Point<T>& point, const std::vector<exact::Coordinate>& coords,
+                   const Vec<T>& u) {
+  const Vec<T> x0 = exact::gather(point, coords);
+  Point<T> plus = point, minus = point;
+  exact::scatter(plus, coords, Vec<T>(x0 + u));
+  exact::scatter(minus, coords, Vec<T>(x0 - u));
+  return (spectral::engine_gradient(obj, plus, coords) - spectral::engine_gradient(obj, minus, coords)) / T(2);
+}
+
+// H (H u): positive semidefinite whatever H is, with the same null space.
+template <class T>
+Vec<T> squared(const exact::Objective<T>& obj, const Point<T>& point, const std::vector<exact::Coordinate>& coords,
+               const Vec<T>& u) {
+  return spectral::engine_hessian_vector(obj, point, coords, spectral::engine_hessian_vector(obj, point, coords, u));
+}
+
+const spectral::HessianKernel kThreePoint{three_point<double>, three_point<Float50>, three_point<Rational>};
+const spectral::HessianKernel kSquared{squared<double>, squared<Float50>, squared<Rational>};
+
+std::vector<MutantCase> claim_mutants() {
+  return {
+      certificate_mutant("predicted zero count off by one (a symmetry counted twice)", {1, {}, nullptr}),
+      certificate_mutant("the scaling symmetry left out of the flat directions",
+                         {0, {"scaling (V, Q) -> (sV, Q/s)"}, nullptr}),
+      certificate_mutant("the GL(D) orbit of (Qsep, K) left out of the flat directions",
+                         {0, {"(Qsep, K) -> (G Qsep, G^-T K), G near I"}, nullptr}),
+      certificate_mutant("the label weight v_y left out of the flat directions", {0, {"label weight v_y"}, nullptr}),
+      certificate_mutant("Hessian-vector product by the 3-point stencil (a term of the exact stencil dropped)",
+                         {0, {}, &kThreePoint}),
+      certificate_mutant("Hessian-vector product of H^2 for H (positive semidefinite by construction)",
+                         {0, {}, &kSquared}),
+  };
+}
+
+}  // namespace
+
+ClaimFile h_certificates() {
+  return {[] { return claim_certificates(CertificateSetup{}); }, claim_mutants,
+          [] { return std::vector<prove::Statement>{}; }};
 }
 
 }  // namespace icl::theorems

@@ -1,25 +1,84 @@
-#include "theorems/c1_pretraining.hpp"
-#include "theorems/c2_full_finetuning.hpp"
-#include "theorems/c3_balance.hpp"
-#include "theorems/c4_value_only.hpp"
-#include "theorems/c5_auxiliary_fewshot.hpp"
+// The registry: one row per claim. A row names the claim's id, the file that defines its checks,
+// mutants and statements, and the report's figures and tables that illustrate it. `check`, `list`,
+// `selftest`, `prove`, `report` and ctest (tests/mutant_tests.cmake) read this table and nothing else.
+#include "prove/paper.hpp"
+#include "prove/statements.hpp"
 #include "theorems/theorems.hpp"
 
 namespace icl::theorems {
 
+// Defined by the claim files, one each (theorems/<name>.cpp).
+ClaimFile e_engine();
+ClaimFile c1_pretraining();
+ClaimFile c2_full_finetuning();
+ClaimFile c3_balance();
+ClaimFile c4_value_only();
+ClaimFile c5_auxiliary_fewshot();
+ClaimFile c6_key_query();
+ClaimFile c7_separate();
+ClaimFile h_certificates();
+ClaimFile t_training();
+
+namespace {
+
+// Claim P is built from the other claims' statements; their files hold its mutants (claim "P").
+ClaimFile proofs() {
+  return {[] { return prove::proofs_claim(paper_statements()); }, [] { return std::vector<MutantCase>{}; },
+          [] { return std::vector<prove::Statement>{}; }};
+}
+
+}  // namespace
+
+const std::vector<ClaimEntry>& registry() {
+  static const std::vector<ClaimEntry> table{
+      // id   file                    figures                                 tables
+      {"E", e_engine(), {"fc-curves"}, {"risk-families"}},
+      {"C1", c1_pretraining(), {"pretrained"}, {"optima", "w-star"}},
+      {"C2", c2_full_finetuning(), {"fc-curves"}, {"risk-families"}},
+      {"C3", c3_balance(), {"learned-vs-theory"}, {"optima"}},
+      {"C4", c4_value_only(), {"value-only"}, {"risk-families", "optima"}},
+      {"C5", c5_auxiliary_fewshot(), {"value-only"}, {"w-star", "optima"}},
+      {"C6", c6_key_query(), {"all-methods"}, {"optima"}},
+      {"C7", c7_separate(), {"all-methods"}, {"risk-methods-target", "risk-methods-opposite"}},
+      {"H", h_certificates(), {}, {"verdicts"}},
+      {"P", proofs(), {}, {"verdicts"}},
+      {"T", t_training(), {"learned-vs-theory", "all-methods"}, {"risk-methods-target", "risk-methods-opposite"}},
+  };
+  return table;
+}
+
 std::vector<Claim> all_claims() {
-  return {paper_claim_engine(), claim_c1(),       claim_c2(),           claim_c3(),           claim_c4(),
-          claim_c5(),           paper_claim_c6(), claim_certificates(), paper_claim_proofs(), claim_training()};
+  std::vector<Claim> out;
+  for (const auto& e : registry()) out.push_back(e.file.claim());
+  return out;
 }
 
 std::vector<MutantCase> all_mutant_cases() {
-  std::vector<MutantCase> all;
-  for (auto part : {mutant_cases_engine, mutant_cases_c1, mutant_cases_c2, mutant_cases_c3, mutant_cases_c4,
-                    mutant_cases_c5, mutant_cases_c6, mutant_cases_proofs, mutant_cases_training, mutant_cases_h}) {
-    auto cases = part();
-    all.insert(all.end(), cases.begin(), cases.end());
+  std::vector<MutantCase> every;
+  for (const auto& e : registry()) {
+    auto cases = e.file.mutants();
+    every.insert(every.end(), cases.begin(), cases.end());
   }
-  return all;
+  std::vector<MutantCase> out;
+  for (const auto& e : registry())
+    for (const auto& c : every)
+      if (c.claim == e.id) out.push_back(c);
+  return out;
+}
+
+std::vector<std::string> claim_ids() {
+  std::vector<std::string> out;
+  for (const auto& e : registry()) out.push_back(e.id);
+  return out;
+}
+
+std::vector<prove::Statement> paper_statements() {
+  std::vector<prove::Statement> out;
+  for (const auto& e : registry()) {
+    auto part = e.file.statements();
+    out.insert(out.end(), part.begin(), part.end());
+  }
+  return out;
 }
 
 }  // namespace icl::theorems

@@ -1,35 +1,46 @@
-// The claims of THEORY.md section 4, one file each. A claim file holds the statement, its
-// hypotheses and its checks; the machinery lives in src/verify.
+// The registry of claims (THEORY.md section 4): one table, theorems/registry.cpp, one row per claim,
+// from which `iclverify check`, `list`, `selftest`, `prove`, `report` and the ctest entries all read.
+// A claim file (theorems/<file>.cpp) holds the claim's statement, hypotheses and named checks, the
+// mutants its checks must kill and its statements for every n; the machinery lives in src/verify
+// and src/prove. Adding a claim is adding its file and its row.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "verify/check.hpp"
 #include "verify/selftest.hpp"
 
+namespace icl::prove {
+struct Statement;
+}
+
 namespace icl::theorems {
 
-// The exact engine (E), then C1..C6, against the paper's formulas.
+// What a claim file defines (one function returning this, named after the file).
+struct ClaimFile {
+  Claim (*claim)();                               // statement, hypotheses, checks (the paper's formulas)
+  std::vector<MutantCase> (*mutants)();           // the file's mutants; MutantCase::claim names who must
+                                                  // kill each: this claim, or P for a mutant of its statements
+  std::vector<prove::Statement> (*statements)();  // statements for every n (`iclverify prove`, claim P)
+};
+
+struct ClaimEntry {
+  std::string id;  // "C1": the id of the claim the file builds
+  ClaimFile file;
+  std::vector<std::string> figures, tables;  // the report's figure and table stems that illustrate it
+};
+
+// The table, in the order of `check`, `list`, `selftest` and the report.
+const std::vector<ClaimEntry>& registry();
+
+// Every claim, built against the paper's formulas, in registry order.
 std::vector<Claim> all_claims();
 
-// The claims that use the exact engine, each compiled in its own translation unit.
-Claim paper_claim_engine();
-Claim paper_claim_c6();
-Claim claim_certificates();  // claim H: Hessian certificates (theorems/h_certificates.cpp)
-Claim paper_claim_proofs();  // claim P: the fast proofs (theorems/registry_proofs.cpp)
-Claim claim_training();      // claim T: training lands where C1-C7 say (theorems/t_training.cpp)
-
-// Every mutant with the claim that must catch it (src/verify/mutants.hpp), claim by claim.
+// Every mutant, grouped by the claim that must kill it, in registry order.
 std::vector<MutantCase> all_mutant_cases();
-std::vector<MutantCase> mutant_cases_engine();
-std::vector<MutantCase> mutant_cases_c1();
-std::vector<MutantCase> mutant_cases_c2();
-std::vector<MutantCase> mutant_cases_c3();
-std::vector<MutantCase> mutant_cases_c4();
-std::vector<MutantCase> mutant_cases_c5();
-std::vector<MutantCase> mutant_cases_c6();
-std::vector<MutantCase> mutant_cases_proofs();
-std::vector<MutantCase> mutant_cases_training();  // claim T (theorems/mutants_t.cpp)
-std::vector<MutantCase> mutant_cases_h();         // claim H (theorems/mutants_h.cpp)
+
+// The ids of the registry's claims, in order.
+std::vector<std::string> claim_ids();
 
 }  // namespace icl::theorems

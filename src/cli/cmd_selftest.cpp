@@ -3,12 +3,12 @@
 // --coverage: for every check, the mutants it kills; a check no mutant kills is UNGUARDED unless
 // it says why none can (Check::unguardable, NOTE-only checks).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 
 #include "cli/commands.hpp"
 #include "cli/inputs.hpp"
@@ -68,11 +68,12 @@ Result run_selftest(const SelftestArgs& a) {
   std::vector<std::string> only;
   if (!a.only.empty()) {
     only = read_ids(a.only);
-    std::set<std::string> claims;
-    for (const auto& c : cases) claims.insert(c.claim);
+    std::vector<std::string> claims;  // in registry order
+    for (const auto& id : theorems::claim_ids())
+      if (std::any_of(cases.begin(), cases.end(), [&](const auto& c) { return c.claim == id; })) claims.push_back(id);
     for (const auto& id : only)
-      if (!claims.count(id))
-        throw InputError(fmt::format("--only: '{}' is not a claim with mutants (E, C1..C6, P, T, H)", id));
+      if (std::find(claims.begin(), claims.end(), id) == claims.end())
+        throw InputError(fmt::format("--only: '{}' is not a claim with mutants ({})", id, fmt::join(claims, ", ")));
   }
   const CheckContext ctx = read_context(a.context);
   const auto results = run_mutants(cases, only, ctx);
@@ -139,7 +140,9 @@ Runner add_selftest(CLI::App& app) {
                "Run the mutants and print, for every check, the mutants it kills (a table: check, guard, killed by; "
                "then the mutants by short id, e.g. C1#3). A check no mutant kills is UNGUARDED, unless it is a NOTE "
                "that says why nothing can break it (guard 'exempt', with the reason)");
-  app.add_option("--only", a->only, "Comma-separated claim ids (E, C1..C6, P, T, H); default all")->type_name("IDS");
+  app.add_option("--only", a->only,
+                 fmt::format("Comma-separated claim ids ({}); default all", fmt::join(theorems::claim_ids(), ", ")))
+      ->type_name("IDS");
   add_format(app, a->format, {"table", "json"},
              "table: one KILLED/SURVIVED line per mutant, the coverage table (with --coverage), then 'killed K/M' "
              "and 'coverage G/C checks: ...'; json: killed_by as lists");

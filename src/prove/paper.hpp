@@ -1,4 +1,5 @@
-// The statements of `iclverify prove` against the paper's formulas (theorems/registry_proofs.cpp).
+// The statements of `iclverify prove` against the paper's formulas: every claim file's, in registry
+// order (theorems/registry.cpp).
 #pragma once
 
 #include <vector>

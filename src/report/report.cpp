@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <map>
 
 #include "core/number.hpp"
 #include "report/figures.hpp"
@@ -15,27 +14,6 @@ namespace icl::report {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Which figures and tables (file stems) illustrate each claim.
-struct Illustration {
-  std::vector<std::string> figures, tables;
-};
-
-const std::map<std::string, Illustration>& illustrations() {
-  static const std::map<std::string, Illustration> m{
-      {"E", {{"fc-curves"}, {"risk-families"}}},
-      {"C1", {{"pretrained"}, {"optima", "w-star"}}},
-      {"C2", {{"fc-curves"}, {"risk-families"}}},
-      {"C3", {{"learned-vs-theory"}, {"optima"}}},
-      {"C4", {{"value-only"}, {"risk-families", "optima"}}},
-      {"C5", {{"value-only"}, {"w-star", "optima"}}},
-      {"C6", {{"all-methods"}, {"optima"}}},
-      {"H", {{}, {"verdicts"}}},
-      {"P", {{}, {"verdicts"}}},
-      {"T", {{"learned-vs-theory", "all-methods"}, {"risk-methods-target", "risk-methods-opposite"}}},
-  };
-  return m;
-}
 
 struct ClaimLine {
   std::string id, title;
@@ -72,11 +50,11 @@ std::vector<std::string> existing(const fs::path& dir, const std::vector<std::st
 const std::vector<std::string> kFigureExts{".png", ".tex"};
 const std::vector<std::string> kTableExts{".tex", ".csv"};
 
-// The existing figure and table files that illustrate claim `id`.
+// The existing figure and table files that illustrate claim `id` (its row of theorems/registry.cpp).
 std::pair<std::vector<std::string>, std::vector<std::string>> claim_files(const fs::path& dir, const std::string& id) {
-  const auto it = illustrations().find(id);
-  if (it == illustrations().end()) return {};
-  return {existing(dir, it->second.figures, kFigureExts), existing(dir, it->second.tables, kTableExts)};
+  for (const auto& e : theorems::registry())
+    if (e.id == id) return {existing(dir, e.figures, kFigureExts), existing(dir, e.tables, kTableExts)};
+  return {};
 }
 
 std::string html_escape(const std::string& s) {

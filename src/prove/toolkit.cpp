@@ -1,4 +1,4 @@
-#include "prove/claims.hpp"
+#include "prove/toolkit.hpp"
 
 #include <fmt/ranges.h>
 
