@@ -1,6 +1,10 @@
-// Subcommands of the iclverify command line. Each registers its options on the app and returns
-// the function that runs it; a run returns the text for stdout (printed only on success) and the
-// exit status. The options several subcommands share are registered and read in inputs.hpp.
+// Module cli: the iclverify command line. Each subcommand (cmd_<name>.cpp, declared below) registers
+// its options on the app and returns the function that runs it; a run returns the text for stdout
+// (printed only on success) and the exit status. main.cpp dispatches and maps errors to exit codes.
+//   inputs.hpp       the input layer: every option several subcommands share, registered and read once
+//   engine_args.hpp  grad and optimum: the point, the task and the loss as exact objects
+//   model_spec.hpp   curve and compare: a model as a parameter file or a family spec
+//   report_args.hpp  table, figure and report: the budget options
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -1,6 +1,6 @@
 // What a proof assumes besides the formulas, as overridable knobs of the formula policy F, so that
 // the mutation self-test can hand a proof a wrong degree bound or a wrong conservation law
-// (src/prove/mutants.hpp). The paper's PaperFormulas has none of these members: the defaults apply.
+// (the claim files in theorems/ hold those mutants). The paper's PaperFormulas has none of these members: the defaults apply.
 #pragma once
 
 #include "closed_form/formulas.hpp"
