@@ -55,8 +55,9 @@ TEST_CASE("a prepared point's curve is risk() at every n, bit for bit, and n ent
         CHECK(curve_d[k] == exact::risk(pd, task.cast<double>(), shots[k], 0.1));
     }
   }
-  CHECK_THROWS_AS(exact::PreparedPoint<Rational>(pretrained_params(3, Rational(1))).curve(TaskLaw<Rational>::sphere(), {2, -1}, s2),
-                  std::invalid_argument);
+  CHECK_THROWS_AS(
+      exact::PreparedPoint<Rational>(pretrained_params(3, Rational(1))).curve(TaskLaw<Rational>::sphere(), {2, -1}, s2),
+      std::invalid_argument);
 }
 
 TEST_CASE("the sphere average equals the average over a rotated cross-polytope") {

@@ -120,10 +120,11 @@ ValueGradient<T> value_and_gradient(const Objective<T>& obj, const Point<T>& poi
   const Vec<T> v = point.V().row(D - 1).transpose();
   Vec<T> gv = Vec<T>::Zero(D);
   Mat<T> gQ = Mat<T>::Zero(D, D);
-  T value = detail::risk_with_gradient<M>(v, Q, obj.terms.front().task, obj.terms.front().n, obj.s2, obj.terms.front().weight,
-                                  gv, gQ);
+  T value = detail::risk_with_gradient<M>(v, Q, obj.terms.front().task, obj.terms.front().n, obj.s2,
+                                          obj.terms.front().weight, gv, gQ);
   for (std::size_t i = 1; i < obj.terms.size(); ++i)
-    value += detail::risk_with_gradient<M>(v, Q, obj.terms[i].task, obj.terms[i].n, obj.s2, obj.terms[i].weight, gv, gQ);
+    value +=
+        detail::risk_with_gradient<M>(v, Q, obj.terms[i].task, obj.terms[i].n, obj.s2, obj.terms[i].weight, gv, gQ);
   const std::vector<Mat<T>> blocks = gradient_blocks(point, gv, gQ);
   Vec<T> g(static_cast<Eigen::Index>(coords.size()));
   for (std::size_t j = 0; j < coords.size(); ++j)
@@ -217,18 +218,18 @@ Mat<T> hessian(const Objective<T>& obj, const Point<T>& point, const std::vector
 }
 
 // Compiled once per scalar (src/exact/detail/instances.hpp, src/exact/instances_*.cpp).
-#define ICL_EXACT_OBJECTIVE_INSTANCES(EXTERN, T) \
-  EXTERN template T objective_value<GaussianMoments, T>(const Objective<T>&, const Point<T>&);                    \
-  EXTERN template ValueGradient<T> value_and_gradient<GaussianMoments, T>(const Objective<T>&, const Point<T>&,     \
-                                                                           const std::vector<Coordinate>&);         \
-  EXTERN template ValueGradient<T> value_and_gradient_forward<GaussianMoments, T>(                                \
-      const Objective<T>&, const Point<T>&, const std::vector<Coordinate>&);                                     \
-  EXTERN template Vec<T> hessian_vector<GaussianMoments, T>(const Objective<T>&, const Point<T>&,                 \
-                                                             const std::vector<Coordinate>&, const Vec<T>&, Stencil); \
-  EXTERN template Vec<T> hessian_vector<GaussianMoments, T>(const Objective<T>&, const Point<T>&,                 \
-                                                             const std::vector<Coordinate>&, const Vec<T>&);        \
-  EXTERN template Mat<T> hessian<GaussianMoments, T>(const Objective<T>&, const Point<T>&,                        \
-                                                      const std::vector<Coordinate>&);
+#define ICL_EXACT_OBJECTIVE_INSTANCES(EXTERN, T)                                                                     \
+  EXTERN template T objective_value<GaussianMoments, T>(const Objective<T>&, const Point<T>&);                       \
+  EXTERN template ValueGradient<T> value_and_gradient<GaussianMoments, T>(const Objective<T>&, const Point<T>&,      \
+                                                                          const std::vector<Coordinate>&);           \
+  EXTERN template ValueGradient<T> value_and_gradient_forward<GaussianMoments, T>(                                   \
+      const Objective<T>&, const Point<T>&, const std::vector<Coordinate>&);                                         \
+  EXTERN template Vec<T> hessian_vector<GaussianMoments, T>(const Objective<T>&, const Point<T>&,                    \
+                                                            const std::vector<Coordinate>&, const Vec<T>&, Stencil); \
+  EXTERN template Vec<T> hessian_vector<GaussianMoments, T>(const Objective<T>&, const Point<T>&,                    \
+                                                            const std::vector<Coordinate>&, const Vec<T>&);          \
+  EXTERN template Mat<T> hessian<GaussianMoments, T>(const Objective<T>&, const Point<T>&,                           \
+                                                     const std::vector<Coordinate>&);
 #define ICL_EXACT_OBJECTIVE_INSTANCES_EXTERN(T) ICL_EXACT_OBJECTIVE_INSTANCES(extern, T)
 ICL_EXACT_SCALARS(ICL_EXACT_OBJECTIVE_INSTANCES_EXTERN)
 #undef ICL_EXACT_OBJECTIVE_INSTANCES_EXTERN

@@ -101,8 +101,8 @@ MaskedOptimum<T> masked_optimum(const std::vector<Objective<T>>& stages, const P
 }
 
 // Compiled once per scalar (src/exact/detail/instances.hpp, src/exact/instances_*.cpp).
-#define ICL_EXACT_QUADRATIC_INSTANCES(EXTERN, T) \
-  EXTERN template MaskedOptimum<T> masked_optimum<GaussianMoments, T>(                                     \
+#define ICL_EXACT_QUADRATIC_INSTANCES(EXTERN, T)                       \
+  EXTERN template MaskedOptimum<T> masked_optimum<GaussianMoments, T>( \
       const std::vector<Objective<T>>&, const Point<T>&, const std::vector<Coordinate>&, Update);
 #define ICL_EXACT_QUADRATIC_INSTANCES_EXTERN(T) ICL_EXACT_QUADRATIC_INSTANCES(extern, T)
 ICL_EXACT_SCALARS(ICL_EXACT_QUADRATIC_INSTANCES_EXTERN)

@@ -100,8 +100,8 @@ S risk(const MergedParams<S>& p, const TaskLaw<S>& task, long n, const S& s2) {
 }
 
 // Compiled once per scalar (src/exact/detail/instances.hpp, src/exact/instances_*.cpp).
-#define ICL_EXACT_RISK_INSTANCES(EXTERN, T) \
-  EXTERN template class PreparedPoint<T, GaussianMoments>;                                                      \
+#define ICL_EXACT_RISK_INSTANCES(EXTERN, T)                                                                    \
+  EXTERN template class PreparedPoint<T, GaussianMoments>;                                                     \
   EXTERN template T risk<GaussianMoments, T>(const Vec<T>&, const Mat<T>&, const TaskLaw<T>&, long, const T&); \
   EXTERN template T risk<GaussianMoments, T>(const MergedParams<T>&, const TaskLaw<T>&, long, const T&);
 #define ICL_EXACT_RISK_INSTANCES_EXTERN(T) ICL_EXACT_RISK_INSTANCES(extern, T)

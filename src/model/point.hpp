@@ -33,9 +33,7 @@ struct Point {
   const Mat<T>& Qsep() const { return blocks[block::Qsep]; }  // separate only
   const Mat<T>& K() const { return blocks[block::K]; }        // separate only
   // The merged key-query matrix: Q itself, or Qsep^T K.
-  Mat<T> Q() const {
-    return kind == Parameterization::Merged ? blocks[block::Q] : Mat<T>(Qsep().transpose() * K());
-  }
+  Mat<T> Q() const { return kind == Parameterization::Merged ? blocks[block::Q] : Mat<T>(Qsep().transpose() * K()); }
   MergedParams<T> as_merged() const { return MergedParams<T>{V(), Q()}; }
 
   template <class S>

@@ -188,7 +188,8 @@ template <class S>
 void check_risk_arguments(const Vec<S>& v, const Mat<S>& Q, const TaskLaw<S>& task, long n) {
   check_point_shape(v, Q);
   if (n < 0) throw std::invalid_argument("exact risk: n must be >= 0");
-  if (task.theta && task.theta->size() != Q.rows() - 2) throw std::invalid_argument("exact risk: theta must have length d");
+  if (task.theta && task.theta->size() != Q.rows() - 2)
+    throw std::invalid_argument("exact risk: theta must have length d");
 }
 
 }  // namespace icl::exact::detail
