@@ -7,6 +7,17 @@
 
 #include "theorems/theorems.hpp"
 #include "verify/primitives.hpp"
+// Every module's index header compiles (each lists all of its module's parts).
+#include "closed_form/closed_form.hpp"
+#include "core/core.hpp"
+#include "exact/exact.hpp"
+#include "model/model.hpp"
+#include "poly/poly.hpp"
+#include "prove/prove.hpp"
+#include "sim/sim.hpp"
+#include "spectral/spectral.hpp"
+#include "train/train.hpp"
+#include "verify/verify.hpp"
 
 using namespace icl;
 

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "cli/commands.hpp"  // the module's index header compiles
 #include "cli/inputs.hpp"
 
 using namespace icl;

@@ -7,6 +7,7 @@
 #include <regex>
 #include <sstream>
 
+#include "report/report.hpp"  // the module's index header compiles
 #include "closed_form/family.hpp"
 #include "closed_form/formulas.hpp"
 #include "core/number.hpp"

@@ -3,7 +3,7 @@
 
 #include "cli/report_args.hpp"
 #include "core/number.hpp"
-#include "report/report.hpp"
+#include "report/directory.hpp"
 #include "train/progress.hpp"
 
 namespace icl::cli {

@@ -1,30 +1,24 @@
-// iclverify report: every table (LaTeX + CSV) and every figure (PNG + pgfplots) of the appendix
-// in one directory, with an index (Markdown and HTML) listing each claim, its verdict, its figures
-// and its tables (docs/report.md#report).
+// Module report: the appendix (docs/report.md). Rendering first, then what is rendered.
+//   table.hpp       plain tables as aligned text, CSV or Markdown
+//   data_table.hpp  tables whose cells keep the engine's precision (exact, 50 digits, double); CSV,
+//                   JSON, Markdown and LaTeX renderings
+//   latex_text.hpp  UTF-8 labels and captions as LaTeX source
+//   figure.hpp      a figure as data (panels of line and marker series); gnuplot images and pgfplots
+//   files.hpp       output files written atomically (a temporary file, then a rename)
+//   catalog.hpp     looking a table or figure up by name
+//   sources.hpp     the expensive inputs (SGD protocol, theorem checks), computed once per run
+//   tables.hpp      the appendix tables: risk tables, optimal parameters, w*(n), gamma*(n), verdicts
+//   figures.hpp     the figures of the paper's regression section, as data
+//   directory.hpp   `iclverify report`: every table and figure in one directory with an index
 #pragma once
 
-#include <filesystem>
-#include <string>
-#include <vector>
-
+#include "report/catalog.hpp"
+#include "report/data_table.hpp"
+#include "report/directory.hpp"
+#include "report/figure.hpp"
+#include "report/figures.hpp"
+#include "report/files.hpp"
+#include "report/latex_text.hpp"
 #include "report/sources.hpp"
-
-namespace icl::report {
-
-struct ReportOptions {
-  std::filesystem::path out;
-  Budget budget;
-};
-
-struct ReportSummary {
-  std::vector<std::string> files;  // written, relative to the output directory, in order
-  bool images = false;             // PNGs rendered (gnuplot found)
-  int checks = 0, fails = 0, notes = 0;
-  double seconds = 0;
-};
-
-// Creates `out` if needed (InputError if it cannot), writes every file atomically, then the index,
-// which links only files that exist. `progress` is told the steps done.
-ReportSummary write_report(const ReportOptions& options, const train::ProgressFn& progress = {});
-
-}  // namespace icl::report
+#include "report/table.hpp"
+#include "report/tables.hpp"

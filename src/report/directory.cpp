@@ -1,4 +1,4 @@
-#include "report/report.hpp"
+#include "report/directory.hpp"
 
 #include <fmt/format.h>
 
