@@ -139,11 +139,9 @@ Outcome precision(const CheckContext&) {
 
 template <class F>
 Check monte_carlo(int d) {
-  return {fmt::format("C2.monte_carlo.d{}", d), "Monte Carlo risk of F(1/2) agrees with R_F on +-theta0 (s2 = 1/2)",
-          [d](const CheckContext& ctx) {
-            const FamilySpec spec{FamilyKind::FullFt, Rational(1, 2), Rational(0)};
-            return mc_agreement<F>(spec, d, mc_noise(), ctx);
-          }};
+  return family_monte_carlo<F>("C2", d, "Monte Carlo risk of F(1/2) agrees with R_F on +-theta0 (s2 = 1/2)", [](int) {
+    return FamilySpec{FamilyKind::FullFt, Rational(1, 2), Rational(0)};
+  });
 }
 
 template <class F = PaperFormulas>

@@ -116,13 +116,12 @@ Outcome precision(const CheckContext&) {
 
 template <class F>
 Check monte_carlo(int d) {
-  return {fmt::format("C4.monte_carlo.d{}", d),
-          "Monte Carlo risk of V(b, 10/13), b = theta0/(d+4) + perp/10, agrees with R_v on +-theta0 (s2 = 1/2)",
-          [d](const CheckContext& ctx) {
-            const FamilySpec spec{FamilyKind::ValueOnly, Rational(10, 13), F::template beta_zero_shot<Rational>(d),
-                                  d >= 2 ? Rational(1, 10) : Rational(0)};
-            return mc_agreement<F>(spec, d, mc_noise(), ctx);
-          }};
+  return family_monte_carlo<F>(
+      "C4", d, "Monte Carlo risk of V(b, 10/13), b = theta0/(d+4) + perp/10, agrees with R_v on +-theta0 (s2 = 1/2)",
+      [](int dim) {
+        return FamilySpec{FamilyKind::ValueOnly, Rational(10, 13), F::template beta_zero_shot<Rational>(dim),
+                          dim >= 2 ? Rational(1, 10) : Rational(0)};
+      });
 }
 
 template <class F = PaperFormulas>

@@ -29,4 +29,12 @@ Setting<T> setting_in(int d, const Rational& s2) {
 
 inline std::string label(int d, const Rational& s2) { return fmt::format("d={} s2={}", d, to_fraction(s2)); }
 
+// The check "<claim>.monte_carlo.d<d>": the family spec(d) through Monte Carlo against its closed
+// form on +-theta0, at the noise level mc_noise().
+template <class F, class Spec>
+Check family_monte_carlo(const std::string& claim, int d, const std::string& summary, Spec spec) {
+  return {fmt::format("{}.monte_carlo.d{}", claim, d), summary,
+          [d, spec](const CheckContext& ctx) { return mc_agreement<F>(spec(d), d, mc_noise(), ctx); }};
+}
+
 }  // namespace icl::theorems
