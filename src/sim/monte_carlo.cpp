@@ -31,15 +31,13 @@ struct Stats {
   }
 };
 
-}  // namespace
-
-McEstimate mc_risk(const MergedParams<double>& p, const TaskSpec& task, long n, double s2, const McOptions& opt,
-                   Convention conv) {
-  validate_shape(p);
-  const int d = p.d();
+// The sample statistics of (y_q - predict(Z))^2 over prompts of n shots; `predict` must be safe to
+// call from several threads at once.
+template <class Predict>
+McEstimate mc_squared_error(int d, const TaskSpec& task, long n, double s2, const McOptions& opt,
+                            const Predict& predict) {
   if (opt.samples < 2) throw std::invalid_argument("Monte Carlo needs at least 2 samples");
   if (n < 0) throw std::invalid_argument("shots must be >= 0");
-  if (conv == Convention::Classical && n == 0) throw std::invalid_argument("the classical convention needs n >= 1");
   if (task.theta && task.theta->size() != d) throw std::invalid_argument("task vector has the wrong dimension");
   if (!(s2 >= 0)) throw std::invalid_argument("noise variance must be >= 0");
 
@@ -56,7 +54,7 @@ McEstimate mc_risk(const MergedParams<double>& p, const TaskSpec& task, long n, 
       Stats s;
       for (long long i = 0; i < count; ++i) {
         const double y = sampler.draw(rng, task, Z);
-        const double e = y - predict(p, Z, conv);
+        const double e = y - predict(Z);
         s.add(e * e);
       }
       per_block[static_cast<std::size_t>(b)] = s;
@@ -72,6 +70,20 @@ McEstimate mc_risk(const MergedParams<double>& p, const TaskSpec& task, long n, 
   for (const auto& s : per_block) total.merge(s);
   const double var = total.m2 / static_cast<double>(total.count - 1);
   return McEstimate{total.mean, std::sqrt(var / static_cast<double>(total.count)), total.count};
+}
+
+}  // namespace
+
+McEstimate mc_risk(const MergedParams<double>& p, const TaskSpec& task, long n, double s2, const McOptions& opt,
+                   Convention conv) {
+  validate_shape(p);
+  if (conv == Convention::Classical && n == 0) throw std::invalid_argument("the classical convention needs n >= 1");
+  return mc_squared_error(p.d(), task, n, s2, opt, [&](const Eigen::MatrixXd& Z) { return predict(p, Z, conv); });
+}
+
+McEstimate mc_risk(const Arch<double>& a, const TaskSpec& task, long n, double s2, const McOptions& opt) {
+  validate_arch(a);
+  return mc_squared_error(a.d(), task, n, s2, opt, [&](const Eigen::MatrixXd& Z) { return arch_predict(a, Z); });
 }
 
 double z_score(const McEstimate& e, double exact) {

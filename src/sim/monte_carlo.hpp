@@ -3,6 +3,7 @@
 
 #include <cstdint>
 
+#include "model/arch.hpp"
 #include "model/predict.hpp"
 #include "sim/sampler.hpp"
 
@@ -28,6 +29,9 @@ inline constexpr long long kBlock = 2048;
 
 McEstimate mc_risk(const MergedParams<double>& p, const TaskSpec& task, long n, double s2, const McOptions& opt,
                    Convention conv = Convention::QueryIncluded);
+
+// The same for L layers and H heads (model/arch.hpp), the same prompts for the same seed.
+McEstimate mc_risk(const Arch<double>& a, const TaskSpec& task, long n, double s2, const McOptions& opt);
 
 // (mean - exact) / se; 0 when both agree exactly with se = 0.
 double z_score(const McEstimate& e, double exact);
