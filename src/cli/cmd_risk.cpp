@@ -230,7 +230,7 @@ Result run_risk(const RiskArgs& a) {
   std::vector<sim::McEstimate> mc;
   std::optional<std::vector<double>> exact_double;
   if (job.mc && job.arch) {
-    sim::TaskSpec task = job.theta ? sim::TaskSpec::fixed(job.theta->cast<double>()) : sim::TaskSpec::sphere();
+    const sim::TaskSpec task = job.theta ? sim::TaskSpec::fixed(job.theta->cast<double>()) : sim::TaskSpec::sphere();
     const Arch<double> arch = job.arch->cast<double>();
     for (long n : job.shots)
       mc.push_back(sim::mc_risk(arch, task, n, from_rational<double>(job.s2), mc_options(job, n)));
