@@ -18,6 +18,7 @@ ClaimFile c6_key_query();
 ClaimFile c7_separate();
 ClaimFile h_certificates();
 ClaimFile t_training();
+ClaimFile a_architectures();
 
 namespace {
 
@@ -43,6 +44,7 @@ const std::vector<ClaimEntry>& registry() {
       {"H", h_certificates(), {}, {"verdicts"}},
       {"P", proofs(), {}, {"verdicts"}},
       {"T", t_training(), {"learned-vs-theory", "all-methods"}, {"risk-methods-target", "risk-methods-opposite"}},
+      {"A", a_architectures(), {}, {"verdicts"}},
   };
   return table;
 }

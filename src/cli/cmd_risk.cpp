@@ -12,6 +12,7 @@
 #include "cli/inputs.hpp"
 #include "closed_form/closed_form.hpp"
 #include "core/number.hpp"
+#include "exact/heads.hpp"
 #include "exact/risk.hpp"
 #include "report/table.hpp"
 #include "sim/monte_carlo.hpp"
@@ -48,15 +49,12 @@ exact::TaskLaw<Rational> params_task(const RiskJob& job) {
   return job.theta ? exact::TaskLaw<Rational>::fixed(*job.theta) : exact::TaskLaw<Rational>::sphere();
 }
 
-// The exact risk curve of L layers x H heads, or nothing where no exact engine exists.
-// EXACT ENGINE FOR H HEADS (issue 18): the one place to wire exact::arch_curve (src/exact/heads.hpp,
-// L = 1 only) when it is on main:
-//   if (a.L() == 1) return exact::arch_curve(a, task, shots, s2);
+// The exact risk of an L x H file: exact::arch_curve for one layer (exact/heads.hpp); none for L >= 2.
 template <class T>
 std::optional<std::vector<T>> arch_exact_curve(const Arch<T>& a, const exact::TaskLaw<T>& task,
                                                const std::vector<long>& shots, const T& s2) {
-  (void)a, (void)task, (void)shots, (void)s2;
-  return std::nullopt;
+  if (a.L() != 1) return std::nullopt;
+  return exact::arch_curve(a, task, shots, s2);
 }
 
 // The risk at every n of the job: the exact engine for a parameter file (the point prepared once,
@@ -209,13 +207,11 @@ sim::McOptions mc_options(const RiskJob& job, long n) {
   return opt;
 }
 
-// Several heads or layers and no exact engine: only a Monte Carlo estimate in double can be given.
+// Two or more layers: no exact engine, only a Monte Carlo estimate in double can be given.
 void require_monte_carlo(const RiskArgs& a, const RiskJob& job) {
   const Arch<Rational>& arch = *job.arch;
   const std::string why =
-      arch.L() >= 2
-          ? fmt::format("no exact engine exists for L >= 2 layers ({} has L = {})", job.params_path, arch.L())
-          : fmt::format("no exact engine for H >= 2 heads is wired in yet ({} has H = {})", job.params_path, arch.H());
+      fmt::format("no exact engine exists for L >= 2 layers ({} has L = {})", job.params_path, arch.L());
   if (job.precision.kind != Precision::Kind::Double)
     throw InputError(fmt::format("{}: {}; --mc SAMPLES estimates the risk in double",
                                  a.precision.exact ? "--exact" : "--digits", why));

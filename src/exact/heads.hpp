@@ -13,6 +13,7 @@
 #include "exact/detail/head_terms.hpp"
 #include "exact/detail/instances.hpp"
 #include "exact/objective.hpp"
+#include "exact/quadratic.hpp"
 #include "model/arch.hpp"
 
 namespace icl::exact {
@@ -245,6 +246,47 @@ Mat<S> heads_hessian(const Objective<S>& obj, const Arch<S>& a, const std::vecto
   return Hm;
 }
 
+// lim_{n -> infinity} R(n) = t.t + s2 - 2 t_mu1 + E_m1_sq (the weights of the other terms vanish):
+// the risk with unboundedly many shots. Throws as arch_curve.
+template <class S>
+S arch_risk_limit(const Arch<S>& a, const TaskLaw<S>& task, const S& s2) {
+  detail::check_one_layer(a);
+  if (task.theta && task.theta->size() != a.d()) throw std::invalid_argument("exact risk: theta must have length d");
+  const detail::Cubic<S> T = detail::head_tensor(a.layers.front());
+  const auto points = detail::task_points(task, a.d(), s2);
+  S sum(0);
+  for (const auto& at : points) {
+    const auto v = detail::head_term_values(at, T);
+    sum += at.tt + s2 - real_t<S>(2) * v.t_mu1 + v.E_m1_sq;
+  }
+  return sum / S(static_cast<long>(points.size()));
+}
+
+template <class T>
+struct HeadsOptimum {
+  Arch<T> arch;
+  Mat<T> free;  // directions (in coordinates) along which every stage is flat at the optimum
+};
+
+// masked_optimum (quadratic.hpp) for the heads of one layer: lexicographic over the stages, the
+// minimizer nearest to `start`; throws std::invalid_argument unless the loss is quadratic in the
+// update (v-only over all heads, merged kq-only, separate q-only or k-only).
+template <class T>
+HeadsOptimum<T> heads_masked_optimum(const std::vector<Objective<T>>& stages, const Arch<T>& start,
+                                     const std::vector<Coordinate>& coords, Update update) {
+  detail::check_one_layer(start);
+  if (!is_quadratic(start.kind(), update))
+    throw std::invalid_argument("the loss is not quadratic in these coordinates (kq in the separate parameterization)");
+  const auto m = detail::lexicographic_minimum(stages, gather(start, coords), [&](const Objective<T>& obj, const Vec<T>& x) {
+    Arch<T> at = start;
+    scatter(at, coords, x);
+    return heads_value_and_gradient(obj, at, coords).gradient;
+  });
+  Arch<T> out = start;
+  scatter(out, coords, m.x);
+  return {out, m.free};
+}
+
 // Compiled once per scalar (src/exact/detail/instances.hpp, src/exact/instances_*.cpp).
 #define ICL_EXACT_HEADS_INSTANCES(EXTERN, T)                                                                           \
   EXTERN template std::vector<T> arch_curve<T>(const Arch<T>&, const TaskLaw<T>&, const std::vector<long>&, const T&); \
@@ -252,7 +294,10 @@ Mat<S> heads_hessian(const Objective<S>& obj, const Arch<S>& a, const std::vecto
   EXTERN template ValueGradient<T> heads_value_and_gradient<T>(const Objective<T>&, const Arch<T>&,                    \
                                                                const std::vector<Coordinate>&);                        \
   EXTERN template Vec<T> heads_hessian_vector<T>(const Objective<T>&, const Arch<T>&, const std::vector<Coordinate>&,  \
-                                                 const Vec<T>&);
+                                                 const Vec<T>&);                                       \
+  EXTERN template T arch_risk_limit<T>(const Arch<T>&, const TaskLaw<T>&, const T&);                               \
+  EXTERN template HeadsOptimum<T> heads_masked_optimum<T>(const std::vector<Objective<T>>&, const Arch<T>&,        \
+                                                          const std::vector<Coordinate>&, Update);
 #define ICL_EXACT_HEADS_INSTANCES_EXTERN(T) ICL_EXACT_HEADS_INSTANCES(extern, T)
 ICL_EXACT_SCALARS(ICL_EXACT_HEADS_INSTANCES_EXTERN)
 #undef ICL_EXACT_HEADS_INSTANCES_EXTERN

@@ -58,6 +58,24 @@ AffineMinimizers<T> minimize_on(const Mat<T>& H, const Vec<T>& g, const Vec<T>& 
   return {Vec<T>(xp + F * c), F};
 }
 
+// Lexicographic minimization of quadratic stages over x from x_start: minimize stages[0], then
+// stages[1] over its minimizers, and so on; gradient_at(stage, x) is the exact gradient. The loss is
+// quadratic, so H e_j = g(x + e_j) - g(x) exactly. Returns the minimizer nearest to x_start.
+template <class T, class Stage, class Gradient>
+AffineMinimizers<T> lexicographic_minimum(const std::vector<Stage>& stages, const Vec<T>& x_start,
+                                          const Gradient& gradient_at) {
+  const auto p = x_start.size();
+  AffineMinimizers<T> m{x_start, Mat<T>::Identity(p, p)};
+  for (const auto& obj : stages) {
+    const Vec<T> g = gradient_at(obj, m.x);
+    Mat<T> H(p, p);
+    for (Eigen::Index j = 0; j < p; ++j) H.col(j) = gradient_at(obj, Vec<T>(m.x + Vec<T>::Unit(p, j))) - g;
+    m = minimize_on(H, g, m.x, m.free, x_start);
+    if (m.free.cols() == 0) break;
+  }
+  return m;
+}
+
 }  // namespace detail
 
 template <class T>
@@ -75,29 +93,14 @@ MaskedOptimum<T> masked_optimum(const std::vector<Objective<T>>& stages, const P
                                 const std::vector<Coordinate>& coords, Update update) {
   if (!is_quadratic(start.kind, update))
     throw std::invalid_argument("the loss is not quadratic in these coordinates (kq in the separate parameterization)");
-  const Vec<T> x_start = gather(start, coords);
-  const auto p = static_cast<Eigen::Index>(coords.size());
-  Vec<T> x = x_start;
-  Mat<T> B = Mat<T>::Identity(p, p);
-  for (const auto& obj : stages) {
+  const auto m = detail::lexicographic_minimum(stages, gather(start, coords), [&](const Objective<T>& obj, const Vec<T>& x) {
     Point<T> at = start;
     scatter(at, coords, x);
-    const Vec<T> g = value_and_gradient<M>(obj, at, coords).gradient;
-    // The loss is quadratic in these coordinates, so H e_j = g(x + e_j) - g(x) exactly.
-    Mat<T> H(p, p);
-    for (Eigen::Index j = 0; j < p; ++j) {
-      Point<T> step = at;
-      scatter(step, coords, Vec<T>(x + Vec<T>::Unit(p, j)));
-      H.col(j) = value_and_gradient<M>(obj, step, coords).gradient - g;
-    }
-    const detail::AffineMinimizers<T> m = detail::minimize_on(H, g, x, B, x_start);
-    x = m.x;
-    B = m.free;
-    if (B.cols() == 0) break;
-  }
+    return value_and_gradient<M>(obj, at, coords).gradient;
+  });
   Point<T> out = start;
-  scatter(out, coords, x);
-  return {out, B};
+  scatter(out, coords, m.x);
+  return {out, m.free};
 }
 
 // Compiled once per scalar (src/exact/detail/instances.hpp, src/exact/instances_*.cpp).

@@ -1,0 +1,430 @@
+// Claim A: several heads and layers (THEORY.md section 7, docs/architectures.md). With one layer the
+// prediction depends on the heads only through T = (1/H) sum_h M_h (x) v_h and the exact engine
+// (exact/heads.hpp) decides in rationals what carries over from one head: the pretraining optimum
+// (heads redundant), value-only (C4), the auxiliary few-shot loss (C5), key-query memorization (C6)
+// and full zero-shot fine-tuning (C2), all from a pretrained point whose heads are NOT symmetric.
+// With two layers the prediction's degree is measured exactly. The mutants change one member of
+// the set-up the checks read.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <random>
+#include <string>
+
+#include "closed_form/closed_form.hpp"
+#include "exact/exact.hpp"
+#include "model/arch.hpp"
+#include "prove/proof.hpp"
+#include "sim/monte_carlo.hpp"
+#include "theorems/common.hpp"
+#include "theorems/theorems.hpp"
+
+namespace icl::theorems {
+namespace {
+
+constexpr int kD = 5;
+constexpr long kShotsFt = 20;
+
+// What the checks read; each mutant changes one member.
+struct ArchSetup {
+  bool reference_transposed = false;  // the one-head reference reads Q^T for Q
+  bool mc_heads_summed = false;       // the Monte Carlo model sums its heads instead of averaging
+  bool classical_gamma = false;       // the pretrained point uses the classical m / (m + 1 + d)
+  int finetune_sign = 1;              // fine-tuning on finetune_sign * theta0
+  int prediction_layer = 2;           // the two-layer prediction read after this many layers
+};
+
+using R = Rational;
+const R kS2(1, 10);
+const R kGamma(10, 13);
+
+Vec<R> theta0(int d, int sign = 1) { return Vec<R>(R(sign) * Vec<R>::Unit(d, 0)); }
+
+exact::TaskLaw<R> fixed(const Vec<R>& t) { return exact::TaskLaw<R>::fixed(t); }
+
+// ---- the engine -------------------------------------------------------------------------------
+
+Mat<R> random_rational(std::mt19937& rng, int D) {
+  std::uniform_int_distribution<int> k(-4, 4);
+  Mat<R> m(D, D);
+  for (int r = 0; r < D; ++r)
+    for (int c = 0; c < D; ++c) m(r, c) = R(k(rng), 4);
+  return m;
+}
+
+Outcome engine_one_head(const ArchSetup& su, const CheckContext&) {
+  std::mt19937 rng(20261201);
+  const std::vector<long> shots{0, 1, 5, 20};
+  int equal = 0, total = 0;
+  for (int d : {1, 2, 3})
+    for (bool separate : {false, true}) {
+      const int D = d + 2;
+      const Head<R> h{random_rational(rng, D), random_rational(rng, D), separate ? random_rational(rng, D) : Mat<R>()};
+      Mat<R> M = h.M();
+      if (su.reference_transposed) M.transposeInPlace();
+      const exact::PreparedPoint<R> one(MergedParams<R>{h.V, M});
+      Arch<R> three{{{h, h, h}}};
+      for (const auto& task : {fixed(Vec<R>(Vec<R>::Constant(d, R(1, 2)))), exact::TaskLaw<R>::sphere()}) {
+        const auto want = one.curve(task, shots, kS2);
+        total += 2;
+        equal += exact::arch_curve(Arch<R>{{{h}}}, task, shots, kS2) == want;
+        equal += exact::arch_curve(three, task, shots, kS2) == want;
+      }
+    }
+  return {equal == total ? Verdict::Pass : Verdict::Fail,
+          fmt::format("{} of {} curves (n = 0, 1, 5, 20; d = 1, 2, 3; merged and separate; fixed task and sphere; "
+                      "one head and three equal heads) equal the one-head engine exactly in rationals",
+                      equal, total)};
+}
+
+Outcome engine_monte_carlo(const ArchSetup& su, const CheckContext& ctx) {
+  std::mt19937 rng(7);
+  std::normal_distribution<double> g(0.0, 0.4);
+  double worst = 0;
+  std::string ev;
+  for (int H : {2, 4}) {
+    const int d = 3, D = d + 2;
+    Arch<double> a{{{}}};
+    for (int h = 0; h < H; ++h) {
+      Head<double> x{Mat<double>(D, D), Mat<double>(D, D), Mat<double>(D, D)};
+      for (Mat<double>* m : {&x.V, &x.Q, &x.K}) *m = Mat<double>::NullaryExpr(D, D, [&] { return g(rng); });
+      a.layers[0].push_back(x);
+    }
+    Arch<double> sampled = a;
+    if (su.mc_heads_summed)
+      for (auto& h : sampled.layers[0]) h.V *= H;
+    const Vec<double> theta = Vec<double>::Constant(d, 1.0 / std::sqrt(3.0));
+    for (bool sphere : {false, true})
+      for (long n : {0L, 5L}) {
+        const auto task = sphere ? exact::TaskLaw<double>::sphere() : exact::TaskLaw<double>::fixed(theta);
+        const double e = exact::arch_risk(a, task, n, 0.5);
+        const auto mc = sim::mc_risk(sampled, sphere ? sim::TaskSpec::sphere() : sim::TaskSpec::fixed(theta), n, 0.5,
+                                     sim::McOptions{ctx.mc_samples, ctx.seed + 97 * H + n + (sphere ? 13 : 0), 1});
+        worst = std::max(worst, std::abs(sim::z_score(mc, e)));
+      }
+  }
+  ev = fmt::format(
+      "H = 2 and 4 random heads (d = 3, s2 = 1/2), fixed task and sphere, n = 0 and 5: max |z| = {:.2f} "
+      "over {} prompts each",
+      worst, ctx.mc_samples);
+  return {worst < 4 ? Verdict::Pass : Verdict::Fail, ev};
+}
+
+// ---- pretraining: heads are redundant -------------------------------------------------------
+
+// T* = gamma I_x (x) e_y: P(gamma) as a tensor.
+exact::detail::Cubic<R> pretrained_tensor(int d, const R& gamma) {
+  exact::detail::Cubic<R> T(d + 2);
+  for (int i = 1; i <= d; ++i) T(i, i, d + 1) = gamma;
+  return T;
+}
+
+Outcome pretrain_redundant(const ArchSetup& su, const CheckContext&) {
+  int zero = 0, total = 0;
+  std::string ev;
+  for (int d : {1, 2, 5})
+    for (long m : {1L, 20L})
+      for (const R& s2 : {R(0), kS2}) {
+        const Setting<R> st{d, s2};
+        const R gamma = su.classical_gamma ? closed_form::gamma_star_classical(m, st) : closed_form::gamma_star(m, st);
+        const exact::Objective<R> obj{s2, {{R(1), m, exact::TaskLaw<R>::sphere()}}};
+        exact::detail::Cubic<R> G(d + 2);
+        exact::detail::loss_gradient_in_T(obj, pretrained_tensor(d, gamma), d, true, G);
+        ++total;
+        zero += G.a.isZero(0);
+        if (d == 5 && m == 20 && s2 == kS2)
+          ev = fmt::format("d=5 m=20 s2=1/10: gamma = {}, |grad_T R|^2 = {}", to_fraction(gamma),
+                           to_fraction(R(G.a.squaredNorm())));
+      }
+  return {zero == total ? Verdict::Pass : Verdict::Fail,
+          fmt::format("grad_T R(T*) = 0 exactly at T* = gamma*(m) I_x (x) e_y in {} of {} settings (d = 1, 2, 5; "
+                      "m = 1, 20; s2 = 0, 1/10); R is a convex quadratic in T, so T* is its minimum over every "
+                      "tensor: no number of heads beats P(gamma*), and every optimum predicts as P(gamma*); {}",
+                      zero, total, ev)};
+}
+
+// ---- fine-tuning from an asymmetric two-head pretrained point ---------------------------------
+
+// Two merged heads whose average is P(gamma) but which differ: head 1 carries x-coordinates 1-2
+// with M = 4 gamma P1 and value e_y / 2, head 2 the others with M = 2 gamma P2 and value e_y.
+Arch<R> asymmetric_pretrained(int d, const R& gamma) {
+  const int D = d + 2;
+  Head<R> h1{Mat<R>::Zero(D, D), Mat<R>::Zero(D, D), Mat<R>()}, h2 = h1;
+  for (int i = 1; i <= d; ++i) {
+    if (i <= 2)
+      h1.Q(i, i) = R(4) * gamma;
+    else
+      h2.Q(i, i) = R(2) * gamma;
+  }
+  h1.V(D - 1, D - 1) = R(1, 2);
+  h2.V(D - 1, D - 1) = R(1);
+  return Arch<R>{{{h1, h2}}};
+}
+
+// The value rows of every head (the rest of V does not reach the prediction).
+std::vector<exact::Coordinate> value_rows(int H, int D) {
+  std::vector<exact::Coordinate> out;
+  for (int h = 0; h < H; ++h)
+    for (int c = 0; c < D; ++c)
+      out.push_back({h * exact::blocks_per_head(Parameterization::Merged) + block::V, D - 1, c});
+  return out;
+}
+
+exact::Objective<R> shots_loss(long n, int sign) { return {kS2, {{R(1), n, fixed(theta0(kD, sign))}}}; }
+
+struct Limits {
+  R plus, minus;
+};
+Limits limits(const Arch<R>& a) {
+  return {exact::arch_risk_limit(a, fixed(theta0(kD)), kS2), exact::arch_risk_limit(a, fixed(theta0(kD, -1)), kS2)};
+}
+
+// The optimum of `stages` over `coords` and whether its last stage is exactly stationary there.
+exact::HeadsOptimum<R> optimum(const std::vector<exact::Objective<R>>& stages, const Arch<R>& start,
+                               const std::vector<exact::Coordinate>& coords, exact::Update update, bool& stationary) {
+  auto opt = exact::heads_masked_optimum(stages, start, coords, update);
+  stationary = exact::heads_value_and_gradient(stages.front(), opt.arch, coords).gradient.isZero(0);
+  return opt;
+}
+
+Outcome value_only(const ArchSetup& su, const CheckContext&) {
+  const Arch<R> pre = asymmetric_pretrained(kD, kGamma);
+  bool stationary = false;
+  const auto opt =
+      optimum({shots_loss(0, su.finetune_sign)}, pre, value_rows(2, kD + 2), exact::Update::Value, stationary);
+  const R zs = exact::arch_risk(opt.arch, fixed(theta0(kD)), 0, kS2);
+  const R one_head_zs = R(2) / R(kD + 4) + kS2;
+  const Limits got = limits(opt.arch), before = limits(pre);
+  const R b = R(1) / R(kD + 4);
+  const R want_plus = (R(1) - kGamma - b) * (R(1) - kGamma - b) + kS2;
+  const R want_minus = (R(1) - kGamma + b) * (R(1) - kGamma + b) + kS2;
+  const bool sound = stationary && zs <= one_head_zs;
+  const bool same = got.plus == want_plus && got.minus == want_minus;
+  const std::string ev = fmt::format(
+      "two asymmetric heads averaging P(10/13), d=5 s2=1/10, value rows of both heads on the zs loss (exact optimum, "
+      "{} free directions): zs risk {} (one head: {}), lim R on +theta0 {} (pretrained {}, one head {}), on -theta0 "
+      "{} (pretrained {}, one head {}){}",
+      opt.free.cols(), to_fraction(zs), to_fraction(one_head_zs), to_fraction(got.plus), to_fraction(before.plus),
+      to_fraction(want_plus), to_fraction(got.minus), to_fraction(before.minus), to_fraction(want_minus),
+      stationary ? "" : "; NOT stationary");
+  if (!sound) return {Verdict::Fail, ev};
+  return {same ? Verdict::Pass : Verdict::Note, ev + (same ? "" : " -- the limits move with two heads")};
+}
+
+Outcome auxiliary_fewshot(const ArchSetup& su, const CheckContext&) {
+  const Arch<R> pre = asymmetric_pretrained(kD, kGamma);
+  const auto coords = value_rows(2, kD + 2);
+  bool zs_stationary = false, both_stationary = false;
+  const auto zs = optimum({shots_loss(0, su.finetune_sign)}, pre, coords, exact::Update::Value, zs_stationary);
+  const auto both = optimum({shots_loss(0, su.finetune_sign), shots_loss(kShotsFt, su.finetune_sign)}, pre, coords,
+                            exact::Update::Value, both_stationary);
+  const R fs_zs = exact::arch_risk(zs.arch, fixed(theta0(kD)), kShotsFt, kS2);
+  const R fs_both = exact::arch_risk(both.arch, fixed(theta0(kD)), kShotsFt, kS2);
+  const Limits lz = limits(zs.arch), lb = limits(both.arch);
+  // Sound: both stationary for their zero-shot stage, and the auxiliary loss cannot raise the
+  // few-shot risk it minimizes over the zero-shot minimizers.
+  const bool sound = zs_stationary && both_stationary && fs_both <= fs_zs;
+  const bool carries = fs_both < fs_zs && lb.minus > lz.minus;
+  const std::string ev = fmt::format(
+      "two asymmetric heads, value rows, zs then fs (n_ft = 20, the annealed limit): R(20) on +theta0 {:.6f} (zs only "
+      "{:.6f}); lim R on -theta0 {:.6f} (zs only {:.6f}); lim R on +theta0 {:.6f} (zs only {:.6f})",
+      to_double(fs_both), to_double(fs_zs), to_double(lb.minus), to_double(lz.minus), to_double(lb.plus),
+      to_double(lz.plus));
+  if (!sound) return {Verdict::Fail, ev + "; the optimum is not sound"};
+  return {carries ? Verdict::Pass : Verdict::Note, ev + (carries ? "" : " -- the trade-off does not carry over")};
+}
+
+Outcome key_query(const ArchSetup& su, const CheckContext&) {
+  // In double: 98 coordinates (every M_h); exact stationarity is replaced by |grad| < 1e-9.
+  const Arch<double> pre = asymmetric_pretrained(kD, kGamma).cast<double>();
+  const auto coords = exact::head_coordinates(Parameterization::Merged, 2, kD + 2, exact::Update::KeyQuery);
+  const exact::Objective<double> fs{
+      0.1, {{1.0, kShotsFt, exact::TaskLaw<double>::fixed(theta0(kD, su.finetune_sign).cast<double>())}}};
+  const auto opt = exact::heads_masked_optimum<double>({fs}, pre, coords, exact::Update::KeyQuery);
+  const double grad = exact::heads_value_and_gradient(fs, opt.arch, coords).gradient.cwiseAbs().maxCoeff();
+  const auto plus = exact::TaskLaw<double>::fixed(theta0(kD).cast<double>());
+  const auto minus = exact::TaskLaw<double>::fixed(theta0(kD, -1).cast<double>());
+  const double before_p = exact::arch_risk(pre, plus, kShotsFt, 0.1),
+               after_p = exact::arch_risk(opt.arch, plus, kShotsFt, 0.1);
+  const double before_m = exact::arch_risk(pre, minus, kShotsFt, 0.1),
+               after_m = exact::arch_risk(opt.arch, minus, kShotsFt, 0.1);
+  const bool sound = grad < 1e-9 && after_p <= before_p;
+  const bool memorizes = after_p < before_p && after_m > before_m;
+  const std::string ev = fmt::format(
+      "two asymmetric heads, every M_h on the few-shot loss (n_ft = 20, exact optimum in double, |grad| {:.1e}): R(20) "
+      "on +theta0 {:.6f} -> {:.6f}, on -theta0 {:.6f} -> {:.6f}",
+      grad, before_p, after_p, before_m, after_m);
+  if (!sound) return {Verdict::Fail, ev + "; the optimum is not sound"};
+  return {memorizes ? Verdict::Pass : Verdict::Note, ev + (memorizes ? " (theta0 memorized)" : " -- no memorization")};
+}
+
+// Gradient descent with backtracking (Armijo) on the exact zero-shot loss over every V_h and M_h,
+// in double, from `a`: the step halves until the loss falls by half the linear prediction, then may
+// double again. Returns the end point.
+Arch<double> zero_shot_descent(Arch<double> a, const exact::Objective<double>& zs, int steps) {
+  const auto coords = exact::head_coordinates(Parameterization::Merged, a.H(), a.D(), exact::Update::All);
+  const auto loss_at = [&](const Vec<double>& y) {
+    Arch<double> b = a;
+    exact::scatter(b, coords, y);
+    return exact::heads_objective_value(zs, b);
+  };
+  Vec<double> x = exact::gather(a, coords);
+  double lr = 0.1;
+  for (int step = 0; step < steps; ++step) {
+    exact::scatter(a, coords, x);
+    const auto vg = exact::heads_value_and_gradient(zs, a, coords);
+    const double g2 = vg.gradient.squaredNorm();
+    if (g2 < 1e-28) break;
+    while (lr > 1e-12 && !(loss_at(Vec<double>(x - lr * vg.gradient)) <= vg.value - 0.5 * lr * g2)) lr /= 2;
+    x -= lr * vg.gradient;
+    lr = std::min(2 * lr, 1.0);
+  }
+  exact::scatter(a, coords, x);
+  return a;
+}
+
+Outcome full_zero_shot(const ArchSetup& su, const CheckContext&) {
+  const exact::Objective<double> zs{
+      0.1, {{1.0, 0, exact::TaskLaw<double>::fixed(theta0(kD, su.finetune_sign).cast<double>())}}};
+  const auto plus = exact::TaskLaw<double>::fixed(theta0(kD).cast<double>());
+  const auto minus = exact::TaskLaw<double>::fixed(theta0(kD, -1).cast<double>());
+  struct End {
+    double zs_excess, lim_plus, lim_minus;
+  };
+  const auto run = [&](const Arch<R>& start) {
+    const Arch<double> a = zero_shot_descent(start.cast<double>(), zs, 12000);
+    return End{exact::arch_risk(a, plus, 0, 0.1) - 0.1, exact::arch_risk_limit(a, plus, 0.1),
+               exact::arch_risk_limit(a, minus, 0.1)};
+  };
+  // The control: two equal heads of P(10/13) are one head, and C2 says the flow erases ICL there.
+  Arch<R> equal = asymmetric_pretrained(kD, kGamma);
+  for (auto& h : equal.layers[0]) {
+    h.Q = Mat<R>::Zero(kD + 2, kD + 2);
+    h.Q.block(1, 1, kD, kD) = kGamma * Mat<R>::Identity(kD, kD);
+    h.V = Mat<R>::Zero(kD + 2, kD + 2);
+    h.V(kD + 1, kD + 1) = R(1);
+  }
+  const End sym = run(equal), asym = run(asymmetric_pretrained(kD, kGamma));
+  const auto collapsed = [](const End& e) {
+    return std::abs(e.lim_plus - 1.1) < 1e-3 && std::abs(e.lim_minus - 1.1) < 1e-3;
+  };
+  const std::string ev = fmt::format(
+      "gradient descent (backtracking, <= 12000 steps) on the exact zs loss over every V_h and M_h; two equal heads "
+      "of P(10/13): zs risk - s2 {:.1e}, lim R on +-theta0 {:.5f} / {:.5f}; two asymmetric heads: zs risk - s2 {:.1e}, "
+      "lim R on +-theta0 {:.5f} / {:.5f} (pretrained {:.5f} / {:.5f}, collapse 1 + s2 = 1.1)",
+      sym.zs_excess, sym.lim_plus, sym.lim_minus, asym.zs_excess, asym.lim_plus, asym.lim_minus,
+      to_double(limits(asymmetric_pretrained(kD, kGamma)).plus),
+      to_double(limits(asymmetric_pretrained(kD, kGamma)).minus));
+  for (const End& e : {sym, asym})
+    if (!std::isfinite(e.zs_excess + e.lim_plus + e.lim_minus)) return {Verdict::Fail, "gradient descent diverged"};
+  // Sound: both reach the zero-shot optimum s2, and the equal heads reproduce C2's collapse.
+  if (sym.zs_excess > 1e-8 || asym.zs_excess > 1e-8 || !collapsed(sym))
+    return {Verdict::Fail, ev + "; the control does not reproduce C2"};
+  return {
+      collapsed(asym) ? Verdict::Pass : Verdict::Note,
+      ev + (collapsed(asym) ? ""
+                            : " -- from asymmetric heads the zero-shot optimum reached keeps part of ICL: the heads' "
+                              "query terms cancel while their ICL blocks do not")};
+}
+
+// ---- two layers: the degree of the prediction -------------------------------------------------
+
+Outcome two_layer_degree(const ArchSetup& su, const CheckContext&) {
+  std::mt19937 rng(5);
+  const int d = 2, D = d + 2, n = 2;
+  Arch<R> a;
+  for (int l = 0; l < 2; ++l)
+    a.layers.push_back({Head<R>{random_rational(rng, D), random_rational(rng, D), random_rational(rng, D)}});
+  a.layers.resize(static_cast<std::size_t>(su.prediction_layer));
+  Mat<R> Z(n + 1, D);
+  for (int r = 0; r <= n; ++r)
+    for (int c = 0; c < D; ++c) Z(r, c) = c == 0 ? R(1) : R(static_cast<int>(rng() % 7) - 3, 2);
+  Z(n, D - 1) = 0;
+  // p(lambda) = yhat(lambda Z) has degree <= 2^(L+1) + 1 = 9: 12 samples give its coefficients exactly.
+  const int samples = 12;
+  Mat<R> Vm(samples, samples);
+  Vec<R> y(samples);
+  for (int i = 0; i < samples; ++i) {
+    const R lambda(i + 1, 3);
+    R p(1);
+    for (int k = 0; k < samples; ++k, p *= lambda) Vm(i, k) = p;
+    y(i) = arch_predict(a, Mat<R>(lambda * Z));
+  }
+  const Vec<R> c = Vm.fullPivLu().solve(y);
+  int degree = -1;
+  for (int k = 0; k < samples; ++k)
+    if (c(k) != R(0)) degree = k;
+  bool parity = true;
+  for (int k = 0; k < samples; k += 2) parity = parity && c(k) == R(0);
+  const std::string ev = fmt::format(
+      "yhat(lambda Z) of two random layers (d = 2, n = 2, rational) is an odd polynomial of degree {} in lambda "
+      "(coefficient of lambda^9 = {}): the two-layer prediction has degree 9 in the prompt, so its exact risk needs "
+      "Gaussian moments of degree 18 (THEORY.md section 7 says degree 5 and moments of degree 10)",
+      degree, to_fraction(c(9)));
+  return {degree == 9 && parity ? Verdict::Note : Verdict::Fail, ev};
+}
+
+Claim claim_a(const ArchSetup& su) {
+  Claim c{"A", "Several heads and layers: what carries over", {}, {}, {}};
+  c.statement =
+      "With one layer and H heads the prediction depends on the parameters only through T = (1/H) sum_h M_h (x) v_h "
+      "and the risk is a convex quadratic in T: the exact engine computes it in rationals. The pretraining optimum "
+      "P(gamma*) is a minimum over every tensor, so heads are redundant at the optimum. From a pretrained point whose "
+      "heads differ, value-only zero-shot fine-tuning keeps ICL (C4), the auxiliary few-shot loss trades -theta0 for "
+      "theta0 (C5), key-query few-shot fine-tuning memorizes theta0 (C6) and full zero-shot fine-tuning erases ICL "
+      "(C2). Two layers predict through a polynomial of degree 9 in the prompt.";
+  c.hypotheses = {
+      "one layer: d = 5, s2 = 1/10, n_ft = 20, theta0 = e_1; two merged heads averaging P(10/13) with "
+      "M_1 = (40/13) diag(e_1, e_2), v_1 = e_y / 2 and M_2 = (20/13) diag(e_3, e_4, e_5), v_2 = e_y",
+      "exact optima in rationals (value rows) or double (every M_h); full fine-tuning by exact gradient "
+      "descent in double"};
+  c.checks = {
+      {"A.engine_one_head", "H-head engine = one-head engine in rationals (H = 1, three equal heads)",
+       [su](const CheckContext& ctx) { return engine_one_head(su, ctx); }},
+      {"A.engine_monte_carlo", "H-head engine = Monte Carlo (H = 2, 4; fixed task and sphere)",
+       [su](const CheckContext& ctx) { return engine_monte_carlo(su, ctx); }},
+      {"A.pretrain_heads_redundant", "P(gamma*) is the minimum over every T: heads are redundant",
+       [su](const CheckContext& ctx) { return pretrain_redundant(su, ctx); }},
+      {"A.value_only", "C4 with two asymmetric heads: value-only zero-shot fine-tuning keeps ICL",
+       [su](const CheckContext& ctx) { return value_only(su, ctx); }},
+      {"A.auxiliary_fewshot", "C5 with two asymmetric heads: the few-shot trade-off",
+       [su](const CheckContext& ctx) { return auxiliary_fewshot(su, ctx); }},
+      {"A.key_query", "C6 with two asymmetric heads: key-query few-shot fine-tuning memorizes theta0",
+       [su](const CheckContext& ctx) { return key_query(su, ctx); }},
+      {"A.full_zero_shot", "C2 with two asymmetric heads: full zero-shot fine-tuning erases ICL",
+       [su](const CheckContext& ctx) { return full_zero_shot(su, ctx); }},
+      {"A.two_layer_degree", "two layers: the degree of the prediction in the prompt",
+       [su](const CheckContext& ctx) { return two_layer_degree(su, ctx); }},
+  };
+  return c;
+}
+
+// ---- mutants ----------------------------------------------------------------------------------
+
+MutantCase arch_mutant(std::string name, void (*change)(ArchSetup&)) {
+  return MutantCase{std::move(name), "A", [change] {
+                      ArchSetup su;
+                      change(su);
+                      return claim_a(su);
+                    }};
+}
+
+std::vector<MutantCase> claim_mutants() {
+  return {
+      arch_mutant("the one-head reference reads Q^T for Q", [](ArchSetup& s) { s.reference_transposed = true; }),
+      arch_mutant("Monte Carlo sums the heads instead of averaging them",
+                  [](ArchSetup& s) { s.mc_heads_summed = true; }),
+      arch_mutant("pretrained gamma = m / (m + 1 + d) (the classical constant)",
+                  [](ArchSetup& s) { s.classical_gamma = true; }),
+      arch_mutant("fine-tuning on -theta0 for theta0", [](ArchSetup& s) { s.finetune_sign = -1; }),
+      arch_mutant("the two-layer prediction read after the first layer", [](ArchSetup& s) { s.prediction_layer = 1; }),
+  };
+}
+
+}  // namespace
+
+ClaimFile a_architectures() {
+  return {[] { return claim_a(ArchSetup{}); }, claim_mutants, [] { return std::vector<prove::Statement>{}; }};
+}
+
+}  // namespace icl::theorems
