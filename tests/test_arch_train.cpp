@@ -8,6 +8,7 @@
 #include <random>
 
 #include "model/arch.hpp"
+#include "train/arch_protocol.hpp"
 #include "train/arch_sgd.hpp"
 #include "train/sgd.hpp"
 
@@ -206,4 +207,41 @@ TEST_CASE("arch training rejects merged heads and a wrong d") {
   CHECK_THROWS_AS(
       train::arch_train(problem(4, train::SgdLoss::Pretrain), train::random_arch(1, 1, 3, 0.3, 1), options(1, 10, 1)),
       std::invalid_argument);
+}
+
+TEST_CASE("unit_covariates: the prediction for covariates of scale s is s times the rescaled model's") {
+  const double s = 1.7;
+  Arch<double> sep = train::random_arch(2, 2, 3, 0.4, 9), merged = sep;
+  for (auto& layer : merged.layers)
+    for (auto& h : layer) h = Head<double>{h.V, h.M(), Eigen::MatrixXd()};
+  for (const Arch<double>* a : {&sep, &merged}) {
+    double y = 0;
+    const Eigen::MatrixXd Z = random_prompt(3, 5, 2, y);
+    Eigen::VectorXd scale = Eigen::VectorXd::Constant(5, s);
+    scale(0) = 1;
+    const double direct = arch_predict(*a, Eigen::MatrixXd(Z * scale.asDiagonal()));
+    CHECK(direct == doctest::Approx(s * arch_predict(train::unit_covariates(*a, s), Z)).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("arch_risk_curve: seeded, thread-independent, standard errors, the x_std scaling") {
+  const Arch<double> a = train::random_arch(2, 2, 3, 0.15, 9);
+  train::EvalOptions e{1.0, 0.3, 3, 500, 2, 1};
+  const auto one = train::arch_risk_curve(a, Eigen::VectorXd::Unit(3, 0), e);
+  e.threads = 2;
+  const auto two = train::arch_risk_curve(a, Eigen::VectorXd::Unit(3, 0), e);
+  REQUIRE(one.size() == 4);
+  for (std::size_t n = 0; n < one.size(); ++n) {
+    CHECK(one[n].mean == two[n].mean);
+    CHECK(one[n].se > 0);
+    CHECK(one[n].se < 0.2 * one[n].mean);
+  }
+  // Zero parameters predict 0: the risk is E[y^2] = x_std^2 + noise_std^2 for a unit theta.
+  Arch<double> zero = a;
+  for (auto& layer : zero.layers)
+    for (auto& h : layer) h.V.setZero();
+  e.x_std = 2;
+  e.samples = 20000;
+  const auto r = train::arch_risk_curve(zero, Eigen::VectorXd::Unit(3, 0), e);
+  for (const auto& p : r) CHECK(std::abs(p.mean - (4 + 0.09)) < 5 * p.se);
 }
