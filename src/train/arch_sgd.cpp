@@ -165,7 +165,8 @@ class BlockKernel {
       const Eigen::Map<const Rows> Z(source_.z.data(), n + 1, D_);
       const V zq = Z.row(n).transpose();
       if (pb_.loss != SgdLoss::ZeroShot && fs_weight_ != 0) {
-        S0.noalias() = Z.transpose() * Z;
+        S0.setZero();  // rank-one updates: faster than a small GEMM for a few fixed-size columns
+        for (long s = 0; s <= n; ++s) S0.noalias() += Z.row(s).transpose() * Z.row(s);
         backprop_.term(S0, zq, n + 1, yq, fs_weight_, inv_batch_, acc);
       }
       if (pb_.loss != SgdLoss::Pretrain) {
