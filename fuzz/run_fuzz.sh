@@ -22,7 +22,7 @@ if ! [[ $seconds =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
 fi
 cxx=${CXX_FUZZ:-clang++}
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
-targets=(numbers params)
+targets=(numbers params arch)
 
 # Per-input limits: anything slower or bigger is a bug of the reader, not a slow machine.
 # A single allocation above 32 MB is a "huge allocation": the biggest legal value, an index range
@@ -99,6 +99,25 @@ cat >"$work/params.dict" <<'EOF'
 "\"1e10000\""
 "\"\\u0000\""
 EOF
+cat >"$work/arch.dict" <<'EOF'
+"{\"layers\": [{\"heads\": ["
+"{\"allparam\": ["
+"\"V\""
+"\"Q\""
+"\"K\""
+"\x93NUMPY\x01\x00"
+"\x93NUMPY\x02\x00"
+"'descr': '<f8'"
+"'descr': '>f4'"
+"'fortran_order': False"
+"'shape': (1, 1, 3, 3, 3)"
+"PK\x03\x04"
+"PK\x01\x02"
+"PK\x05\x06"
+"allparam.npy"
+"\xff\xff\xff\xff"
+"\x00\x00\xf8\x7f"
+EOF
 
 status=0
 report() { echo "$*"; }
@@ -121,7 +140,7 @@ summary() {
 # else the sanitizer's or libFuzzer's.
 reason() {
   local why
-  why=$(grep -m 1 -E '^fuzz_(numbers|params): ' "$1")
+  why=$(grep -m 1 -E '^fuzz_(numbers|params|arch): ' "$1")
   [ -n "$why" ] || why=$(grep -m 1 -oE 'runtime error: .*|terminate called .*' "$1")
   [ -n "$why" ] || why=$(grep -m 1 -oE 'ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer): .*' "$1")
   echo "${why:-abnormal exit}"
@@ -171,6 +190,7 @@ for t in "${targets[@]}"; do
   seeds=$(find "$corpus" -type f | wc -l)
   max_len=4096
   [ "$t" = params ] && max_len=8192
+  [ "$t" = arch ] && max_len=8192
   "$bin" "$corpus" "${limits[@]}" -max_total_time="$seconds" -max_len=$max_len -use_value_profile=1 \
     -dict="$work/$t.dict" -artifact_prefix="$build/artifacts/fuzz_$t-" -print_final_stats=1 \
     >"$log" 2>&1

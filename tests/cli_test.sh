@@ -227,4 +227,60 @@ msg="--exact and --digits exclude each other"
 expect_reject "$msg" risk --family pretrained --gamma 1 --d 5 --sigma2 0 --shots 0 --exact --digits 5
 expect_reject "$msg" grad --gamma 1 --d 5 --sigma2 0 --loss zs --exact --digits 5
 
+# --- parameter files of L layers x H heads (JSON layers/allparam, .npy, .npz) ---
+# Python's struct and zipfile (zlib) write the NumPy files: a writer independent of the reader.
+# Two heads of P(10/13) average to P(10/13); a second layer with V = 0 is the identity. So each file
+# below is P(10/13), and Monte Carlo must agree with the closed form R_pre.
+python3 - "$tmp" <<'PY' || bad "writing the L x H parameter files"
+import json, struct, sys, zipfile
+tmp, D = sys.argv[1], 7
+V = [[1.0 if (r, c) == (D - 1, D - 1) else 0.0 for c in range(D)] for r in range(D)]
+Z = [[0.0] * D for _ in range(D)]
+I = [[1.0 if r == c else 0.0 for c in range(D)] for r in range(D)]
+M = [[10 / 13 if 1 <= r == c <= D - 2 else 0.0 for c in range(D)] for r in range(D)]
+Ms = [["10/13" if 1 <= r == c <= D - 2 else 0 for c in range(D)] for r in range(D)]
+head = {"V": V, "Q": Ms}
+json.dump({"layers": [{"heads": [head, head]}]}, open(f"{tmp}/h2.json", "w"))
+json.dump({"layers": [{"heads": [head]}, {"heads": [{"V": Z, "Q": Ms}]}]}, open(f"{tmp}/l2.json", "w"))
+def npy(shape, values, descr="<f8"):
+    header = "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }" % (descr, ", ".join(map(str, shape)))
+    header += " " * ((64 - (10 + len(header) + 1) % 64) % 64) + "\n"
+    data = struct.pack("<%d%s" % (len(values), "d" if descr == "<f8" else "q"), *values)
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + data
+flat = lambda ms: [x for m in ms for row in m for x in row]
+allparam = flat([V, I, M, V, I, M])  # L = 1, H = 2: [V, Q, K] per head, M = Q^T K
+open(f"{tmp}/h2.npy", "wb").write(npy((1, 2, 3, D, D), allparam))
+with zipfile.ZipFile(f"{tmp}/h2.npz", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("allparam.npy", npy((1, 2, 3, D, D), allparam))
+open(f"{tmp}/rank4.npy", "wb").write(npy((2, 3, D, D), allparam))
+open(f"{tmp}/int.npy", "wb").write(npy((1, 1, 3, D, D), [0] * (3 * D * D), "<i8"))
+PY
+# L = H = 1 in the layers layout keeps the one-head exact path: the same exact risks as p.json.
+python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); json.dump({"layers": [{"heads": [j]}]}, open(sys.argv[2], "w"))' "$tmp/p.json" "$tmp/l1.json"
+[ "$(csv risk --params "$tmp/l1.json" --heads 1 --layers 1 --task sphere --sigma2 1/10 --shots 0:3 --exact)" = "$(csv risk --params "$tmp/p.json" --task sphere --sigma2 1/10 --shots 0:3 --exact)" ] && ok || bad "layers file with L = H = 1 != one-head file"
+mc_json() { "$bin" risk "$@" --theta 1,0,0,0,0 --sigma2 1/10 --shots 0,3,20 --mc 20000 --seed 5 --format json; }
+want=$(csv risk --family pretrained --gamma 10/13 --d 5 --sigma2 1/10 --shots 0,3,20)
+for f in h2.json l2.json h2.npz; do
+  mc_json --params "$tmp/$f" | python3 -c '
+import json, sys
+j, want = json.load(sys.stdin), [float(x) for x in sys.argv[1].split()]
+assert [r["n"] for r in j["rows"]] == [0, 3, 20], j
+assert all(abs(r["mc_mean"] - w) < 4 * r["mc_se"] for r, w in zip(j["rows"], want)), (j, want)' "$want" && ok || bad "Monte Carlo of $f != R_pre(10/13)"
+done
+# The same parameters as JSON, .npy and .npz: the same doubles, so the same Monte Carlo rows.
+rows() { mc_json "$@" | python3 -c 'import json,sys; print(json.load(sys.stdin)["rows"])'; }
+[ "$(rows --params "$tmp/h2.npy")" = "$(rows --params "$tmp/h2.npz")" ] && ok || bad ".npy and .npz differ"
+[ "$(rows --params "$tmp/h2.npy")" = "$(rows --params "$tmp/h2.json" --heads 2 --layers 1)" ] && ok || bad "JSON and .npy differ"
+expect_json 'j["layers"] == 2 and j["heads"] == 1 and j["precision"].startswith("none")' risk --params "$tmp/l2.json" --task sphere --sigma2 0 --shots 1 --mc 100 --layers 2
+expect_reject "rank 4, expected rank 5" risk --params "$tmp/rank4.npy" --task sphere --sigma2 0 --shots 0 --mc 100
+expect_reject "int.npy: dtype '<i8' is not float32 or float64" risk --params "$tmp/int.npy" --task sphere --sigma2 0 --shots 0 --mc 100
+expect_reject "--heads: 3 does not match the parameter file (H = 2)" risk --params "$tmp/h2.npz" --heads 3 --task sphere --sigma2 0 --shots 0 --mc 100
+expect_reject "--layers: 1 does not match the parameter file (L = 2)" risk --params "$tmp/l2.json" --layers 1 --task sphere --sigma2 0 --shots 0 --mc 100
+expect_reject "--exact: no exact engine exists for L >= 2 layers" risk --params "$tmp/l2.json" --task sphere --sigma2 0 --shots 0 --mc 100 --exact
+expect_reject "--digits: no exact engine exists for L >= 2 layers" risk --params "$tmp/l2.json" --task sphere --sigma2 0 --shots 0 --digits 20
+expect_reject "no exact engine exists for L >= 2 layers.*--mc SAMPLES" risk --params "$tmp/l2.json" --task sphere --sigma2 0 --shots 0
+# H = 2, L = 1 until exact::arch_curve is wired into cmd_risk.cpp (then this prints the exact risk).
+expect_reject "give --mc SAMPLES" risk --params "$tmp/h2.json" --task sphere --sigma2 0 --shots 0
+expect_reject "--heads applies to --params only" risk --family pretrained --gamma 1 --d 5 --sigma2 0 --shots 0 --heads 1
+
 finish

@@ -1,5 +1,7 @@
 // iclverify risk: the risk curve of a named family (closed form) or of any parameter file (the
 // exact engine), in double, K digits or exact rationals, optionally next to a Monte Carlo estimate.
+// A file of L layers x H heads (model/arch_file.hpp) with L = H = 1 takes the one-head path; with
+// more heads or layers the risk is a Monte Carlo estimate (--mc) wherever no exact engine exists.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -19,15 +21,16 @@ namespace {
 
 struct RiskArgs {
   std::string family, params, theta, d, sigma2, shots, gamma, m, c, w, b, task = "target", convention = "query";
-  std::string mc, seed = "1", threads = "1", format;
+  std::string mc, seed = "1", threads = "1", format, heads, layers;
   PrecisionArgs precision;
   CLI::Option *family_opt, *params_opt, *theta_opt, *d_opt, *convention_opt, *gamma_opt, *m_opt, *c_opt, *w_opt, *b_opt,
-      *mc_opt, *seed_opt, *threads_opt;
+      *mc_opt, *seed_opt, *threads_opt, *heads_opt, *layers_opt;
 };
 
 // Everything the evaluation needs, validated.
 struct RiskJob {
-  std::optional<Point<Rational>> params;  // a parameter file (exact engine) instead of a family
+  std::optional<Point<Rational>> params;  // a parameter file of one head (exact engine) instead of a family
+  std::optional<Arch<Rational>> arch;     // a parameter file of L >= 2 layers or H >= 2 heads
   std::string params_path;
   std::optional<Vec<Rational>> theta;  // the file's task; empty: sphere
   FamilySpec spec;
@@ -45,10 +48,25 @@ exact::TaskLaw<Rational> params_task(const RiskJob& job) {
   return job.theta ? exact::TaskLaw<Rational>::fixed(*job.theta) : exact::TaskLaw<Rational>::sphere();
 }
 
-// The risk at every n of the job: the exact engine for a parameter file (the point prepared once,
-// exact::PreparedPoint), else the family's closed form in the job's convention.
+// The exact risk curve of L layers x H heads, or nothing where no exact engine exists.
+// EXACT ENGINE FOR H HEADS (issue 18): the one place to wire exact::arch_curve (src/exact/heads.hpp,
+// L = 1 only) when it is on main:
+//   if (a.L() == 1) return exact::arch_curve(a, task, shots, s2);
 template <class T>
-std::vector<T> risk_values(const RiskJob& job) {
+std::optional<std::vector<T>> arch_exact_curve(const Arch<T>& a, const exact::TaskLaw<T>& task,
+                                               const std::vector<long>& shots, const T& s2) {
+  (void)a, (void)task, (void)shots, (void)s2;
+  return std::nullopt;
+}
+
+// The risk at every n of the job: the exact engine for a parameter file (the point prepared once,
+// exact::PreparedPoint), else the family's closed form in the job's convention; nothing for
+// several heads or layers without an exact engine.
+template <class T>
+std::optional<std::vector<T>> risk_values(const RiskJob& job) {
+  if (job.arch)
+    return arch_exact_curve(job.arch->template cast<T>(), params_task(job).template cast<T>(), job.shots,
+                            from_rational<T>(job.s2));
   std::vector<T> risks;
   if (job.params) {
     risks = exact::PreparedPoint<T>(job.params->template cast<T>().as_merged())
@@ -64,13 +82,15 @@ std::vector<T> risk_values(const RiskJob& job) {
 }
 
 template <class T>
-std::vector<std::string> risk_strings(const RiskJob& job) {
+std::optional<std::vector<std::string>> risk_strings(const RiskJob& job) {
+  const std::optional<std::vector<T>> risks = risk_values<T>(job);
+  if (!risks) return std::nullopt;
   std::vector<std::string> out;
-  for (const T& r : risk_values<T>(job)) out.push_back(show_scalar(r, job.precision.digits));
+  for (const T& r : *risks) out.push_back(show_scalar(r, job.precision.digits));
   return out;
 }
 
-std::vector<std::string> evaluate(const RiskJob& job) {
+std::optional<std::vector<std::string>> evaluate(const RiskJob& job) {
   switch (job.precision.kind) {
     case Precision::Kind::Exact:
       return risk_strings<Rational>(job);
@@ -92,13 +112,27 @@ const std::string& required_for(const CLI::Option* opt, const std::string& text,
   return text;
 }
 
+// --heads H / --layers L, when given, must be the parameter file's.
+void check_file_count(const CLI::Option* opt, const std::string& text, int file_value, const char* symbol) {
+  if (opt->count() == 0) return;
+  const long given = parse_integer(text, opt->get_name(), 1, 1'000'000);
+  if (given != file_value)
+    throw InputError(
+        fmt::format("{}: {} does not match the parameter file ({} = {})", opt->get_name(), given, symbol, file_value));
+}
+
 // --params FILE with --theta LIST (opposite: -theta) or --task sphere.
 void validate_params(const RiskArgs& a, RiskJob& job) {
   for (const CLI::Option* o : {a.gamma_opt, a.m_opt, a.c_opt, a.w_opt, a.b_opt, a.convention_opt})
     if (o->count() > 0) throw InputError(fmt::format("{} applies to --family, not to --params", o->get_name()));
-  const ParamsFile file =
-      read_params(a.params, a.d_opt->count() > 0 ? std::optional(read_dimension(a.d)) : std::nullopt);
-  job.params = file.point;
+  ArchParamsFile file =
+      read_arch_params(a.params, a.d_opt->count() > 0 ? std::optional(read_dimension(a.d)) : std::nullopt);
+  check_file_count(a.layers_opt, a.layers, file.arch.L(), "L");
+  check_file_count(a.heads_opt, a.heads, file.arch.H(), "H");
+  if (file.arch.L() == 1 && file.arch.H() == 1)
+    job.params = point_from_arch(file.arch);
+  else
+    job.arch = std::move(file.arch);
   job.params_path = a.params;
   job.d = file.d;
   const bool sphere = a.task == "sphere";
@@ -108,6 +142,8 @@ void validate_params(const RiskArgs& a, RiskJob& job) {
 }
 
 void validate_family(const RiskArgs& a, RiskJob& job) {
+  applies_only_to(false, a.heads_opt, "--params");
+  applies_only_to(false, a.layers_opt, "--params");
   if (a.d_opt->count() == 0) throw InputError("--family needs --d D");
   if (a.theta_opt->count() > 0) throw InputError("--theta applies to --params (families are placed along e_1)");
   if (a.task == "sphere") throw InputError("--task sphere applies to --params (a family's closed form is on +-theta0)");
@@ -166,13 +202,40 @@ RiskJob validate(const RiskArgs& a) {
   return job;
 }
 
+// --mc's options for n shots: each n its own seed.
+sim::McOptions mc_options(const RiskJob& job, long n) {
+  sim::McOptions opt = *job.mc;
+  opt.seed = job.mc->seed + 1000003ULL * static_cast<unsigned long long>(n);
+  return opt;
+}
+
+// Several heads or layers and no exact engine: only a Monte Carlo estimate in double can be given.
+void require_monte_carlo(const RiskArgs& a, const RiskJob& job) {
+  const Arch<Rational>& arch = *job.arch;
+  const std::string why =
+      arch.L() >= 2
+          ? fmt::format("no exact engine exists for L >= 2 layers ({} has L = {})", job.params_path, arch.L())
+          : fmt::format("no exact engine for H >= 2 heads is wired in yet ({} has H = {})", job.params_path, arch.H());
+  if (job.precision.kind != Precision::Kind::Double)
+    throw InputError(fmt::format("{}: {}; --mc SAMPLES estimates the risk in double",
+                                 a.precision.exact ? "--exact" : "--digits", why));
+  if (!job.mc) throw InputError(fmt::format("--params: {}; give --mc SAMPLES for a Monte Carlo estimate", why));
+}
+
 Result run_risk(const RiskArgs& a) {
   const RiskJob job = validate(a);
-  const std::vector<std::string> risks = evaluate(job);
+  const std::optional<std::vector<std::string>> risks = evaluate(job);
+  if (!risks) require_monte_carlo(a, job);
 
   std::vector<sim::McEstimate> mc;
-  std::vector<double> exact_double;
-  if (job.mc) {
+  std::optional<std::vector<double>> exact_double;
+  if (job.mc && job.arch) {
+    const sim::TaskSpec task = job.theta ? sim::TaskSpec::fixed(job.theta->cast<double>()) : sim::TaskSpec::sphere();
+    const Arch<double> arch = job.arch->cast<double>();
+    for (long n : job.shots)
+      mc.push_back(sim::mc_risk(arch, task, n, from_rational<double>(job.s2), mc_options(job, n)));
+    if (risks) exact_double = risk_values<double>(job);
+  } else if (job.mc) {
     MergedParams<double> params;
     sim::TaskSpec task = sim::TaskSpec::sphere();
     if (job.params) {
@@ -183,20 +246,18 @@ Result run_risk(const RiskArgs& a) {
       params = family_params<double>(job.spec, pl);
       task = sim::TaskSpec::fixed(task_sign(job.task) * pl.theta0);
     }
-    for (std::size_t i = 0; i < job.shots.size(); ++i) {
-      sim::McOptions opt = *job.mc;
-      opt.seed = job.mc->seed + 1000003ULL * static_cast<unsigned long long>(job.shots[i]);
-      mc.push_back(sim::mc_risk(params, task, job.shots[i], from_rational<double>(job.s2), opt, job.convention));
-    }
+    for (long n : job.shots)
+      mc.push_back(sim::mc_risk(params, task, n, from_rational<double>(job.s2), mc_options(job, n), job.convention));
     exact_double = risk_values<double>(job);
   }
 
   const std::string convention = job.convention == Convention::Classical ? "classical" : "query-included";
   if (a.format == "json") {
     nlohmann::json j;
-    if (job.params) {
+    if (job.params || job.arch) {
       j["params"] = job.params_path;
-      j["parameterization"] = parameterization_name(job.params->kind);
+      j["parameterization"] = parameterization_name(job.params ? job.params->kind : job.arch->kind());
+      if (job.arch) j["layers"] = job.arch->L(), j["heads"] = job.arch->H();
       j["task"] = job.theta ? task_name(job.task) : "sphere";
       if (job.theta) j["theta"] = theta_text(*job.theta);
     } else {
@@ -208,14 +269,15 @@ Result run_risk(const RiskArgs& a) {
     j["d"] = job.d;
     j["sigma2"] = to_fraction(job.s2);
     j["convention"] = convention;
-    j["precision"] = job.precision.name();
+    j["precision"] = risks ? job.precision.name() : "none (Monte Carlo only)";
     j["rows"] = nlohmann::json::array();
     for (std::size_t i = 0; i < job.shots.size(); ++i) {
-      nlohmann::json row{{"n", job.shots[i]}, {"risk", risks[i]}};
+      nlohmann::json row{{"n", job.shots[i]}};
+      if (risks) row["risk"] = (*risks)[i];
       if (job.mc) {
         row["mc_mean"] = mc[i].mean;
         row["mc_se"] = mc[i].se;
-        row["z"] = sim::z_score(mc[i], exact_double[i]);
+        if (exact_double) row["z"] = sim::z_score(mc[i], (*exact_double)[i]);
       }
       j["rows"].push_back(row);
     }
@@ -224,22 +286,26 @@ Result run_risk(const RiskArgs& a) {
   }
 
   report::Table t;
-  t.header = {"n", "risk"};
-  if (job.mc) t.header.insert(t.header.end(), {"mc_mean", "mc_se", "z"});
+  t.header = {"n"};
+  if (risks) t.header.push_back("risk");
+  if (job.mc) t.header.insert(t.header.end(), {"mc_mean", "mc_se"});
+  if (exact_double) t.header.push_back("z");
   for (std::size_t i = 0; i < job.shots.size(); ++i) {
-    std::vector<std::string> row{std::to_string(job.shots[i]), risks[i]};
-    if (job.mc)
-      row.insert(row.end(), {fmt::format("{:.6g}", mc[i].mean), fmt::format("{:.2g}", mc[i].se),
-                             fmt::format("{:+.2f}", sim::z_score(mc[i], exact_double[i]))});
+    std::vector<std::string> row{std::to_string(job.shots[i])};
+    if (risks) row.push_back((*risks)[i]);
+    if (job.mc) row.insert(row.end(), {fmt::format("{:.6g}", mc[i].mean), fmt::format("{:.2g}", mc[i].se)});
+    if (exact_double) row.push_back(fmt::format("{:+.2f}", sim::z_score(mc[i], (*exact_double)[i])));
     t.rows.push_back(row);
   }
   if (a.format == "csv") return {report::render_csv(t), 0};
   if (a.format == "md") return {report::render_markdown(t), 0};
   std::string head;
-  if (job.params) {
-    head = fmt::format("# params {} ({})  d={} sigma2={} task={} precision={}", job.params_path,
-                       parameterization_name(job.params->kind), job.d, to_fraction(job.s2),
-                       job.theta ? "theta=(" + theta_text(*job.theta) + ")" : "sphere", job.precision.name());
+  if (job.params || job.arch) {
+    head = fmt::format("# params {} ({}{})  d={} sigma2={} task={} precision={}", job.params_path,
+                       parameterization_name(job.params ? job.params->kind : job.arch->kind()),
+                       job.arch ? fmt::format(", L={} H={}", job.arch->L(), job.arch->H()) : "", job.d,
+                       to_fraction(job.s2), job.theta ? "theta=(" + theta_text(*job.theta) + ")" : "sphere",
+                       risks ? job.precision.name() : "none (mc only)");
   } else {
     head = fmt::format("# {} {}={}", family_name(job.spec.kind), job.param_name, to_fraction(job.spec.param));
     if (job.spec.kind == FamilyKind::ValueOnly) head += fmt::format(" b={}*theta0", to_fraction(job.spec.beta));
@@ -259,7 +325,14 @@ Runner add_risk(CLI::App& app) {
       app.add_option("--family", a->family, "pretrained = P(gamma), zs-full = F(c), v-only = V(b theta0, w)")
           ->type_name("NAME")
           ->check(CLI::IsMember({"pretrained", "zs-full", "v-only"}));
-  a->params_opt = add_params(app, a->params, "any parameters instead of a family (the exact engine)");
+  a->params_opt = add_params(app, a->params,
+                             "any parameters instead of a family (the exact engine); also L layers x H heads: "
+                             "JSON {\"layers\": [{\"heads\": [{V, Q, K}]}]} or {\"allparam\": L x H x 3 x D x D}, "
+                             "NumPy .npy/.npz allparam (Monte Carlo with --mc where no exact engine exists)");
+  a->heads_opt = app.add_option("--heads", a->heads, "with --params: optional, must match the file's heads per layer")
+                     ->type_name("H");
+  a->layers_opt =
+      app.add_option("--layers", a->layers, "with --params: optional, must match the file's layers")->type_name("L");
   a->theta_opt = add_theta(app, a->theta, "with --params: the task, of any nonzero norm");
   a->d_opt = add_dimension(app, a->d, "with --params: optional, must match the file");
   add_sigma2(app, a->sigma2);

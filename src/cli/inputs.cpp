@@ -6,6 +6,7 @@
 #include <limits>
 #include <thread>
 
+#include "model/arch_file.hpp"
 #include "model/families.hpp"
 #include "model/params_file.hpp"
 
@@ -174,10 +175,27 @@ CLI::Option* add_params(CLI::App& app, std::string& path, const std::string& not
       ->type_name("FILE");
 }
 
+namespace {
+
+// --d, when given, must be the parameter file's d.
+int file_dimension(long D, std::optional<int> d) {
+  const int file_d = static_cast<int>(D) - 2;
+  if (d && *d != file_d)
+    throw InputError(fmt::format("--d: {} does not match the parameter file (d = {})", *d, file_d));
+  return file_d;
+}
+
+}  // namespace
+
 ParamsFile read_params(const std::string& path, std::optional<int> d) {
   ParamsFile f{read_params_file(path), 0};
-  f.d = f.point.D() - 2;
-  if (d && *d != f.d) throw InputError(fmt::format("--d: {} does not match the parameter file (d = {})", *d, f.d));
+  f.d = file_dimension(f.point.D(), d);
+  return f;
+}
+
+ArchParamsFile read_arch_params(const std::string& path, std::optional<int> d) {
+  ArchParamsFile f{read_arch_file(path), 0};
+  f.d = file_dimension(f.arch.D(), d);
   return f;
 }
 

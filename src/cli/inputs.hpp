@@ -14,6 +14,7 @@
 
 #include "core/number.hpp"
 #include "exact/exact.hpp"
+#include "model/arch.hpp"
 #include "verify/check.hpp"
 
 namespace icl::cli {
@@ -84,6 +85,14 @@ struct ParamsFile {
 };
 CLI::Option* add_params(CLI::App& app, std::string& path, const std::string& note = "");
 ParamsFile read_params(const std::string& path, std::optional<int> d = std::nullopt);
+
+// --params FILE of L layers x H heads (model/arch_file.hpp: JSON "layers", "allparam" or one head,
+// NumPy .npy or .npz), with the same rule for `d`.
+struct ArchParamsFile {
+  Arch<Rational> arch;
+  int d;
+};
+ArchParamsFile read_arch_params(const std::string& path, std::optional<int> d = std::nullopt);
 
 // --param merged|separate: the parameterization of a pretrained point (separate: Qsep = I, K = Q).
 CLI::Option* add_parameterization(CLI::App& app, std::string& text);

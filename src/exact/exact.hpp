@@ -11,12 +11,16 @@
 //                        value_and_gradient (adjoint), value_and_gradient_forward (AD cross-check),
 //                        Stencil, hessian_vector, hessian
 //   exact/quadratic.hpp  is_quadratic, masked_optimum (lexicographic, one exact linear solve a stage)
+//   exact/heads.hpp      one layer with H heads: arch_curve, arch_risk, head_coordinates,
+//                        heads_value_and_gradient, heads_hessian_vector, heads_masked_optimum
 // Internal (namespace icl::exact::detail):
 //   exact/detail/terms.hpp      the query, task and context terms the risk is assembled from
 //   exact/detail/adjoint.hpp    the same lines run backwards: the gradient
+//   exact/detail/head_terms.hpp the H-head risk as a quadratic in the tensor T (Isserlis, Hermite)
 //   exact/detail/instances.hpp  the scalars compiled once (src/exact/instances_*.cpp)
 #pragma once
 
+#include "exact/heads.hpp"
 #include "exact/moments.hpp"
 #include "exact/objective.hpp"
 #include "exact/quadratic.hpp"

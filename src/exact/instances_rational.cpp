@@ -6,5 +6,6 @@ namespace icl::exact {
 ICL_EXACT_RISK_INSTANCES(, ::icl::Rational)
 ICL_EXACT_OBJECTIVE_INSTANCES(, ::icl::Rational)
 ICL_EXACT_QUADRATIC_INSTANCES(, ::icl::Rational)
+ICL_EXACT_HEADS_INSTANCES(, ::icl::Rational)
 
 }  // namespace icl::exact

@@ -1,4 +1,5 @@
 #include "exact/objective.hpp"
+#include "exact/heads.hpp"
 
 namespace icl::exact {
 
@@ -26,6 +27,16 @@ std::vector<Coordinate> coordinates(Parameterization kind, int D, Update update)
   for (int b : updated_blocks(kind, update))
     for (int r = 0; r < D; ++r)
       for (int c = 0; c < D; ++c) out.push_back(Coordinate{b, r, c});
+  return out;
+}
+
+std::vector<Coordinate> head_coordinates(Parameterization kind, int H, int D, Update update) {
+  std::vector<Coordinate> out;
+  for (int h = 0; h < H; ++h)
+    for (Coordinate c : coordinates(kind, D, update)) {
+      c.block += h * blocks_per_head(kind);
+      out.push_back(c);
+    }
   return out;
 }
 

@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "model/params_json.hpp"
+
 namespace icl {
 namespace {
 
@@ -73,8 +75,18 @@ class ExactSax {
   }
 };
 
-Mat<Rational> read_block(const json& j, const std::string& name, const std::string& source, long& D) {
-  const std::string where = fmt::format("{}: {}", source, name);
+}  // namespace
+
+namespace params_json {
+
+json parse_exact(std::string_view text, const std::string& source) {
+  ExactSax sax;
+  const bool ok = json::sax_parse(text.begin(), text.end(), &sax);
+  if (!ok) throw InputError(fmt::format("{}: {}", source, sax.error().empty() ? "invalid JSON" : sax.error()));
+  return std::move(sax.root);
+}
+
+Mat<Rational> read_matrix(const json& j, const std::string& where, long& D) {
   if (!j.is_array() || j.empty()) throw InputError(fmt::format("{}: must be a non-empty array of rows", where));
   const long rows = static_cast<long>(j.size());
   if (D < 0) D = rows;
@@ -96,13 +108,7 @@ Mat<Rational> read_block(const json& j, const std::string& name, const std::stri
   return m;
 }
 
-}  // namespace
-
-Point<Rational> parse_params_json(std::string_view text, const std::string& source) {
-  ExactSax sax;
-  const bool ok = json::sax_parse(text.begin(), text.end(), &sax);
-  if (!ok) throw InputError(fmt::format("{}: {}", source, sax.error().empty() ? "invalid JSON" : sax.error()));
-  const json& j = sax.root;
+Point<Rational> read_point(const json& j, const std::string& source) {
   if (!j.is_object())
     throw InputError(fmt::format("{}: must be a JSON object with matrices V and Q (or V, Qsep, K)", source));
   std::set<std::string> keys;
@@ -119,16 +125,27 @@ Point<Rational> parse_params_json(std::string_view text, const std::string& sour
         fmt::format("{}: needs exactly the keys V, Q (merged) or V, Qsep, K (separate); got {{{}}}", source, got));
   }
   long D = -1;
-  for (const std::string& name : block_names(p.kind)) p.blocks.push_back(read_block(j.at(name), name, source, D));
+  for (const std::string& name : block_names(p.kind))
+    p.blocks.push_back(read_matrix(j.at(name), fmt::format("{}: {}", source, name), D));
   return p;
 }
 
-Point<Rational> read_params_file(const std::string& path) {
+std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(fmt::format("--params: cannot read '{}'", path));
   std::stringstream buffer;
   buffer << in.rdbuf();
-  return parse_params_json(buffer.str(), path);
+  return buffer.str();
+}
+
+}  // namespace params_json
+
+Point<Rational> parse_params_json(std::string_view text, const std::string& source) {
+  return params_json::read_point(params_json::parse_exact(text, source), source);
+}
+
+Point<Rational> read_params_file(const std::string& path) {
+  return parse_params_json(params_json::read_file(path), path);
 }
 
 std::string params_to_json(const Point<Rational>& p, int indent) {
