@@ -8,6 +8,7 @@
 #include <random>
 
 #include "model/arch.hpp"
+#include "sim/monte_carlo.hpp"
 #include "train/arch_protocol.hpp"
 #include "train/arch_sgd.hpp"
 #include "train/sgd.hpp"
@@ -244,4 +245,17 @@ TEST_CASE("arch_risk_curve: seeded, thread-independent, standard errors, the x_s
   e.samples = 20000;
   const auto r = train::arch_risk_curve(zero, Eigen::VectorXd::Unit(3, 0), e);
   for (const auto& p : r) CHECK(std::abs(p.mean - (4 + 0.09)) < 5 * p.se);
+}
+
+TEST_CASE("arch_risk_curve: exact for one layer, within Monte Carlo error of the two-layer path's sampler") {
+  const Arch<double> a = train::random_arch(1, 2, 3, 0.5, 4);
+  const train::EvalOptions e{1.5, 0.4, 3, 20000, 2, 2};
+  const auto exact = train::arch_risk_curve(a, Eigen::VectorXd::Unit(3, 0), e);
+  const Arch<double> unit = train::unit_covariates(a, e.x_std);
+  for (long n = 0; n <= 3; ++n) {
+    CHECK(exact[static_cast<std::size_t>(n)].se == 0);
+    const auto mc =
+        sim::mc_risk(unit, sim::TaskSpec::fixed(Eigen::VectorXd::Unit(3, 0)), n, 0.4 * 0.4 / 2.25, {40000, 3, 2});
+    CHECK(std::abs(2.25 * mc.mean - exact[static_cast<std::size_t>(n)].mean) < 5 * 2.25 * mc.se);
+  }
 }

@@ -136,7 +136,7 @@ Result render_arch(const ProtocolArgs& a, const train::ArchProtocolOptions& o,
                      {"eval_batch", o.eval_batch},
                      {"test_seeds", o.test_seeds},
                      {"theta0", "e_1"},
-                     {"risk_engine", "monte carlo"}};
+                     {"risk_engine", o.layers == 1 ? "exact" : "monte carlo"}};
     if (o.optimizer == train::Optimizer::Adam)
       j["betas"] = {o.beta1, o.beta2};
     else
@@ -175,9 +175,9 @@ Result render_arch(const ProtocolArgs& a, const train::ArchProtocolOptions& o,
       o.steps_pretrain, o.steps_finetune, o.batch, o.seed);
   out += fmt::format(
       "# per layer, summed over its heads h (share 1/H each, M_h = Q_h^T K_h, v_h = last row of V_h): "
-      "gamma = v_y mean(M_xx), b = mean(M_xx)(v_x.theta0), mem = M00 (v_x.theta0); risk: Monte Carlo, {} "
-      "test seeds x {} prompts, mean (se)\n",
-      o.test_seeds, o.eval_batch);
+      "gamma = v_y mean(M_xx), b = mean(M_xx)(v_x.theta0), mem = M00 (v_x.theta0); risk: {}\n",
+      o.layers == 1 ? std::string("exact (se 0)")
+                    : fmt::format("Monte Carlo, {} test seeds x {} prompts, mean (se)", o.test_seeds, o.eval_batch));
   out += fmt::format("{:<10} {:>6} {:>11}", "method", "trains", "loss");
   for (int l = 0; l < o.layers; ++l)
     out += fmt::format(" {:>10} {:>10} {:>10}", fmt::format("gamma[{}]", l), fmt::format("b[{}]", l),

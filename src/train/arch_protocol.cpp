@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "exact/heads.hpp"
 #include "sim/monte_carlo.hpp"
 
 namespace icl::train {
@@ -26,6 +27,13 @@ std::vector<RiskPoint> arch_risk_curve(const Arch<double>& a, const Eigen::Vecto
   const Arch<double> unit = unit_covariates(a, opt.x_std);
   const double noise = opt.noise_std / opt.x_std, factor = opt.x_std * opt.x_std;
   std::vector<RiskPoint> out;
+  if (a.L() == 1) {  // exact (exact/heads.hpp): no sampling, standard error 0
+    std::vector<long> shots;
+    for (long n = 0; n <= opt.max_shots; ++n) shots.push_back(n);
+    for (double r : exact::arch_curve(unit, exact::TaskLaw<double>::fixed(theta), shots, noise * noise))
+      out.push_back({factor * r, 0.0});
+    return out;
+  }
   for (long n = 0; n <= opt.max_shots; ++n) {
     double mean = 0, var = 0;
     for (int k = 0; k < opt.test_seeds; ++k) {

@@ -30,7 +30,8 @@ struct ArchProtocolOptions {
   int test_seeds = 5;      // evaluation averaged over seeds 0..K-1
 };
 
-// One point of a risk curve: the mean over the test seeds of the Monte Carlo risk and its standard error.
+// One point of a risk curve: the exact risk (se = 0), or the mean over the test seeds of the Monte Carlo
+// risk and its standard error.
 struct RiskPoint {
   double mean, se;
 };
@@ -52,8 +53,8 @@ inline constexpr std::uint64_t kEvalSeedBase = std::uint64_t{1} << 63;
 // so R(a; x_std = s, noise) = s^2 R(a'; 1, noise / s) exactly.
 Arch<double> unit_covariates(const Arch<double>& a, double x_std);
 
-// The risk of `a` on the task theta for n = 0..max_shots. THE one place that chooses the engine: Monte
-// Carlo (sim::mc_risk) for every L and H until the exact L = 1 engine (exact::arch_curve) is on main.
+// The risk of `a` on the task theta for n = 0..max_shots. THE one place that chooses the engine: exact
+// for L = 1 (exact::arch_curve, se = 0), Monte Carlo (sim::mc_risk, the test seeds) for L >= 2.
 std::vector<RiskPoint> arch_risk_curve(const Arch<double>& a, const Eigen::VectorXd& theta, const EvalOptions& opt);
 
 // Scale-free summaries of head h of a layer of H heads: train::scale_free of (V_h / H, M_h), i.e. the
