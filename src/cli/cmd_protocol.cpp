@@ -197,8 +197,11 @@ Result render_arch(const ProtocolArgs& a, const train::ArchProtocolOptions& o,
     for (long n : {0L, 1L, 2L, 5L, 10L, 20L, 40L}) {
       if (n > o.max_shots) continue;
       const auto i = static_cast<std::size_t>(n);
-      out += fmt::format("  n={:<3} {:>10.5f} ({:.5f}) | {:>10.5f} ({:.5f})\n", n, m.risk_target[i].mean,
-                         m.risk_target[i].se, m.risk_opposite[i].mean, m.risk_opposite[i].se);
+      // Exact points (L = 1) have no standard error to show.
+      auto cell = [&](const train::RiskPoint& p) {
+        return o.layers == 1 ? fmt::format("{:>10.5f}", p.mean) : fmt::format("{:>10.5f} ({:.5f})", p.mean, p.se);
+      };
+      out += fmt::format("  n={:<3} {} | {}\n", n, cell(m.risk_target[i]), cell(m.risk_opposite[i]));
     }
   }
   out += fmt::format("seconds = {:.1f}\n", secs);
