@@ -210,8 +210,8 @@ Result render_arch(const ProtocolArgs& a, const train::ArchProtocolOptions& o,
 
 Result run_arch(const ProtocolArgs& a) {
   train::ArchProtocolOptions o;
-  o.heads = static_cast<int>(parse_integer(a.heads, "--heads", 1, 64));
-  o.layers = static_cast<int>(parse_integer(a.layers, "--layers", 1, 16));
+  o.heads = read_heads(a.heads);
+  o.layers = read_layers(a.layers);
   o.optimizer = a.optimizer == "adam" ? train::Optimizer::Adam : train::Optimizer::Sgd;
   applies_only_to(o.optimizer == train::Optimizer::Adam, a.beta1_opt, "--optimizer adam");
   applies_only_to(o.optimizer == train::Optimizer::Adam, a.beta2_opt, "--optimizer adam");
@@ -242,7 +242,7 @@ Result run_arch(const ProtocolArgs& a) {
 }
 
 Result run_protocol(const ProtocolArgs& a) {
-  bool arch = parse_integer(a.heads, "--heads", 1, 64) != 1 || parse_integer(a.layers, "--layers", 1, 16) != 1;
+  bool arch = read_heads(a.heads) != 1 || read_layers(a.layers) != 1;
   for (const CLI::Option* opt : a.arch_opts) arch = arch || opt->count() > 0;
   if (arch) return run_arch(a);
   train::ProtocolOptions o;

@@ -231,8 +231,8 @@ Result run_arch_train(const TrainArgs& a) {
               : a.update == "k" ? train::ArchUpdate::K
               : a.update == "v" ? train::ArchUpdate::V
                                 : train::ArchUpdate::All;
-  const int H = static_cast<int>(parse_integer(a.heads, "--heads", 1, 64));
-  const int L = static_cast<int>(parse_integer(a.layers, "--layers", 1, 16));
+  const int H = read_heads(a.heads);
+  const int L = read_layers(a.layers);
   train::SgdOptions opt;
   opt.optimizer = a.optimizer == "adam" ? train::Optimizer::Adam : train::Optimizer::Sgd;
   opt.lr = a.lr.empty() ? 0.01 : read_positive(a.lr, "--lr");
