@@ -2,6 +2,9 @@
 // The authors' PyTorch code takes about 75 ms per pretraining step on this machine's CPU.
 #include <benchmark/benchmark.h>
 
+#include <cmath>
+
+#include "train/arch_sgd.hpp"
 #include "train/sgd.hpp"
 
 namespace {
@@ -29,6 +32,29 @@ void BM_FinetuneZsStep(benchmark::State& state) { run_steps(state, train::SgdLos
 BENCHMARK(BM_PretrainStep)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_FinetuneZsFsStep)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_FinetuneZsStep)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// L = 2 layers x H = 2 heads with separate V, Q, K (the authors' comparison.py sizes): one pretraining
+// step (5000 fresh prompts of 20 shots + query, d = 5; forward, backpropagation, clipping, update).
+// bench/torch_step.py times the same step of the PyTorch model (docs/performance.md).
+void run_arch_steps(benchmark::State& state, train::Optimizer optimizer) {
+  train::ArchProblem pb;  // d = 5, 20 shots, x ~ N(0, I)
+  pb.noise_std = std::sqrt(0.1);
+  train::SgdOptions opt;
+  opt.optimizer = optimizer;
+  opt.beta2 = 0.9;
+  opt.steps = 5;
+  opt.batch = 5000;
+  opt.threads = static_cast<int>(state.range(0));
+  const Arch<double> start = train::random_arch(2, 2, 5, 0.05, 1);
+  for (auto _ : state) benchmark::DoNotOptimize(train::arch_train(pb, start, opt).loss);
+  state.SetItemsProcessed(state.iterations() * opt.steps);
+}
+
+void BM_ArchSgdStep(benchmark::State& state) { run_arch_steps(state, train::Optimizer::Sgd); }
+void BM_ArchAdamStep(benchmark::State& state) { run_arch_steps(state, train::Optimizer::Adam); }
+
+BENCHMARK(BM_ArchSgdStep)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ArchAdamStep)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

@@ -53,4 +53,33 @@ for m in j["methods"]:
     assert len(m["risk_target"]) == 41 and len(m["risk_opposite"]) == 41
 PY
 
+# The comparison protocol of L layers x H heads: nine models, per-head summaries, both layouts, curves
+# with standard errors, the same bytes for 1 or 2 threads.
+for t in 1 2; do
+  "$bin" protocol --heads 2 --layers 2 --optimizer adam --steps-pretrain 10 --steps-finetune 10 --batch 300 \
+    --eval-batch 50 --test-seeds 2 --max-shots 3 --threads $t --format json --quiet | grep -v '"seconds"' >"$tmp/a$t.json"
+done
+cmp -s "$tmp/a1.json" "$tmp/a2.json" && ok || bad "arch protocol output depends on --threads"
+python3 - "$tmp/a1.json" <<'PY' && ok || bad "arch protocol json shape"
+import json, sys
+j = json.load(open(sys.argv[1]))
+names = [m["name"] for m in j["methods"]]
+assert names == ["pretrained", "zs", "both", "zs_q", "both_q", "zs_k", "both_k", "zs_v", "both_v"], names
+pre = j["methods"][0]["parameters"]["layers"]
+for m in j["methods"]:
+    assert len(m["risk_target"]) == 4 and all(p["se"] > 0 for p in m["risk_opposite"])
+    assert len(m["allparam"]) == 2 and len(m["allparam"][0]) == 2 and len(m["allparam"][0][0]) == 3
+    assert len(m["scale_free"]) == 2 and len(m["scale_free"][1]) == 2
+    for l, layer in enumerate(m["parameters"]["layers"]):
+        for h, head in enumerate(layer["heads"]):
+            for b in "VQK":
+                if m["trains"] not in ("all", b.lower()):
+                    assert head[b] == pre[l]["heads"][h][b], (m["name"], b)
+PY
+"$bin" train --trainer sgd --loss zs --update q --heads 2 --layers 2 --steps 5 --batch 200 --quiet >/dev/null && ok || bad "train --heads"
+expect_exit 2 "--heads" protocol --heads 0
+expect_exit 2 "--beta1" protocol --beta1 0.5
+expect_exit 2 "--x-std" protocol --heads 2 --x-std 0
+expect_exit 2 "--init" train --trainer sgd --loss zs --heads 2 --init pretrained
+
 finish

@@ -99,3 +99,14 @@ TEST_CASE("--format: the first choice is the default; CLI11 rejects the others")
   CHECK(format == "table");
   CHECK_THROWS_AS(app.parse("--format xml", false), CLI::ParseError);
 }
+
+TEST_CASE("--heads, --layers and positive reals of the L x H trainers") {
+  CHECK(read_heads("3") == 3);
+  CHECK(read_layers("2") == 2);
+  CHECK(message([] { read_heads("0"); }) == "--heads: '0' is outside [1, 64]");
+  CHECK(message([] { read_layers("17"); }) == "--layers: '17' is outside [1, 16]");
+  CHECK(read_positive("0.25", "--lr") == 0.25);
+  CHECK(read_positive("0", "--noise-std", true) == 0);
+  CHECK(message([] { read_positive("0", "--x-std"); }) == "--x-std: '0' must be > 0");
+  CHECK(message([] { read_positive("-1", "--noise-std", true); }) == "--noise-std: '-1' must be >= 0");
+}

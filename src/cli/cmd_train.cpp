@@ -10,7 +10,10 @@
 #include "cli/engine_args.hpp"
 #include "cli/inputs.hpp"
 #include "closed_form/pretrained.hpp"
+#include "model/arch_json.hpp"
 #include "model/families.hpp"
+#include "train/arch_protocol.hpp"
+#include "train/arch_sgd.hpp"
 #include "train/exact_trainers.hpp"
 #include "train/progress.hpp"
 #include "train/sgd.hpp"
@@ -22,10 +25,11 @@ namespace {
 struct TrainArgs {
   std::string trainer, loss, update = "all", param = "merged", init, gamma, m = "20", nft = "20", d = "5",
                              sigma2 = "1/10", lr, steps, batch = "5000", momentum = "0.9", clip = "1",
-                             optimizer = "sgd", seed = "1", threads, format, digits, tol = "1e-11";
+                             optimizer = "sgd", seed = "1", threads, format, digits, tol = "1e-11", heads = "1",
+                             layers = "1";
   bool quiet = false;
-  CLI::Option *gamma_opt, *m_opt, *nft_opt, *param_opt, *batch_opt, *momentum_opt, *clip_opt, *optimizer_opt,
-      *threads_opt, *lr_opt, *steps_opt, *digits_opt, *tol_opt;
+  CLI::Option *heads_opt, *layers_opt, *init_opt, *update_opt, *gamma_opt, *m_opt, *nft_opt, *param_opt, *batch_opt,
+      *momentum_opt, *clip_opt, *optimizer_opt, *threads_opt, *lr_opt, *steps_opt, *digits_opt, *tol_opt;
 };
 
 // Everything a run needs, read and validated.
@@ -41,13 +45,6 @@ struct TrainJob {
   std::vector<exact::Coordinate> coords;
   train::Schedule<Rational> schedule;
 };
-
-double read_positive(const std::string& text, const std::string& flag, bool allow_zero = false) {
-  const Rational q = parse_rational(text, flag);
-  if (q < 0 || (!allow_zero && q == 0))
-    throw InputError(fmt::format("{}: '{}' must be {}", flag, text, allow_zero ? ">= 0" : "> 0"));
-  return q.convert_to<double>();
-}
 
 TrainJob read_job(const TrainArgs& a) {
   TrainJob job;
@@ -213,7 +210,96 @@ Result run_sgd(const TrainArgs& a, const TrainJob& job) {
   return render(a, job, r, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 0);
 }
 
+// --heads/--layers: one run of L layers x H heads (separate V, Q, K) by the authors' stochastic protocol.
+Result run_arch_train(const TrainArgs& a) {
+  if (a.trainer != "sgd") throw InputError("--heads/--layers train with --trainer sgd only");
+  for (const CLI::Option* opt : {a.param_opt, a.gamma_opt, a.digits_opt, a.tol_opt})
+    applies_only_to(false, opt, "one layer with one head (not --heads/--layers)");
+  if (a.init_opt->count() > 0 && a.init != "random")
+    throw InputError(fmt::format("--init: '{}' with --heads/--layers: only random starts", a.init));
+  if (a.update == "kq") throw InputError("--update kq with --heads/--layers: use all, q, k or v");
+  train::ArchProblem pb;
+  pb.d = read_dimension(a.d, 1000);
+  pb.noise_std = std::sqrt(read_sigma2(a.sigma2).convert_to<double>());
+  pb.loss = a.loss == "pretrain" ? train::SgdLoss::Pretrain
+                                 : (a.loss == "zs" ? train::SgdLoss::ZeroShot : train::SgdLoss::ZeroFew);
+  const long m = parse_integer(a.m, "--m", 0, 1000000), nft = parse_integer(a.nft, "--nft", 0, 1000000);
+  applies_only_to(a.loss == "zs+fs", a.nft_opt, "--loss zs+fs");
+  pb.shots = a.loss == "pretrain" ? m : nft;
+  pb.theta0 = Eigen::VectorXd::Unit(pb.d, 0);
+  pb.update = a.update == "q"   ? train::ArchUpdate::Q
+              : a.update == "k" ? train::ArchUpdate::K
+              : a.update == "v" ? train::ArchUpdate::V
+                                : train::ArchUpdate::All;
+  const int H = read_heads(a.heads);
+  const int L = read_layers(a.layers);
+  train::SgdOptions opt;
+  opt.optimizer = a.optimizer == "adam" ? train::Optimizer::Adam : train::Optimizer::Sgd;
+  opt.lr = a.lr.empty() ? 0.01 : read_positive(a.lr, "--lr");
+  opt.momentum = read_positive(a.momentum, "--momentum", true);
+  if (opt.momentum >= 1) throw InputError(fmt::format("--momentum: '{}' must be < 1", a.momentum));
+  opt.clip = read_positive(a.clip, "--clip", true);
+  opt.steps = a.steps.empty() ? 5000 : parse_integer(a.steps, "--steps", 1, 1000000000);
+  opt.batch = parse_integer(a.batch, "--batch", 1, 100000000);
+  opt.seed = read_seed(a.seed);
+  opt.threads = read_threads(a.threads);
+  train::ProgressBar bar("train", a.quiet);
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto r = train::arch_train(pb, train::random_arch(L, H, pb.d, 0.05, opt.seed), opt, bar.callback());
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  if (a.format == "json") {
+    nlohmann::json j{{"trainer", "sgd"},   {"loss", a.loss},
+                     {"update", a.update}, {"layers", L},
+                     {"heads", H},         {"init", "random N(0, 0.05^2)"},
+                     {"d", pb.d},          {"sigma2", a.sigma2},
+                     {"theta0", "e_1"},    {"final_loss", r.loss},
+                     {"steps", r.steps},   {"seconds", secs}};
+    j["parameters"] = arch_json(r.arch, ArchLayout::Layers);
+    j["allparam"] = arch_json(r.arch, ArchLayout::Allparam)["allparam"];
+    j["scale_free"] = nlohmann::json::array();
+    for (const auto& layer : r.arch.layers) {
+      nlohmann::json heads = nlohmann::json::array();
+      for (const auto& h : layer) {
+        nlohmann::json x;
+        for (const auto& [name, value] : train::named(train::head_summary(h, H, pb.theta0))) x[name] = value;
+        heads.push_back(x);
+      }
+      j["scale_free"].push_back(heads);
+    }
+    j["history"] = nlohmann::json::array();
+    for (const auto& h : r.history) j["history"].push_back({{"step", h.step}, {"loss", h.loss}});
+    return {j.dump(2) + "\n", 0};
+  }
+  std::string out = fmt::format(
+      "# train: trainer=sgd loss={} update={} layers={} heads={} init=random N(0, 0.05^2) d={} sigma2={} "
+      "theta0=e_1 double\n",
+      a.loss, a.update, L, H, pb.d, a.sigma2);
+  out += fmt::format("{:>10}  {:>22}\n", "step", "batch loss");
+  for (const auto& h : r.history) out += fmt::format("{:>10}  {:>22}\n", h.step, to_decimal(h.loss));
+  out += fmt::format("final loss = {}\n", to_decimal(r.loss));
+  for (int l = 0; l < L; ++l)
+    for (int h = 0; h < H; ++h) {
+      const auto& head = r.arch.layers[static_cast<std::size_t>(l)][static_cast<std::size_t>(h)];
+      out += fmt::format("layer {} head {}: scale-free summary (V_h / H, M_h = Q_h^T K_h):\n", l, h);
+      for (const auto& [name, value] : train::named(train::head_summary(head, H, pb.theta0)))
+        out += fmt::format("  {:<38} {}\n", name, to_decimal(value));
+      for (const auto& [name, m] :
+           {std::pair<const char*, const Eigen::MatrixXd*>{"V", &head.V}, {"Q", &head.Q}, {"K", &head.K}})
+        out += fmt::format("  {}:\n{}", name, matrix_text(matrix_strings(*m, 6), "    "));
+    }
+  out += fmt::format("seconds = {:.3f}\n", secs);
+  return {out, 0};
+}
+
 Result run_train(const TrainArgs& a) {
+  if (a.heads_opt->count() > 0 || a.layers_opt->count() > 0) {
+    try {
+      return run_arch_train(a);
+    } catch (const train::DivergenceError& e) {
+      return {"", 3, fmt::format("iclverify: error: train {}\n", e.what())};
+    }
+  }
   const TrainJob job = read_job(a);
   const int digits = a.digits_opt->count() > 0 ? read_digits(a.digits) : 0;
   try {
@@ -241,14 +327,16 @@ Runner add_train(CLI::App& app) {
       ->type_name("LOSS")
       ->required()
       ->check(CLI::IsMember({"pretrain", "zs", "zs+fs"}));
-  app.add_option("--update", a->update, "Parameters trained: all (default), v, kq, q or k (q, k: --param separate)")
-      ->type_name("WHICH")
-      ->check(CLI::IsMember({"all", "v", "kq", "q", "k"}));
+  a->update_opt =
+      app.add_option("--update", a->update, "Parameters trained: all (default), v, kq, q or k (q, k: --param separate)")
+          ->type_name("WHICH")
+          ->check(CLI::IsMember({"all", "v", "kq", "q", "k"}));
   a->param_opt = add_parameterization(app, a->param);
-  app.add_option("--init", a->init,
-                 "random (entries N(0, 0.05^2) from --seed; default for pretrain), pretrained (P(gamma); default "
-                 "otherwise) or a parameter FILE (JSON, as iclverify grad reads)")
-      ->type_name("INIT");
+  a->init_opt =
+      app.add_option("--init", a->init,
+                     "random (entries N(0, 0.05^2) from --seed; default for pretrain), pretrained (P(gamma); default "
+                     "otherwise) or a parameter FILE (JSON, as iclverify grad reads)")
+          ->type_name("INIT");
   a->gamma_opt = app.add_option("--gamma", a->gamma, "gamma of --init pretrained (default gamma*(M))")->type_name("G");
   a->m_opt = app.add_option("--m", a->m, "Pretraining shots M (default 20)")->type_name("M");
   a->nft_opt = app.add_option("--nft", a->nft, "Shots of the few-shot term of zs+fs (default 20)")->type_name("N");
@@ -269,6 +357,10 @@ Runner add_train(CLI::App& app) {
   a->digits_opt = add_digits(app, a->digits, "exact-gd, flow: evaluate in 50-digit floating point");
   a->tol_opt = app.add_option("--tol", a->tol, "flow: stop when the gradient norm is below this (default 1e-11)")
                    ->type_name("TOL");
+  a->heads_opt = app.add_option("--heads", a->heads,
+                                "sgd: heads per layer H with separate V, Q, K (given: L x H model, random start)")
+                     ->type_name("H");
+  a->layers_opt = app.add_option("--layers", a->layers, "sgd: layers L (given: L x H model)")->type_name("L");
   add_format(app, a->format, {"table", "json"});
   add_quiet(app, a->quiet);
   app.footer(

@@ -244,6 +244,16 @@ void applies_only_to(bool ok, const CLI::Option* opt, const std::string& where) 
   if (!ok && opt->count() > 0) throw InputError(fmt::format("{} applies to {} only", opt->get_name(), where));
 }
 
+int read_heads(const std::string& text) { return static_cast<int>(parse_integer(text, "--heads", 1, 64)); }
+int read_layers(const std::string& text) { return static_cast<int>(parse_integer(text, "--layers", 1, 16)); }
+
+double read_positive(const std::string& text, const std::string& flag, bool allow_zero) {
+  const Rational q = parse_rational(text, flag);
+  if (q < 0 || (!allow_zero && q == 0))
+    throw InputError(fmt::format("{}: '{}' must be {}", flag, text, allow_zero ? ">= 0" : "> 0"));
+  return q.convert_to<double>();
+}
+
 std::vector<std::string> read_ids(const std::string& text) {
   std::vector<std::string> ids;
   std::string cur;

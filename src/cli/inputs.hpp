@@ -111,6 +111,14 @@ Rational read_c(const std::string& text, const std::string& what);
 // `opt` was given although it applies to `where` only (the flag's name and `where` in the message).
 void applies_only_to(bool ok, const CLI::Option* opt, const std::string& where);
 
+// --heads H (1..64) and --layers L (1..16) of a model trained with L layers x H heads.
+int read_heads(const std::string& text);
+int read_layers(const std::string& text);
+
+// A real number from TEXT (a decimal or a fraction) that must be > 0 (>= 0 with allow_zero), named
+// by `flag` in the message.
+double read_positive(const std::string& text, const std::string& flag, bool allow_zero = false);
+
 // --only IDS: "C1,C2.x" -> {"C1", "C2.x"}; an empty id is an error.
 std::vector<std::string> read_ids(const std::string& text);
 
