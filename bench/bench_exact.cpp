@@ -6,6 +6,9 @@
 //   BM_ExactRiskSphere/d    exact risk in double, theta uniform on the sphere
 //   BM_ExactGradient/d      exact value and gradient in double w.r.t. every entry of V and Q (fixed theta);
 //                           forward-mode AD over 2 D^2 coordinates, cost ~ d^4, so d = 5 and 20 only
+//   BM_HeadsRisk/H/sphere   exact risk of one layer with H separate heads (exact/heads.hpp) in double at d = 5,
+//                           entries N(0, 0.3^2), fixed theta (sphere = 0) or the sphere (sphere = 1)
+//   BM_HeadsGradient/H      its value and gradient w.r.t. every V_h, Q_h, K_h (fixed theta)
 //   BM_MonteCarloToSe/d/k   one Monte Carlo pilot of k prompts (1 thread, fixed theta); the counters
 //                           extrapolate its time to a standard error of 1e-3 (mc_s_se1e-3) and divide it by
 //                           the exact time (ratio); since the risk grows with d, the same for a relative
@@ -19,7 +22,9 @@
 #include <cstdio>
 #include <map>
 #include <pcg_random.hpp>
+#include <random>
 
+#include "exact/heads.hpp"
 #include "exact/objective.hpp"
 #include "exact/risk.hpp"
 #include "sim/monte_carlo.hpp"
@@ -102,6 +107,45 @@ void time_gradient(benchmark::State& state) {
 void BM_ExactGradient(benchmark::State& state) { time_gradient<false>(state); }
 void BM_ExactGradientForwardAD(benchmark::State& state) { time_gradient<true>(state); }
 
+// One layer of H separate heads at d = 5, every entry N(0, 0.3^2) from a fixed seed.
+Arch<double> heads_setup(int H) {
+  const int D = 7;
+  std::mt19937_64 rng(2026);
+  boost::random::normal_distribution<double> g(0.0, 0.3);
+  Arch<double> a{{{}}};
+  for (int h = 0; h < H; ++h) {
+    Head<double> x{Mat<double>(D, D), Mat<double>(D, D), Mat<double>(D, D)};
+    for (Mat<double>* m : {&x.V, &x.Q, &x.K}) *m = Mat<double>::NullaryExpr(D, D, [&] { return g(rng); });
+    a.layers[0].push_back(x);
+  }
+  return a;
+}
+
+void BM_HeadsRisk(benchmark::State& state) {
+  const Arch<double> a = heads_setup(static_cast<int>(state.range(0)));
+  const auto task =
+      state.range(1) ? TaskLaw<double>::sphere() : TaskLaw<double>::fixed(Vec<double>::Constant(5, 1 / std::sqrt(5.0)));
+  double r = 0;
+  for (auto _ : state) {
+    r = arch_risk(a, task, kShots, kS2);
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["risk"] = r;
+}
+
+void BM_HeadsGradient(benchmark::State& state) {
+  const Arch<double> a = heads_setup(static_cast<int>(state.range(0)));
+  const Objective<double> obj{
+      kS2, {LossTerm<double>{1.0, kShots, TaskLaw<double>::fixed(Vec<double>::Constant(5, 1 / std::sqrt(5.0)))}}};
+  const auto coords = head_coordinates(Parameterization::Separate, a.H(), a.D(), Update::All);
+  double norm = 0;
+  for (auto _ : state) {
+    norm = heads_value_and_gradient(obj, a, coords).gradient.norm();
+    benchmark::DoNotOptimize(norm);
+  }
+  state.counters["coords"] = static_cast<double>(coords.size());
+}
+
 // Seconds per exact fixed-theta risk, timed here so that the ratio needs no other benchmark.
 double exact_seconds(const Setup& s) {
   const auto task = TaskLaw<double>::fixed(s.theta);
@@ -164,6 +208,8 @@ BENCHMARK(BM_ExactRiskFixed)->Arg(5)->Arg(100)->Arg(1000)->Unit(benchmark::kMicr
 BENCHMARK(BM_ExactRiskSphere)->Arg(5)->Arg(100)->Arg(1000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_ExactGradient)->Arg(5)->Arg(20)->Arg(40)->Arg(100)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_ExactGradientForwardAD)->Arg(5)->Arg(20)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_HeadsRisk)->ArgsProduct({{1, 2, 4}, {0, 1}})->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_HeadsGradient)->Arg(1)->Arg(2)->Arg(4)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_MonteCarloToSe)
     ->Args({5, 200000})
     ->Args({100, 20000})

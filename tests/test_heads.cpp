@@ -81,6 +81,25 @@ TEST_CASE("a deliberately wrong tensor (T_jik for T_ijk) is caught by the one-he
   CHECK(wrong != reference);
 }
 
+TEST_CASE("the six term values equal their forms through the gradients, exactly") {
+  std::mt19937 rng(17);
+  for (auto kind : {Parameterization::Merged, Parameterization::Separate}) {
+    const Arch<Rational> a = random_heads(rng, 3, 2, kind);
+    const auto T = exact::detail::head_tensor(a.layers[0]);
+    for (const auto& task : tasks(3))
+      for (const auto& at : exact::detail::task_points(task, 3, Rational(1, 10))) {
+        const auto direct = exact::detail::head_term_values(at, T);
+        const auto through = exact::detail::head_term_values_from_gradients(at, T);
+        CHECK(direct.t_mu1 == through.t_mu1);
+        CHECK(direct.E_t_f == through.E_t_f);
+        CHECK(direct.E_m2 == through.E_m2);
+        CHECK(direct.E_m1_sq == through.E_m1_sq);
+        CHECK(direct.E_m1_f == through.E_m1_f);
+        CHECK(direct.E_f_sq == through.E_f_sq);
+      }
+  }
+}
+
 TEST_CASE("equal heads are one head; the order of the heads does not matter") {
   std::mt19937 rng(3);
   const Arch<Rational> one = random_heads(rng, 2, 1, Parameterization::Separate);
