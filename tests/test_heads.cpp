@@ -164,6 +164,31 @@ TEST_CASE("one head: the H-head gradient equals the one-head adjoint exactly") {
   }
 }
 
+TEST_CASE("masked optima: one head equals masked_optimum exactly; two heads are exactly stationary") {
+  std::mt19937 rng(21);
+  const exact::Objective<Rational> zs{Rational(1, 10), {{Rational(1), 0, tasks(2)[0]}}};
+  const exact::Objective<Rational> fs{Rational(1, 10), {{Rational(1), 5, tasks(2)[0]}}};
+  for (auto [kind, update] : {std::pair{Parameterization::Merged, exact::Update::Value},
+                              std::pair{Parameterization::Merged, exact::Update::KeyQuery},
+                              std::pair{Parameterization::Separate, exact::Update::Query}}) {
+    const Arch<Rational> one = random_heads(rng, 2, 1, kind);
+    const auto coords = exact::head_coordinates(kind, 1, 4, update);
+    const auto mine = exact::heads_masked_optimum({zs, fs}, one, coords, update);
+    const auto theirs = exact::masked_optimum({zs, fs}, point_from_arch(one), coords, update);
+    CHECK(exact::gather(mine.arch, coords) == exact::gather(theirs.point, coords));
+    const Arch<Rational> two = random_heads(rng, 2, 2, kind);
+    const auto coords2 = exact::head_coordinates(kind, 2, 4, update);
+    const auto opt = exact::heads_masked_optimum({fs}, two, coords2, update);
+    CHECK(exact::heads_value_and_gradient(fs, opt.arch, coords2).gradient.isZero(0));
+    CHECK(exact::heads_objective_value(fs, opt.arch) <= exact::heads_objective_value(fs, two));
+  }
+  const Arch<Rational> sep = random_heads(rng, 2, 2, Parameterization::Separate);
+  CHECK_THROWS_AS(exact::heads_masked_optimum(
+                      {fs}, sep, exact::head_coordinates(Parameterization::Separate, 2, 4, exact::Update::KeyQuery),
+                      exact::Update::KeyQuery),
+                  std::invalid_argument);
+}
+
 TEST_CASE("H = 2..4 heads: the exact risk equals Monte Carlo (|z| < 4), fixed task and sphere") {
   std::mt19937 rng(13);
   std::normal_distribution<double> g(0.0, 0.4);
