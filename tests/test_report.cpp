@@ -380,7 +380,7 @@ TEST_CASE("comparison figure: nine methods x two panels, n = 0..20, the curves o
       }
     }
     CHECK(f.panels[0].series[1].y != f.panels[1].series[1].y);  // zs: theta0 and -theta0 differ
-    CHECK(f.title.find("pretraining 6 steps, fine-tuning 4 steps, 40 prompts/step, seed 7") != std::string::npos);
+    CHECK(f.title.find("pretraining 6 + fine-tuning 4 steps x 40 prompts, seed 7") != std::string::npos);
     CHECK((f.title.find("Monte Carlo") != std::string::npos) == (c.layers >= 2));
   }
 }

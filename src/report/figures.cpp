@@ -207,10 +207,10 @@ Figure comparison(Sources& src) { return comparison_figure(src, src.budget().arc
 }  // namespace
 
 std::string comparison_budget_text(const train::ArchProtocolOptions& o) {
-  const std::string risk = o.layers == 1 ? std::string("exact risk")
-                                         : fmt::format("Monte Carlo risk, {} test seeds x {} prompts per n, ±1 s.e.",
-                                                       o.test_seeds, o.eval_batch);
-  return fmt::format("pretraining {} steps, fine-tuning {} steps, {} prompts/step, seed {}; {}", o.steps_pretrain,
+  const std::string risk = o.layers == 1
+                               ? std::string("exact risk")
+                               : fmt::format("Monte Carlo {} x {} prompts per n, ±1 s.e.", o.test_seeds, o.eval_batch);
+  return fmt::format("pretraining {} + fine-tuning {} steps x {} prompts, seed {}; {}", o.steps_pretrain,
                      o.steps_finetune, o.batch, o.seed, risk);
 }
 
@@ -247,8 +247,8 @@ Figure comparison_figure(Sources& src, const ArchConfig& c) {
     return out;
   };
   return methods_figure(c.stem(),
-                        fmt::format("Comparison protocol, L = {}, H = {}, {}: {}", c.layers, c.heads,
-                                    c.optimizer_name(), comparison_budget_text(o)),
+                        fmt::format("comparison.py, L = {}, H = {}, {}: {}", c.layers, c.heads, c.optimizer_name(),
+                                    comparison_budget_text(o)),
                         curves);
 }
 

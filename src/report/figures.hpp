@@ -29,7 +29,8 @@ Figure build_figure(const std::string& name, Sources& sources);
 // theta0 and -theta0, log y; exact for L = 1, Monte Carlo with +-1 s.e. bars for L >= 2.
 Figure comparison_figure(Sources& sources, const ArchConfig& c);
 
-// The sizes of a comparison run in words, for captions: steps, prompts/step, seed and the risk engine.
+// The sizes of a comparison run in words, for titles and captions: steps, prompts/step, seed and the
+// risk engine (exact, or Monte Carlo test seeds x prompts per n).
 std::string comparison_budget_text(const train::ArchProtocolOptions& o);
 
 }  // namespace icl::report

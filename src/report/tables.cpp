@@ -155,7 +155,7 @@ DataTable architectures(Sources& sources) {
   DataTable t;
   t.name = "architectures";
   t.caption = fmt::format(
-      "Comparison protocol (comparison.py; d = {}, noise_std^2 = 1/10, m = n_ft = {}, theta0 = e_1) for H in {{1, 2, "
+      "Comparison protocol (comparison.py; d = {}, σ² = 1/10, m = n_ft = {}, θ₀ = e_1) for H in {{1, 2, "
       "4}} heads, L in {{1, 2}} layers, SGD and Adam: the risk of each method at n = {} on theta0 and -theta0, exact "
       "for L = 1 (no s.e.), Monte Carlo for L = 2 ({} test seeds x {} prompts per n, s.e. its standard error); "
       "pretraining {} steps, fine-tuning {} steps, {} prompts/step, seed {}.",
