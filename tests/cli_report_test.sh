@@ -96,6 +96,56 @@ else
   echo "gnuplot not on PATH: image checks skipped (./run installs gnuplot-nox)"
 fi
 
+# The comparison figure: 2 panels x 9 series (pretrained and the eight methods), n = 0..20, and the
+# curves are those `protocol` prints for the same configuration, budget and seed (L = 1 exact,
+# L = 2 Monte Carlo means and standard errors).
+cmp_budget=(--steps-pretrain 20 --steps-finetune 10 --batch 100 --seed 5)
+"$bin" figure --which comparison --heads 2 --layers 1 --optimizer adam "${cmp_budget[@]}" --fast --quiet \
+  --out "$tmp/cmp1.tex" 2>"$tmp/err" || bad "comparison L=1: $(cat "$tmp/err")"
+"$bin" protocol --heads 2 --layers 1 --optimizer adam "${cmp_budget[@]}" --quiet --format json >"$tmp/cmp1.json" ||
+  bad "protocol L=1"
+"$bin" figure comparison --heads 1 --layers 2 "${cmp_budget[@]}" --fast --quiet --out "$tmp/cmp2.tex" 2>"$tmp/err" ||
+  bad "comparison L=2: $(cat "$tmp/err")"
+"$bin" protocol --heads 1 --layers 2 "${cmp_budget[@]}" --test-seeds 2 --eval-batch 1000 --quiet --format json \
+  >"$tmp/cmp2.json" || bad "protocol L=2"
+check_comparison() {
+  python3 - "$@" <<'PY'
+import json, re, sys
+tex, js, mc = sys.argv[1], sys.argv[2], sys.argv[3] == "mc"
+src = open(tex).read()
+methods = json.load(open(js))["methods"]
+names = ["pretrained", "zs", "both", "zs_q", "both_q", "zs_k", "both_k", "zs_v", "both_v"]
+assert [m["name"] for m in methods] == names, [m["name"] for m in methods]
+panels = src.split("\\nextgroupplot")[1:]
+assert len(panels) == 2, len(panels)
+for panel, key in zip(panels, ["risk_target", "risk_opposite"]):
+    assert "ymode=log" in panel
+    plots = re.findall(r"\\addplot\+ \[[^\n]*\] table \[[^\]]*\] \{\n([^}]*)\};\n\\addlegendentry\{([^}]*)\}", panel)
+    assert [p[1].replace("\\_", "_") for p in plots] == names, [p[1] for p in plots]
+    for (body, name), m in zip(plots, methods):
+        rows = [r.split() for r in body.strip().split("\\\\") if r.strip()]
+        assert rows[0][:2] == ["x", "y"] and (("err" in rows[0]) == mc), rows[0]
+        rows = rows[1:]
+        assert [float(r[0]) for r in rows] == list(range(21)), name
+        curve = m[key]
+        assert len(curve) == 21, name
+        for r, p in zip(rows, curve):
+            assert float(r[1]) == p["mean"], (name, key, r, p)
+            if mc:
+                assert float(r[2]) == p["se"], (name, key, r, p)
+PY
+}
+check_comparison "$tmp/cmp1.tex" "$tmp/cmp1.json" exact && ok || bad "comparison L=1 differs from protocol"
+check_comparison "$tmp/cmp2.tex" "$tmp/cmp2.json" mc && ok || bad "comparison L=2 differs from protocol"
+grep -q 'Monte Carlo 2 x 1000 prompts per n' "$tmp/cmp2.tex" && grep -q 'exact risk' "$tmp/cmp1.tex" &&
+  grep -q 'pretraining 20 + fine-tuning 10 steps x 100 prompts, seed 5' "$tmp/cmp1.tex" && ok ||
+  bad "comparison caption"
+expect_reject "--heads" figure --which comparison --heads 0 --out "$tmp/x.tex"
+expect_reject "--layers" figure --which comparison --layers 1.5 --out "$tmp/x.tex"
+expect_reject "--optimizer" figure --which comparison --optimizer foo --out "$tmp/x.tex"
+expect_reject "--batch" figure --which comparison --batch 0 --out "$tmp/x.tex"
+expect_reject "--heads" figure --which all-methods --heads 2 --out "$tmp/x.tex"
+
 # Bad input: one line, exit 2, no file.
 expect_reject "--which" table --which nope
 expect_reject "--format" table --which optima --format xls
@@ -105,7 +155,7 @@ expect_reject "--sigma2" table --which risk-families --sigma2 -1
 expect_reject "--d" table --which risk-families --d 0
 expect_reject "--seed" figure pretrained --out "$tmp/x.tex" --seed -3
 expect_reject ".jpg" figure pretrained --out "$tmp/x.jpg"
-expect_reject "name" figure nope --out "$tmp/x.png"
+expect_reject "--which: nope" figure nope --out "$tmp/x.png"
 expect_reject "--out" figure pretrained
 expect_reject "cannot write" figure pretrained --fast --out "$tmp/missing/dir/x.tex"
 expect_reject "cannot write" table --which optima --out "$tmp/missing/t.csv"
@@ -113,12 +163,15 @@ touch "$tmp/a-file"
 expect_reject "--out" report --fast --out "$tmp/a-file/sub"
 [ -z "$(ls "$tmp" | grep -e '\.tmp-' -e '^x\.')" ] && ok || bad "files left behind: $(ls "$tmp")"
 
-# The whole report, fast: >= 5 figures, every table as .tex and .csv, an index linking only existing files.
+# The whole report, fast: >= 5 figures, every table as .tex and .csv, an index linking only existing files;
+# the architectures section: 12 comparison figures, the architectures table, claim A linking them.
 "$bin" report --fast --quiet --out "$tmp/rep" >"$tmp/files" 2>"$tmp/err" || bad "report: $(cat "$tmp/err")"
-grep -q "wrote 24 files" "$tmp/err" && ok || bad "report summary: $(cat "$tmp/err")"
+files=$((7 * 2 + 17 + 2))
+command -v gnuplot >/dev/null && files=$((files + 17))
+grep -q "wrote $files files" "$tmp/err" && ok || bad "report summary (want $files files): $(cat "$tmp/err")"
 while read -r f; do [ -s "$f" ] || bad "listed but missing or empty: $f"; done <"$tmp/files"
-[ "$(ls "$tmp/rep"/*.tex | wc -l)" -ge 11 ] && [ "$(ls "$tmp/rep"/*.csv | wc -l)" -eq 6 ] && ok || bad "report tables: $(ls "$tmp/rep")"
-for t in risk-families risk-methods-target risk-methods-opposite optima w-star verdicts; do
+[ "$(ls "$tmp/rep"/*.tex | wc -l)" -eq 24 ] && [ "$(ls "$tmp/rep"/*.csv | wc -l)" -eq 7 ] && ok || bad "report tables: $(ls "$tmp/rep")"
+for t in risk-families risk-methods-target risk-methods-opposite optima w-star architectures verdicts; do
   [ -s "$tmp/rep/$t.tex" ] && [ -s "$tmp/rep/$t.csv" ] && ok || bad "report table $t"
 done
 if command -v gnuplot >/dev/null; then
@@ -136,6 +189,21 @@ assert not missing, missing
 for claim in ["E", "C1", "C2", "C3", "C4", "C5", "C6", "H", "P", "T"]:
     assert re.search(r"^\| %s " % claim, md, re.M), claim
 assert "NOTE C3.authors_fit" in md
+# The architectures section: 12 comparison figures (H in 1, 2, 4; L in 1, 2; sgd, adam), each with 2 x 9
+# series, the table with 12 x 9 rows, and claim A's row linking the figures and the table.
+stems = ["comparison-h%d-l%d-%s" % (h, l, o) for o in ("sgd", "adam") for l in (1, 2) for h in (1, 2, 4)]
+section = md[md.index("## Architectures (claim A)"):md.index("## Tables")]
+assert "[architectures.csv](architectures.csv)" in section, section[:300]
+for s in stems:
+    assert "### " + s in section and "(%s.tex)" % s in section, s
+    tex = open(os.path.join(root, s + ".tex")).read()
+    assert tex.count("\\nextgroupplot") == 2 and tex.count("\\addlegendentry") == 18, s
+row = re.search(r"^\| A .*$", md, re.M).group(0)
+assert all("(%s.tex)" % s in row for s in stems) and "(architectures.csv)" in row, row
+import csv
+rows = list(csv.reader(open(os.path.join(root, "architectures.csv"))))
+assert len(rows) == 1 + 12 * 9 and len(rows[0]) == 9, len(rows)
+assert "<h2>Architectures (claim A)</h2>" in html
 PY
 [ -z "$(ls -a "$tmp/rep" | grep '\.tmp-')" ] && ok || bad "temporary files left in the report"
 

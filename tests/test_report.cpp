@@ -7,7 +7,6 @@
 #include <regex>
 #include <sstream>
 
-#include "report/report.hpp"  // the module's index header compiles
 #include "closed_form/family.hpp"
 #include "closed_form/formulas.hpp"
 #include "core/number.hpp"
@@ -15,6 +14,7 @@
 #include "model/families.hpp"
 #include "report/figures.hpp"
 #include "report/latex_text.hpp"
+#include "report/report.hpp"  // the module's index header compiles
 #include "report/tables.hpp"
 #include "theorems/theorems.hpp"
 
@@ -330,4 +330,92 @@ TEST_CASE("learned tables and figures: the protocol's exact risks, and Monte Car
     }
   }
   CHECK(markers == 4 * 2 * 11);
+}
+
+namespace {
+
+// A tiny comparison budget: a few steps of few prompts, a small Monte Carlo evaluation.
+Budget tiny_comparison_budget(int threads) {
+  Budget b{true, 7, threads};
+  b.arch_steps_pretrain = 6;
+  b.arch_steps_finetune = 4;
+  b.arch_batch = 40;
+  b.arch_eval_batch = 60;
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("comparison figure: nine methods x two panels, n = 0..20, the curves of run_arch_protocol") {
+  for (const ArchConfig c : {ArchConfig{2, 1, train::Optimizer::Sgd}, ArchConfig{1, 2, train::Optimizer::Adam}}) {
+    INFO("H=" << c.heads << " L=" << c.layers << " " << c.optimizer_name());
+    Budget b = tiny_comparison_budget(2);
+    b.arch = c;
+    Sources src(b);
+    const Figure f = build_figure("comparison", src);
+    CHECK_NOTHROW(validate(f));
+    CHECK(f.name == c.stem());
+    // An independent run with the same options (1 thread: the curves do not depend on it).
+    train::ArchProtocolOptions o = b.comparison(c);
+    o.threads = 1;
+    const auto runs = train::run_arch_protocol(o);
+    REQUIRE(runs.size() == 9);
+    REQUIRE(f.panels.size() == 2);
+    for (std::size_t p = 0; p < 2; ++p) {
+      const Panel& panel = f.panels[p];
+      CHECK(panel.logy);
+      REQUIRE(panel.series.size() == runs.size());
+      for (std::size_t k = 0; k < runs.size(); ++k) {
+        const Series& s = panel.series[k];
+        const auto& curve = p == 0 ? runs[k].risk_target : runs[k].risk_opposite;
+        CHECK(s.label == runs[k].name);
+        REQUIRE(s.x.size() == 21);
+        REQUIRE(s.y.size() == curve.size());
+        CHECK(s.err.size() == (c.layers >= 2 ? curve.size() : 0));
+        for (std::size_t n = 0; n < curve.size(); ++n) {
+          CHECK(s.x[n] == static_cast<double>(n));
+          CHECK(s.y[n] == curve[n].mean);
+          if (c.layers >= 2) CHECK(s.err[n] == curve[n].se);
+        }
+      }
+    }
+    CHECK(f.panels[0].series[1].y != f.panels[1].series[1].y);  // zs: theta0 and -theta0 differ
+    CHECK(f.title.find("pretraining 6 + fine-tuning 4 steps x 40 prompts, seed 7") != std::string::npos);
+    CHECK((f.title.find("Monte Carlo") != std::string::npos) == (c.layers >= 2));
+  }
+}
+
+TEST_CASE("architectures table: every configuration's methods at n = 20, CSV exact to the curves") {
+  Sources src(tiny_comparison_budget(2));
+  const TableRequest request;
+  const DataTable t = build_table("architectures", request, src);
+  const auto rows = parse_csv(render_csv(t));
+  REQUIRE(rows.size() == 1 + 12 * 9);
+  CHECK(rows[0].size() == 9);
+  std::size_t i = 1;
+  for (const ArchConfig& c : report_arch_configs())
+    for (const auto& m : src.comparison(c)) {
+      const auto& r = rows[i++];
+      CHECK(r[0] == std::to_string(c.heads));
+      CHECK(r[1] == std::to_string(c.layers));
+      CHECK(r[2] == c.optimizer_name());
+      CHECK(r[3] == m.name);
+      CHECK(std::stod(r[5]) == m.risk_target.back().mean);
+      CHECK(std::stod(r[7]) == m.risk_opposite.back().mean);
+      if (c.layers == 1) {
+        CHECK(r[6] == "-");
+      } else {
+        CHECK(std::stod(r[6]) == m.risk_target.back().se);
+        CHECK(std::stod(r[8]) == m.risk_opposite.back().se);
+      }
+    }
+  // One configuration against an independent run: the table is the protocol's, not a cached guess.
+  const ArchConfig c{4, 1, train::Optimizer::Adam};
+  const auto runs = train::run_arch_protocol(src.budget().comparison(c));
+  std::size_t row = 1;
+  for (const ArchConfig& d : report_arch_configs()) {
+    if (d.key() == c.key()) break;
+    row += 9;
+  }
+  for (std::size_t k = 0; k < runs.size(); ++k) CHECK(std::stod(rows[row + k][5]) == runs[k].risk_target[20].mean);
 }

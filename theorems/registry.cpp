@@ -44,7 +44,7 @@ const std::vector<ClaimEntry>& registry() {
       {"H", h_certificates(), {}, {"verdicts"}},
       {"P", proofs(), {}, {"verdicts"}},
       {"T", t_training(), {"learned-vs-theory", "all-methods"}, {"risk-methods-target", "risk-methods-opposite"}},
-      {"A", a_architectures(), {}, {"verdicts"}},
+      {"A", a_architectures(), {"comparison"}, {"architectures", "verdicts"}},
   };
   return table;
 }

@@ -28,7 +28,9 @@ struct ClaimFile {
 struct ClaimEntry {
   std::string id;  // "C1": the id of the claim the file builds
   ClaimFile file;
-  std::vector<std::string> figures, tables;  // the report's figure and table stems that illustrate it
+  // The report's figures (catalog names; "comparison" stands for its 12 configurations) and tables that
+  // illustrate it.
+  std::vector<std::string> figures, tables;
 };
 
 // The table, in the order of `check`, `list`, `selftest` and the report.

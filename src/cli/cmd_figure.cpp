@@ -13,12 +13,32 @@ namespace {
 struct FigureArgs {
   BudgetArgs budget;
   std::string name, out;
+  // The comparison figure: the configuration and the protocol's sizes (empty: the budget's).
+  std::string heads = "1", layers = "1", optimizer = "sgd", steps_pretrain, steps_finetune, batch;
+  std::vector<CLI::Option*> comparison_opts;
 };
 
+// The budget, with the comparison figure's configuration and sizes; those options apply to it only.
+report::Budget figure_budget(const FigureArgs& a) {
+  report::Budget b = read_budget(a.budget);
+  for (const CLI::Option* opt : a.comparison_opts) applies_only_to(a.name == "comparison", opt, "--which comparison");
+  b.arch.heads = read_heads(a.heads);
+  b.arch.layers = read_layers(a.layers);
+  b.arch.optimizer = a.optimizer == "adam" ? train::Optimizer::Adam : train::Optimizer::Sgd;
+  const auto size = [](const std::string& text, const char* flag) {
+    return text.empty() ? 0L : static_cast<long>(parse_integer(text, flag, 1, 100000000));
+  };
+  b.arch_steps_pretrain = size(a.steps_pretrain, "--steps-pretrain");
+  b.arch_steps_finetune = size(a.steps_finetune, "--steps-finetune");
+  b.arch_batch = size(a.batch, "--batch");
+  return b;
+}
+
 Result run_figure(const FigureArgs& a) {
+  const report::Budget budget = figure_budget(a);
   report::check_writable(a.out);  // a bad --out fails before any work
   train::ProgressBar bar("figure", a.budget.quiet);
-  report::Sources sources(read_budget(a.budget), bar.callback());
+  report::Sources sources(budget, bar.callback());
   const report::Figure f = report::build_figure(a.name, sources);
   report::write_figure(f, a.out);
   return {"", 0, fmt::format("wrote {}\n", a.out)};
@@ -29,7 +49,7 @@ Result run_figure(const FigureArgs& a) {
 Runner add_figure(CLI::App& app) {
   auto a = std::make_shared<FigureArgs>();
   const CatalogHelp help = catalog_help(report::figure_catalog());
-  app.add_option("name", a->name, "The figure (list below)")
+  app.add_option("name,--which", a->name, "The figure (list below)")
       ->type_name("NAME")
       ->required()
       ->check(CLI::IsMember(help.names));
@@ -38,6 +58,20 @@ Runner add_figure(CLI::App& app) {
       ->type_name("PATH")
       ->required();
   add_budget_options(app, a->budget);
+  auto comparison_opt = [&](const std::string& flag, std::string& text, const std::string& what,
+                            const std::string& type) {
+    CLI::Option* opt = app.add_option(flag, text, "comparison: " + what)->type_name(type);
+    a->comparison_opts.push_back(opt);
+    return opt;
+  };
+  comparison_opt("--heads", a->heads, "heads per layer H, 1..64 (default 1)", "H");
+  comparison_opt("--layers", a->layers, "layers L, 1..16 (default 1)", "L");
+  comparison_opt("--optimizer", a->optimizer, "sgd (momentum 0.9, default) or adam (betas 0.9, 0.9)", "NAME")
+      ->check(CLI::IsMember({"sgd", "adam"}));
+  comparison_opt("--steps-pretrain", a->steps_pretrain, "pretraining steps (default 500, --fast 200)", "T1");
+  comparison_opt("--steps-finetune", a->steps_finetune, "steps of each fine-tuning run (default 500, --fast 200)",
+                 "T2");
+  comparison_opt("--batch", a->batch, "prompts per step (default 1000, --fast 500)", "B");
   app.footer("Figures:\n" + help.list +
              "Lines are closed forms (or the theory point's exact risk), markers Monte Carlo means with +-1 standard "
              "error bars or learned models' exact risks. Images need gnuplot (Debian gnuplot-nox); .tex does not.\n"

@@ -50,10 +50,27 @@ std::vector<std::string> existing(const fs::path& dir, const std::vector<std::st
 const std::vector<std::string> kFigureExts{".png", ".tex"};
 const std::vector<std::string> kTableExts{".tex", ".csv"};
 
+// The file stems a report gives the catalog figure `name`: one per configuration of the architectures
+// section for a per-architecture figure ("comparison" -> "comparison-h1-l1-sgd", ...), else the name.
+std::vector<std::string> figure_stems(const std::string& name) {
+  for (const auto& info : figure_catalog())
+    if (info.name == name && info.per_arch) {
+      std::vector<std::string> out;
+      for (const auto& c : report_arch_configs()) out.push_back(c.stem());
+      return out;
+    }
+  return {name};
+}
+
 // The existing figure and table files that illustrate claim `id` (its row of theorems/registry.cpp).
 std::pair<std::vector<std::string>, std::vector<std::string>> claim_files(const fs::path& dir, const std::string& id) {
   for (const auto& e : theorems::registry())
-    if (e.id == id) return {existing(dir, e.figures, kFigureExts), existing(dir, e.tables, kTableExts)};
+    if (e.id == id) {
+      std::vector<std::string> stems;
+      for (const auto& f : e.figures)
+        for (auto& stem : figure_stems(f)) stems.push_back(std::move(stem));
+      return {existing(dir, stems, kFigureExts), existing(dir, e.tables, kTableExts)};
+    }
   return {};
 }
 
@@ -85,6 +102,8 @@ struct IndexInput {
   std::string header;  // one line: sizes, seed, time
   std::vector<ClaimLine> claims;
   std::vector<std::string> figure_stems, table_stems;
+  std::vector<std::string> arch_stems;  // the architectures section: comparison figures
+  std::string arch_table;               // and its table's stem
 };
 
 std::string links_md(const std::vector<std::string>& files) {
@@ -106,6 +125,14 @@ std::string index_markdown(const IndexInput& in) {
     for (const auto& f : c.findings) out += "- " + f + "\n";
   out += "\n## Figures\n\n";
   for (const auto& stem : in.figure_stems) {
+    out += fmt::format("### {}\n\n", stem);
+    for (const auto& png : existing(in.dir, {stem}, {".png"})) out += fmt::format("![{}]({})\n\n", stem, png);
+    out += "Files: " + links_md(existing(in.dir, {stem}, kFigureExts)) + "\n\n";
+  }
+  out += "## Architectures (claim A)\n\n";
+  out += "The comparison protocol for H heads x L layers, SGD and Adam: table " +
+         links_md(existing(in.dir, {in.arch_table}, kTableExts)) + "\n\n";
+  for (const auto& stem : in.arch_stems) {
     out += fmt::format("### {}\n\n", stem);
     for (const auto& png : existing(in.dir, {stem}, {".png"})) out += fmt::format("![{}]({})\n\n", stem, png);
     out += "Files: " + links_md(existing(in.dir, {stem}, kFigureExts)) + "\n\n";
@@ -149,6 +176,14 @@ std::string index_html(const IndexInput& in) {
       out += fmt::format("<p><img src=\"{0}\" alt=\"{0}\"></p>\n", html_escape(png));
     out += "<p>Files: " + links_html(existing(in.dir, {stem}, kFigureExts)) + "</p>\n";
   }
+  out += "<h2>Architectures (claim A)</h2>\n<p>The comparison protocol for H heads x L layers, SGD and Adam: table " +
+         links_html(existing(in.dir, {in.arch_table}, kTableExts)) + "</p>\n";
+  for (const auto& stem : in.arch_stems) {
+    out += "<h3>" + html_escape(stem) + "</h3>\n";
+    for (const auto& png : existing(in.dir, {stem}, {".png"}))
+      out += fmt::format("<p><img src=\"{0}\" alt=\"{0}\"></p>\n", html_escape(png));
+    out += "<p>Files: " + links_html(existing(in.dir, {stem}, kFigureExts)) + "</p>\n";
+  }
   out += "<h2>Tables</h2>\n<ul>\n";
   for (const auto& stem : in.table_stems) {
     out += "<li>" + html_escape(stem) + ": " + links_html(existing(in.dir, {stem}, kTableExts)) + "</li>\n";
@@ -171,7 +206,8 @@ ReportSummary write_report(const ReportOptions& o, const train::ProgressFn& prog
   Sources src(o.budget);
   ReportSummary sum;
   sum.images = gnuplot_available();
-  const double steps = static_cast<double>(table_catalog().size() + figure_catalog().size() + 1);
+  const double steps =
+      static_cast<double>(table_catalog().size() + figure_catalog().size() + report_arch_configs().size());
   double done = 0;
   auto step = [&] {
     if (progress) progress(++done, steps);
@@ -181,7 +217,7 @@ ReportSummary write_report(const ReportOptions& o, const train::ProgressFn& prog
     sum.files.push_back(file);
   };
 
-  IndexInput index{o.out, "", {}, {}, {}};
+  IndexInput index{o.out, "", {}, {}, {}, {}, "architectures"};
   const TableRequest request;
   for (const auto& info : table_catalog()) {
     const DataTable t = info.build(request, src);
@@ -190,16 +226,25 @@ ReportSummary write_report(const ReportOptions& o, const train::ProgressFn& prog
     index.table_stems.push_back(t.name);
     step();
   }
-  for (const auto& info : figure_catalog()) {
-    const Figure f = info.build(src);
+  auto draw = [&](const Figure& f) {
     write_figure(f, o.out / (f.name + ".tex"));
     sum.files.push_back(f.name + ".tex");
     if (sum.images) {
       write_figure(f, o.out / (f.name + ".png"));
       sum.files.push_back(f.name + ".png");
     }
-    index.figure_stems.push_back(f.name);
     step();
+  };
+  for (const auto& info : figure_catalog()) {
+    if (info.per_arch) continue;  // the architectures section below
+    const Figure f = info.build(src);
+    draw(f);
+    index.figure_stems.push_back(f.name);
+  }
+  for (const ArchConfig& c : report_arch_configs()) {  // the architectures section
+    const Figure f = comparison_figure(src, c);
+    draw(f);
+    index.arch_stems.push_back(f.name);
   }
   index.claims = claim_lines(src);
   for (const auto& c : index.claims) {
@@ -211,9 +256,10 @@ ReportSummary write_report(const ReportOptions& o, const train::ProgressFn& prog
   const auto p = o.budget.protocol();
   index.header = fmt::format(
       "{} sizes: SGD pretraining {} steps, fine-tuning {} steps, {} prompts/step; Monte Carlo {} prompts per figure "
-      "point; seed {}. {} checks: {} PASS, {} NOTE, {} FAIL. Images: {}.",
+      "point; seed {}; comparison protocol (architectures): {}. {} checks: {} PASS, {} NOTE, {} FAIL. Images: {}.",
       o.budget.fast ? "Fast" : "Paper", p.steps_pretrain, p.steps_finetune, p.batch, o.budget.mc_samples(),
-      o.budget.seed, sum.checks, sum.checks - sum.fails - sum.notes, sum.notes, sum.fails,
+      o.budget.seed, comparison_budget_text(o.budget.comparison({1, 2, train::Optimizer::Sgd})), sum.checks,
+      sum.checks - sum.fails - sum.notes, sum.notes, sum.fails,
       sum.images ? "PNG (gnuplot) and pgfplots sources" : "gnuplot not found, pgfplots sources only");
   write("index.md", index_markdown(index));
   write("index.html", index_html(index));

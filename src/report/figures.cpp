@@ -176,25 +176,81 @@ Figure learned_vs_theory(Sources& src) {
   return f;
 }
 
-// Every learned model's exact risk on theta0 and -theta0.
-Figure all_methods(Sources& src) {
-  Figure f{"all-methods",
-           "Every method of the protocol: exact risk of the learned model; " + protocol_text(src.budget()),
-           2,
-           {}};
-  for (Task task : {Task::Target, Task::Opposite}) {
-    Panel p{fmt::format("on {}", task_text(task)), "shots n", "risk", false, true, {}};
-    for (const auto& m : src.protocol()) {
-      const auto& curve = task == Task::Target ? m.learned_target : m.learned_opposite;
-      const bool separate = m.name.find("separate") != std::string::npos;
-      p.series.push_back({m.name, SeriesStyle::Line, range(0, kMaxN), curve, {}, -1, separate});
-    }
-    f.panels.push_back(std::move(p));
-  }
+// Two panels, risk against n on theta0 and on -theta0 (log y), one series per learned model:
+// `curves(task)` gives a panel's series. Shared by every figure of the methods of a protocol.
+template <class Curves>
+Figure methods_figure(std::string name, std::string title, Curves&& curves) {
+  Figure f{std::move(name), std::move(title), 2, {}};
+  for (Task task : {Task::Target, Task::Opposite})
+    f.panels.push_back({fmt::format("on {}", task_text(task)), "shots n", "risk", false, true, curves(task)});
   return f;
 }
 
+// Every learned model's exact risk on theta0 and -theta0.
+Figure all_methods(Sources& src) {
+  const auto curves = [&](Task task) {
+    std::vector<Series> out;
+    for (const auto& m : src.protocol()) {
+      const auto& curve = task == Task::Target ? m.learned_target : m.learned_opposite;
+      const bool separate = m.name.find("separate") != std::string::npos;
+      out.push_back({m.name, SeriesStyle::Line, range(0, kMaxN), curve, {}, -1, separate});
+    }
+    return out;
+  };
+  return methods_figure("all-methods",
+                        "Every method of the protocol: exact risk of the learned model; " + protocol_text(src.budget()),
+                        curves);
+}
+
+Figure comparison(Sources& src) { return comparison_figure(src, src.budget().arch); }
+
 }  // namespace
+
+std::string comparison_budget_text(const train::ArchProtocolOptions& o) {
+  const std::string risk = o.layers == 1
+                               ? std::string("exact risk")
+                               : fmt::format("Monte Carlo {} x {} prompts per n, ±1 s.e.", o.test_seeds, o.eval_batch);
+  return fmt::format("pretraining {} + fine-tuning {} steps x {} prompts, seed {}; {}", o.steps_pretrain,
+                     o.steps_finetune, o.batch, o.seed, risk);
+}
+
+Figure comparison_figure(Sources& src, const ArchConfig& c) {
+  const train::ArchProtocolOptions o = src.budget().comparison(c);
+  const auto& runs = src.comparison(c);
+  const bool mc = c.layers >= 2;
+  // zs and both share a colour (both dashed), one colour per trained block; pretrained first.
+  const auto color = [](const std::string& name) {
+    int k = 0;
+    for (const char* block : {"", "_q", "_k", "_v"}) {
+      ++k;
+      const std::string b = block;
+      if (name == "zs" + b || name == "both" + b) return k;
+    }
+    return 0;
+  };
+  const auto curves = [&](Task task) {
+    std::vector<Series> out;
+    for (const auto& m : runs) {
+      Series s{m.name,
+               mc ? SeriesStyle::LinePoints : SeriesStyle::Line,
+               range(0, o.max_shots),
+               {},
+               {},
+               color(m.name),
+               m.name.rfind("both", 0) == 0};
+      for (const train::RiskPoint& p : task == Task::Target ? m.risk_target : m.risk_opposite) {
+        s.y.push_back(p.mean);
+        if (mc) s.err.push_back(p.se);
+      }
+      out.push_back(std::move(s));
+    }
+    return out;
+  };
+  return methods_figure(c.stem(),
+                        fmt::format("comparison.py, L = {}, H = {}, {}: {}", c.layers, c.heads, c.optimizer_name(),
+                                    comparison_budget_text(o)),
+                        curves);
+}
 
 const std::vector<FigureInfo>& figure_catalog() {
   static const std::vector<FigureInfo> catalog{
@@ -204,6 +260,10 @@ const std::vector<FigureInfo>& figure_catalog() {
        value_only},
       {"learned-vs-theory", "learned vs theory: pretrained, zs (all), zs (V), zs+fs (V)", true, learned_vs_theory},
       {"all-methods", "every method of the SGD protocol on theta0 and -theta0", true, all_methods},
+      {"comparison",
+       "the comparison protocol (comparison.py) for --heads, --layers, --optimizer: its eight methods and the "
+       "pretrained model on theta0 and -theta0",
+       true, comparison, true},
   };
   return catalog;
 }

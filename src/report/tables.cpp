@@ -9,6 +9,7 @@
 #include "exact/exact.hpp"
 #include "model/families.hpp"
 #include "report/catalog.hpp"
+#include "report/figures.hpp"
 
 namespace icl::report {
 namespace {
@@ -146,6 +147,35 @@ DataTable w_star_table(const TableRequest& r) {
   return t;
 }
 
+// The comparison protocol of every configuration of the report: each method's risk at the largest n on
+// theta0 and -theta0 (the end of its curves in the comparison figures).
+DataTable architectures(Sources& sources) {
+  const auto& configs = report_arch_configs();
+  const auto o = sources.budget().comparison(configs.front());
+  DataTable t;
+  t.name = "architectures";
+  t.caption = fmt::format(
+      "Comparison protocol (comparison.py; d = {}, σ² = 1/10, m = n_ft = {}, θ₀ = e_1) for H in {{1, 2, "
+      "4}} heads, L in {{1, 2}} layers, SGD and Adam: the risk of each method at n = {} on theta0 and -theta0, exact "
+      "for L = 1 (no s.e.), Monte Carlo for L = 2 ({} test seeds x {} prompts per n, s.e. its standard error); "
+      "pretraining {} steps, fine-tuning {} steps, {} prompts/step, seed {}.",
+      o.d, o.shots, o.max_shots, o.test_seeds, o.eval_batch, o.steps_pretrain, o.steps_finetune, o.batch, o.seed);
+  const std::string at = fmt::format("; n={})", o.max_shots);
+  t.columns = {"H", "L", "optimizer", "method", "trains", "R(θ₀" + at, "s.e. θ₀", "R(−θ₀" + at, "s.e. −θ₀"};
+  const Cell none = Cell::label("-");
+  for (const ArchConfig& c : configs)
+    for (const auto& m : sources.comparison(c)) {
+      const train::RiskPoint& a = m.risk_target.back();
+      const train::RiskPoint& b = m.risk_opposite.back();
+      const bool mc = c.layers >= 2;
+      t.rows.push_back({Cell::exact(Rational(c.heads)), Cell::exact(Rational(c.layers)),
+                        Cell::label(c.optimizer_name()), Cell::label(m.name), Cell::label(m.trains),
+                        Cell::approx(a.mean), mc ? Cell::approx(a.se) : none, Cell::approx(b.mean),
+                        mc ? Cell::approx(b.se) : none});
+    }
+  return t;
+}
+
 DataTable verdicts(Sources& sources) {
   DataTable t;
   t.name = "verdicts";
@@ -176,6 +206,10 @@ const std::vector<TableInfo>& table_catalog() {
        false, false, [](R r, Sources&) { return optima(r); }},
       {"w-star", "gamma*(n) and w*(n) with their risks, n down", false, false,
        [](R r, Sources&) { return w_star_table(r); }},
+      {"architectures",
+       "risk at n = 20 on theta0 and -theta0 of every method of the comparison protocol, H in {1, 2, 4}, L in {1, 2}, "
+       "SGD and Adam",
+       true, false, [](R, Sources& s) { return architectures(s); }},
       {"verdicts", "every check of every claim with its verdict and evidence", false, true,
        [](R, Sources& s) { return verdicts(s); }},
   };
