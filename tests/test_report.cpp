@@ -162,6 +162,25 @@ TEST_CASE("risk-families LaTeX: \\frac cells are the exact values; --digits roun
   CHECK(rounded.find(to_decimal(static_cast<Float50>(expected_row(20, r.setting).exact[1]), 4)) != std::string::npos);
 }
 
+TEST_CASE("LaTeX: a table past kLongtableRows rows is a longtable with its header on every page") {
+  Sources src = closed_form_sources();
+  TableRequest r;
+  r.shots.clear();
+  for (long n = 0; n <= static_cast<long>(kLongtableRows); ++n) r.shots.push_back(n);
+  const DataTable t = build_table("risk-families", r, src);
+  REQUIRE(t.rows.size() == kLongtableRows + 1);
+  const std::string tex = render_latex(t, NumberStyle{});
+  CHECK(tex.find("\\begin{longtable}") != std::string::npos);
+  CHECK(tex.find("\\begin{table}") == std::string::npos);
+  CHECK(tex.find("\\endfirsthead") < tex.find("\\endhead"));
+  std::size_t tops = 0;
+  for (auto p = tex.find("\\toprule"); p != std::string::npos; p = tex.find("\\toprule", p + 1)) ++tops;
+  CHECK(tops == 2);  // the first page's header and the repeated one
+  CHECK(tex.find("$40$ &") != std::string::npos);
+  r.shots.pop_back();
+  CHECK(render_latex(build_table("risk-families", r, src), NumberStyle{}).find("longtable") == std::string::npos);
+}
+
 TEST_CASE("JSON keeps exact cells as fractions and doubles as numbers") {
   Sources src = closed_form_sources();
   TableRequest r;

@@ -138,18 +138,25 @@ std::string render_latex(const DataTable& t, const NumberStyle& style) {
   std::vector<std::string> head;
   for (std::size_t j = 0; j < t.columns.size(); ++j)
     head.push_back(s_column[j] ? braced(latex_text(t.columns[j])) : latex_text(t.columns[j]));
-  std::string out = fmt::format(
-      "% iclverify table {}: booktabs + siunitx (\\usepackage{{booktabs,siunitx}})\n"
-      "\\begin{{table}}[htbp]\n  \\centering\n  \\small\n  \\caption{{{}}}\n  \\label{{tab:{}}}\n"
-      "  \\begin{{tabular}}{{{}}}\n    \\toprule\n",
-      t.name, latex_text(t.caption), t.name, spec);
-  out += line(head) + "    \\midrule\n";
+  std::string body;
   for (const auto& row : t.rows) {
     std::vector<std::string> cells;
     for (std::size_t j = 0; j < row.size(); ++j) cells.push_back(latex_cell(row[j], s_column[j], style));
-    out += line(cells);
+    body += line(cells);
   }
-  return out + "    \\bottomrule\n  \\end{tabular}\n\\end{table}\n";
+  const std::string header = "    \\toprule\n" + line(head) + "    \\midrule\n";
+  if (t.rows.size() > kLongtableRows)  // breaks across pages, the header repeated on each
+    return fmt::format(
+        "% iclverify table {}: booktabs + siunitx + longtable (\\usepackage{{booktabs,siunitx,longtable}})\n"
+        "{{\\small\n\\begin{{longtable}}{{{}}}\n  \\caption{{{}}}\\label{{tab:{}}} \\\\\n{}    \\endfirsthead\n{}"
+        "    \\endhead\n    \\bottomrule\n    \\endfoot\n{}\\end{{longtable}}}}\n",
+        t.name, spec, latex_text(t.caption), t.name, header, header, body);
+  return fmt::format(
+             "% iclverify table {}: booktabs + siunitx (\\usepackage{{booktabs,siunitx}})\n"
+             "\\begin{{table}}[htbp]\n  \\centering\n  \\small\n  \\caption{{{}}}\n  \\label{{tab:{}}}\n"
+             "  \\begin{{tabular}}{{{}}}\n",
+             t.name, latex_text(t.caption), t.name, spec) +
+         header + body + "    \\bottomrule\n  \\end{tabular}\n\\end{table}\n";
 }
 
 std::string render_csv(const DataTable& t) {

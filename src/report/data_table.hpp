@@ -56,8 +56,12 @@ struct NumberStyle {
   int digits = 6;
 };
 
-// booktabs tabular in a table float with caption and label tab:<name>. Numeric columns are siunitx
-// S columns when every number is shown as a decimal; with fractions they are r columns in math mode.
+// Tables with more rows than this are a longtable (it breaks across pages, the header repeated).
+inline constexpr std::size_t kLongtableRows = 40;
+
+// booktabs tabular in a table float with caption and label tab:<name> (a longtable past
+// kLongtableRows rows). Numeric columns are siunitx S columns when every number is shown as a
+// decimal; with fractions they are r columns in math mode.
 std::string render_latex(const DataTable& t, const NumberStyle& style);
 // Header row then one line per row; numbers at full precision (parse back with parse_rational).
 std::string render_csv(const DataTable& t);
