@@ -164,11 +164,10 @@ Arch<R> asymmetric_pretrained(int d, const R& gamma) {
 }
 
 // The value rows of every head (the rest of V does not reach the prediction).
-std::vector<exact::Coordinate> value_rows(int H, int D) {
+std::vector<exact::Coordinate> value_rows(Parameterization kind, int H, int D) {
   std::vector<exact::Coordinate> out;
   for (int h = 0; h < H; ++h)
-    for (int c = 0; c < D; ++c)
-      out.push_back({h * exact::blocks_per_head(Parameterization::Merged) + block::V, D - 1, c});
+    for (int c = 0; c < D; ++c) out.push_back({h * exact::blocks_per_head(kind) + block::V, D - 1, c});
   return out;
 }
 
@@ -192,8 +191,8 @@ exact::HeadsOptimum<R> optimum(const std::vector<exact::Objective<R>>& stages, c
 Outcome value_only(const ArchSetup& su, const CheckContext&) {
   const Arch<R> pre = asymmetric_pretrained(kD, kGamma);
   bool stationary = false;
-  const auto opt =
-      optimum({shots_loss(0, su.finetune_sign)}, pre, value_rows(2, kD + 2), exact::Update::Value, stationary);
+  const auto opt = optimum({shots_loss(0, su.finetune_sign)}, pre, value_rows(Parameterization::Merged, 2, kD + 2),
+                           exact::Update::Value, stationary);
   const R zs = exact::arch_risk(opt.arch, fixed(theta0(kD)), 0, kS2);
   const R one_head_zs = R(2) / R(kD + 4) + kS2;
   const Limits got = limits(opt.arch), before = limits(pre);
@@ -215,7 +214,7 @@ Outcome value_only(const ArchSetup& su, const CheckContext&) {
 
 Outcome auxiliary_fewshot(const ArchSetup& su, const CheckContext&) {
   const Arch<R> pre = asymmetric_pretrained(kD, kGamma);
-  const auto coords = value_rows(2, kD + 2);
+  const auto coords = value_rows(Parameterization::Merged, 2, kD + 2);
   bool zs_stationary = false, both_stationary = false;
   const auto zs = optimum({shots_loss(0, su.finetune_sign)}, pre, coords, exact::Update::Value, zs_stationary);
   std::vector<exact::Objective<R>> stages{shots_loss(0, su.finetune_sign), shots_loss(kShotsFt, su.finetune_sign)};
@@ -263,11 +262,11 @@ Outcome key_query(const ArchSetup& su, const CheckContext&) {
   return {memorizes ? Verdict::Pass : Verdict::Note, ev + (memorizes ? " (theta0 memorized)" : " -- no memorization")};
 }
 
-// Gradient descent with backtracking (Armijo) on the exact zero-shot loss over every V_h and M_h,
-// in double, from `a`: the step halves until the loss falls by half the linear prediction, then may
+// Gradient descent with backtracking (Armijo) on the exact zero-shot loss over every matrix of every
+// head, in double, from `a`: the step halves until the loss falls by half the linear prediction, then may
 // double again. Returns the end point.
 Arch<double> zero_shot_descent(Arch<double> a, const exact::Objective<double>& zs, int steps) {
-  const auto coords = exact::head_coordinates(Parameterization::Merged, a.H(), a.D(), exact::Update::All);
+  const auto coords = exact::head_coordinates(a.kind(), a.H(), a.D(), exact::Update::All);
   const auto loss_at = [&](const Vec<double>& y) {
     Arch<double> b = a;
     exact::scatter(b, coords, y);
@@ -359,43 +358,19 @@ Outcome learned_heads(const ArchSetup& su, const CheckContext& ctx) {
   const auto task = [](int sign) { return exact::TaskLaw<double>::fixed(theta0(kD, sign).cast<double>()); };
   const auto loss = [&](long n) { return exact::Objective<double>{0.1, {{1.0, n, task(su.finetune_sign)}}}; };
   const auto lim = [&](const Arch<double>& a, int sign) { return exact::arch_risk_limit(a, task(sign), 0.1); };
-  const double gamma_star = to_double(closed_form::gamma_star(kShotsFt, Setting<R>{kD, kS2}));
+  const R gs = closed_form::gamma_star(kShotsFt, Setting<R>{kD, kS2});
+  const double gamma_star = to_double(gs);
   const double excess = exact::arch_risk(pre, exact::TaskLaw<double>::sphere(), kShotsFt, 0.1) -
-                        to_double(closed_form::risk_pretrained(R(42, 53), kShotsFt, Setting<R>{kD, kS2}));
+                        to_double(closed_form::risk_pretrained(gs, kShotsFt, Setting<R>{kD, kS2}));
   const double pre_plus = lim(pre, 1), pre_minus = lim(pre, -1), pre_zs = exact::arch_risk(pre, task(1), 0, 0.1);
-  std::vector<exact::Coordinate> v_rows;
-  for (int h = 0; h < H; ++h)
-    for (int c = 0; c < D; ++c)
-      v_rows.push_back({h * exact::blocks_per_head(Parameterization::Separate) + block::V, D - 1, c});
+  const auto v_rows = value_rows(Parameterization::Separate, H, D);
   // C4: value rows on zs. C5: zs then fs. C6: every Q_h on fs. C2: everything on zs (descent).
   const auto v = exact::heads_masked_optimum<double>({loss(0)}, pre, v_rows, exact::Update::Value).arch;
   const auto both =
       exact::heads_masked_optimum<double>({loss(0), loss(kShotsFt)}, pre, v_rows, exact::Update::Value).arch;
   const auto q_coords = exact::head_coordinates(Parameterization::Separate, H, D, exact::Update::Query);
   const auto q = exact::heads_masked_optimum<double>({loss(kShotsFt)}, pre, q_coords, exact::Update::Query).arch;
-  Arch<double> all = pre;
-  {
-    const auto coords = exact::head_coordinates(Parameterization::Separate, H, D, exact::Update::All);
-    const auto zs = loss(0);
-    const auto at = [&](const Vec<double>& y) {
-      Arch<double> b = pre;
-      exact::scatter(b, coords, y);
-      return b;
-    };
-    Vec<double> x = exact::gather(pre, coords);
-    double lr = 0.1;
-    for (int step = 0; step < 12000; ++step) {
-      const auto vg = exact::heads_value_and_gradient(zs, at(x), coords);
-      const double g2 = vg.gradient.squaredNorm();
-      if (g2 < 1e-28) break;
-      while (lr > 1e-12 &&
-             !(exact::heads_objective_value(zs, at(Vec<double>(x - lr * vg.gradient))) <= vg.value - 0.5 * lr * g2))
-        lr /= 2;
-      x -= lr * vg.gradient;
-      lr = std::min(2 * lr, 1.0);
-    }
-    all = at(x);
-  }
+  const Arch<double> all = zero_shot_descent(pre, loss(0), 12000);
   const double v_zs = exact::arch_risk(v, task(1), 0, 0.1), all_zs = exact::arch_risk(all, task(1), 0, 0.1);
   const double fs_v = exact::arch_risk(v, task(1), kShotsFt, 0.1),
                fs_both = exact::arch_risk(both, task(1), kShotsFt, 0.1);

@@ -123,6 +123,15 @@ Cubic<S> third_moment_along(const TokenLaw<S>& z, const Vec<S>& r) {
   return out;
 }
 
+// Y_i = sum_i' Cq_ii' T_i': the slices weighted by the query's second moments (E_m2's inner factor).
+template <class S>
+Mat<S> query_weighted_slice(const TokenLaw<S>& query, const Cubic<S>& T, int i) {
+  Mat<S> Y = Mat<S>::Zero(T.D, T.D);
+  for (int k = 0; k < T.D; ++k)
+    if (query.C(i, k) != S(0)) Y += query.C(i, k) * T.slice(k);
+  return Y;
+}
+
 // The six term values at one task point, as the one-head engine names them (terms.hpp):
 // t_mu1 = E[y_q m1], E_t_f = E[y_q f_q], E_m2 = E[f(z_q, z)^2], E_m1_sq = E[m1^2],
 // E_m1_f = E[m1 f_q], E_f_sq = E[f_q^2], with m1 = E[f(z_q, z) | z_q] = u.z_q, u = <T_i, C>.
@@ -159,12 +168,8 @@ struct HeadTermGradients {
   // E_m2 = sum_ii' Cq_ii' <T_i, M4 . T_i'>: gradient slice i = 2 M4 . (sum_i' Cq_ii' T_i').
   Cubic<S> E_m2(const Cubic<S>& T) const {
     Cubic<S> g(T.D);
-    for (int i = 0; i < T.D; ++i) {
-      Mat<S> Y = Mat<S>::Zero(T.D, T.D);
-      for (int k = 0; k < T.D; ++k)
-        if (at.query.C(i, k) != S(0)) Y += at.query.C(i, k) * T.slice(k);
-      g.slice(i) = real_t<S>(2) * fourth_moment_apply(at.context, Y);
-    }
+    for (int i = 0; i < T.D; ++i)
+      g.slice(i) = real_t<S>(2) * fourth_moment_apply(at.context, query_weighted_slice(at.query, T, i));
     return g;
   }
   // E_m1_sq = u^T Cq u: gradient 2 (Cq u) (x) C.
@@ -218,12 +223,8 @@ template <class S>
 HeadTermValues<S> head_term_values(const TaskPoint<S>& at, const Cubic<S>& T) {
   const Vec<S> u = contract_last_two(T, at.context.C);
   S m2(0);
-  for (int i = 0; i < T.D; ++i) {
-    Mat<S> Y = Mat<S>::Zero(T.D, T.D);
-    for (int k = 0; k < T.D; ++k)
-      if (at.query.C(i, k) != S(0)) Y += at.query.C(i, k) * T.slice(k);
-    m2 += T.slice(i).cwiseProduct(fourth_moment_apply(at.context, Y)).sum();
-  }
+  for (int i = 0; i < T.D; ++i)
+    m2 += T.slice(i).cwiseProduct(fourth_moment_apply(at.context, query_weighted_slice(at.query, T, i))).sum();
   const Cubic<S> U = symmetrize(T);
   const int d = T.D - 2;
   S s0 = U(0, 0, 0), ff(0);
