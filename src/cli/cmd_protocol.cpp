@@ -208,6 +208,20 @@ Result render_arch(const ProtocolArgs& a, const train::ArchProtocolOptions& o,
   return {out, 0};
 }
 
+// Runs a protocol with a progress bar and renders its runs with the seconds it took; a diverged run
+// is exit status 3 with one line.
+template <class Run, class Render>
+Result timed_protocol(bool quiet, const Run& run, const Render& render) {
+  train::ProgressBar bar("protocol", quiet);
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    const auto runs = run(bar.callback());
+    return render(runs, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  } catch (const train::DivergenceError& e) {
+    return {"", 3, fmt::format("iclverify: error: protocol {}\n", e.what())};
+  }
+}
+
 Result run_arch(const ProtocolArgs& a) {
   train::ArchProtocolOptions o;
   o.heads = read_heads(a.heads);
@@ -231,14 +245,9 @@ Result run_arch(const ProtocolArgs& a) {
   o.batch = parse_integer(a.batch, "--batch", 1, 100000000);
   o.seed = read_seed(a.seed);
   o.threads = read_threads(a.threads);
-  train::ProgressBar bar("protocol", a.quiet);
-  const auto t0 = std::chrono::steady_clock::now();
-  try {
-    const auto runs = train::run_arch_protocol(o, bar.callback());
-    return render_arch(a, o, runs, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  } catch (const train::DivergenceError& e) {
-    return {"", 3, fmt::format("iclverify: error: protocol {}\n", e.what())};
-  }
+  return timed_protocol(
+      a.quiet, [&](const train::ProgressFn& p) { return train::run_arch_protocol(o, p); },
+      [&](const auto& runs, double secs) { return render_arch(a, o, runs, secs); });
 }
 
 Result run_protocol(const ProtocolArgs& a) {
@@ -251,14 +260,9 @@ Result run_protocol(const ProtocolArgs& a) {
   o.batch = parse_integer(a.batch, "--batch", 1, 100000000);
   o.seed = read_seed(a.seed);
   o.threads = read_threads(a.threads);
-  train::ProgressBar bar("protocol", a.quiet);
-  const auto t0 = std::chrono::steady_clock::now();
-  try {
-    const auto runs = train::run_protocol(o, bar.callback());
-    return render(a, o, runs, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  } catch (const train::DivergenceError& e) {
-    return {"", 3, fmt::format("iclverify: error: protocol {}\n", e.what())};
-  }
+  return timed_protocol(
+      a.quiet, [&](const train::ProgressFn& p) { return train::run_protocol(o, p); },
+      [&](const auto& runs, double secs) { return render(a, o, runs, secs); });
 }
 
 }  // namespace

@@ -185,15 +185,14 @@ Result run_exact(const TrainArgs& a, const TrainJob& job, int digits) {
   return render(a, job, r, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), digits);
 }
 
-Result run_sgd(const TrainArgs& a, const TrainJob& job) {
-  train::SgdProblem pb;
-  pb.d = job.d;
-  pb.s2 = job.s2.convert_to<double>();
-  pb.loss = a.loss == "pretrain" ? train::SgdLoss::Pretrain
-                                 : (a.loss == "zs" ? train::SgdLoss::ZeroShot : train::SgdLoss::ZeroFew);
-  pb.shots = a.loss == "pretrain" ? job.m : job.nft;
-  pb.theta0 = job.theta0.cast<double>();
-  pb.update = job.update;
+// The stochastic trainers' loss (pretrain, zs, zs+fs) and their optimizer options, shared by one
+// head and L x H heads. Throws InputError naming the flag.
+train::SgdLoss sgd_loss(const std::string& loss) {
+  return loss == "pretrain" ? train::SgdLoss::Pretrain
+                            : (loss == "zs" ? train::SgdLoss::ZeroShot : train::SgdLoss::ZeroFew);
+}
+
+train::SgdOptions read_sgd_options(const TrainArgs& a) {
   train::SgdOptions opt;
   opt.optimizer = a.optimizer == "adam" ? train::Optimizer::Adam : train::Optimizer::Sgd;
   opt.lr = a.lr.empty() ? 0.01 : read_positive(a.lr, "--lr");
@@ -204,6 +203,18 @@ Result run_sgd(const TrainArgs& a, const TrainJob& job) {
   opt.batch = parse_integer(a.batch, "--batch", 1, 100000000);
   opt.seed = read_seed(a.seed);
   opt.threads = read_threads(a.threads);
+  return opt;
+}
+
+Result run_sgd(const TrainArgs& a, const TrainJob& job) {
+  train::SgdProblem pb;
+  pb.d = job.d;
+  pb.s2 = job.s2.convert_to<double>();
+  pb.loss = sgd_loss(a.loss);
+  pb.shots = a.loss == "pretrain" ? job.m : job.nft;
+  pb.theta0 = job.theta0.cast<double>();
+  pb.update = job.update;
+  const train::SgdOptions opt = read_sgd_options(a);
   train::ProgressBar bar("train", a.quiet);
   const auto t0 = std::chrono::steady_clock::now();
   const auto r = train::sgd_train(pb, job.start_double, opt, bar.callback());
@@ -221,8 +232,7 @@ Result run_arch_train(const TrainArgs& a) {
   train::ArchProblem pb;
   pb.d = read_dimension(a.d, 1000);
   pb.noise_std = std::sqrt(read_sigma2(a.sigma2).convert_to<double>());
-  pb.loss = a.loss == "pretrain" ? train::SgdLoss::Pretrain
-                                 : (a.loss == "zs" ? train::SgdLoss::ZeroShot : train::SgdLoss::ZeroFew);
+  pb.loss = sgd_loss(a.loss);
   const long m = parse_integer(a.m, "--m", 0, 1000000), nft = parse_integer(a.nft, "--nft", 0, 1000000);
   applies_only_to(a.loss == "zs+fs", a.nft_opt, "--loss zs+fs");
   pb.shots = a.loss == "pretrain" ? m : nft;
@@ -233,16 +243,7 @@ Result run_arch_train(const TrainArgs& a) {
                                 : train::ArchUpdate::All;
   const int H = read_heads(a.heads);
   const int L = read_layers(a.layers);
-  train::SgdOptions opt;
-  opt.optimizer = a.optimizer == "adam" ? train::Optimizer::Adam : train::Optimizer::Sgd;
-  opt.lr = a.lr.empty() ? 0.01 : read_positive(a.lr, "--lr");
-  opt.momentum = read_positive(a.momentum, "--momentum", true);
-  if (opt.momentum >= 1) throw InputError(fmt::format("--momentum: '{}' must be < 1", a.momentum));
-  opt.clip = read_positive(a.clip, "--clip", true);
-  opt.steps = a.steps.empty() ? 5000 : parse_integer(a.steps, "--steps", 1, 1000000000);
-  opt.batch = parse_integer(a.batch, "--batch", 1, 100000000);
-  opt.seed = read_seed(a.seed);
-  opt.threads = read_threads(a.threads);
+  const train::SgdOptions opt = read_sgd_options(a);
   train::ProgressBar bar("train", a.quiet);
   const auto t0 = std::chrono::steady_clock::now();
   const auto r = train::arch_train(pb, train::random_arch(L, H, pb.d, 0.05, opt.seed), opt, bar.callback());
