@@ -28,6 +28,7 @@
 #include "exact/objective.hpp"
 #include "exact/risk.hpp"
 #include "sim/monte_carlo.hpp"
+#include "train/arch_sgd.hpp"
 
 namespace {
 
@@ -108,18 +109,7 @@ void BM_ExactGradient(benchmark::State& state) { time_gradient<false>(state); }
 void BM_ExactGradientForwardAD(benchmark::State& state) { time_gradient<true>(state); }
 
 // One layer of H separate heads at d = 5, every entry N(0, 0.3^2) from a fixed seed.
-Arch<double> heads_setup(int H) {
-  const int D = 7;
-  std::mt19937_64 rng(2026);
-  boost::random::normal_distribution<double> g(0.0, 0.3);
-  Arch<double> a{{{}}};
-  for (int h = 0; h < H; ++h) {
-    Head<double> x{Mat<double>(D, D), Mat<double>(D, D), Mat<double>(D, D)};
-    for (Mat<double>* m : {&x.V, &x.Q, &x.K}) *m = Mat<double>::NullaryExpr(D, D, [&] { return g(rng); });
-    a.layers[0].push_back(x);
-  }
-  return a;
-}
+Arch<double> heads_setup(int H) { return train::random_arch(1, H, 5, 0.3, 2026); }
 
 void BM_HeadsRisk(benchmark::State& state) {
   const Arch<double> a = heads_setup(static_cast<int>(state.range(0)));

@@ -2,32 +2,19 @@
 // rationals, against exact stencils for its gradient and Hessian, against Monte Carlo for H > 1.
 #include <doctest/doctest.h>
 
-#include <random>
-
 #include "exact/exact.hpp"
 #include "model/arch.hpp"
 #include "sim/monte_carlo.hpp"
+#include "sim/random_params.hpp"
+#include "train/arch_sgd.hpp"
 
 using namespace icl;
 
 namespace {
 
-// Entries k / 4, k in [-4, 4], from a fixed seed: exact, small and reproducible.
-Mat<Rational> random_rational(std::mt19937& rng, int D) {
-  std::uniform_int_distribution<int> k(-4, 4);
-  Mat<Rational> m(D, D);
-  for (int r = 0; r < D; ++r)
-    for (int c = 0; c < D; ++c) m(r, c) = Rational(k(rng), 4);
-  return m;
-}
-
-Arch<Rational> random_heads(std::mt19937& rng, int d, int H, Parameterization kind) {
-  const int D = d + 2;
-  Arch<Rational> a{{{}}};
-  for (int h = 0; h < H; ++h)
-    a.layers[0].push_back(Head<Rational>{random_rational(rng, D), random_rational(rng, D),
-                                         kind == Parameterization::Merged ? Mat<Rational>() : random_rational(rng, D)});
-  return a;
+// Entries k / 4, k in [-4, 4] (sim/random_params.hpp): exact, small and reproducible.
+Arch<Rational> random_heads(sim::Engine& rng, int d, int H, Parameterization kind) {
+  return sim::random_heads(rng, kind, d, H, 4, 4);
 }
 
 std::vector<exact::TaskLaw<Rational>> tasks(int d) {
@@ -49,7 +36,7 @@ auto seven_point(const F& f) {
 }  // namespace
 
 TEST_CASE("one head: the H-head engine equals the one-head engine exactly, merged and separate") {
-  std::mt19937 rng(7);
+  sim::Engine rng(7);
   for (int d : {1, 2, 3})
     for (auto kind : {Parameterization::Merged, Parameterization::Separate}) {
       const Arch<Rational> a = random_heads(rng, d, 1, kind);
@@ -63,7 +50,7 @@ TEST_CASE("one head: the H-head engine equals the one-head engine exactly, merge
 
 // (T_ikj would not do: f(a, b) = sum T_ijk a_i b_j b_k only sees T symmetrized in j, k.)
 TEST_CASE("a deliberately wrong tensor (T_jik for T_ijk) is caught by the one-head comparison") {
-  std::mt19937 rng(11);
+  sim::Engine rng(11);
   const Arch<Rational> a = random_heads(rng, 2, 1, Parameterization::Merged);
   const auto& h = a.layers[0][0];
   exact::detail::Cubic<Rational> T = exact::detail::head_tensor(a.layers[0]), swapped(T.D);
@@ -82,7 +69,7 @@ TEST_CASE("a deliberately wrong tensor (T_jik for T_ijk) is caught by the one-he
 }
 
 TEST_CASE("the six term values equal their forms through the gradients, exactly") {
-  std::mt19937 rng(17);
+  sim::Engine rng(17);
   for (auto kind : {Parameterization::Merged, Parameterization::Separate}) {
     const Arch<Rational> a = random_heads(rng, 3, 2, kind);
     const auto T = exact::detail::head_tensor(a.layers[0]);
@@ -101,7 +88,7 @@ TEST_CASE("the six term values equal their forms through the gradients, exactly"
 }
 
 TEST_CASE("equal heads are one head; the order of the heads does not matter") {
-  std::mt19937 rng(3);
+  sim::Engine rng(3);
   const Arch<Rational> one = random_heads(rng, 2, 1, Parameterization::Separate);
   Arch<Rational> three = one;
   three.layers[0].assign(3, one.layers[0][0]);
@@ -116,7 +103,7 @@ TEST_CASE("equal heads are one head; the order of the heads does not matter") {
 }
 
 TEST_CASE("H heads: the gradient and the Hessian-vector product equal exact stencils in rationals") {
-  std::mt19937 rng(5);
+  sim::Engine rng(5);
   for (auto kind : {Parameterization::Merged, Parameterization::Separate})
     for (auto update : {exact::Update::All, exact::Update::Value, exact::Update::KeyQuery}) {
       const int d = 2, H = 2;
@@ -126,10 +113,9 @@ TEST_CASE("H heads: the gradient and the Hessian-vector product equal exact sten
                                            {{Rational(1), 0, tasks(d)[0]}, {Rational(1, 3), 5, tasks(d)[2]}}};
       const auto p = static_cast<Eigen::Index>(coords.size());
       Vec<Rational> u(p), w(p);
-      std::uniform_int_distribution<int> k(-3, 3);
       for (Eigen::Index j = 0; j < p; ++j) {
-        u(j) = Rational(k(rng), 8);
-        w(j) = Rational(k(rng), 8);
+        u(j) = sim::random_entry(rng, 3, 8);
+        w(j) = sim::random_entry(rng, 3, 8);
       }
       const Vec<Rational> x0 = exact::gather(a, coords);
       const auto at = [&](const Rational& h) {
@@ -150,7 +136,7 @@ TEST_CASE("H heads: the gradient and the Hessian-vector product equal exact sten
 }
 
 TEST_CASE("one head: the H-head gradient equals the one-head adjoint exactly") {
-  std::mt19937 rng(9);
+  sim::Engine rng(9);
   for (auto kind : {Parameterization::Merged, Parameterization::Separate}) {
     const Arch<Rational> a = random_heads(rng, 2, 1, kind);
     const Point<Rational> p = point_from_arch(a);
@@ -165,7 +151,7 @@ TEST_CASE("one head: the H-head gradient equals the one-head adjoint exactly") {
 }
 
 TEST_CASE("masked optima: one head equals masked_optimum exactly; two heads are exactly stationary") {
-  std::mt19937 rng(21);
+  sim::Engine rng(21);
   const exact::Objective<Rational> zs{Rational(1, 10), {{Rational(1), 0, tasks(2)[0]}}};
   const exact::Objective<Rational> fs{Rational(1, 10), {{Rational(1), 5, tasks(2)[0]}}};
   for (auto [kind, update] : {std::pair{Parameterization::Merged, exact::Update::Value},
@@ -190,16 +176,9 @@ TEST_CASE("masked optima: one head equals masked_optimum exactly; two heads are 
 }
 
 TEST_CASE("H = 2..4 heads: the exact risk equals Monte Carlo (|z| < 4), fixed task and sphere") {
-  std::mt19937 rng(13);
-  std::normal_distribution<double> g(0.0, 0.4);
   for (int H : {2, 3, 4}) {
-    const int d = 3, D = d + 2;
-    Arch<double> a{{{}}};
-    for (int h = 0; h < H; ++h) {
-      Head<double> x{Mat<double>(D, D), Mat<double>(D, D), Mat<double>(D, D)};
-      for (Mat<double>* m : {&x.V, &x.Q, &x.K}) *m = Mat<double>::NullaryExpr(D, D, [&] { return g(rng); });
-      a.layers[0].push_back(x);
-    }
+    const int d = 3;
+    const Arch<double> a = train::random_arch(1, H, d, 0.4, static_cast<std::uint64_t>(13 + H));  // N(0, 0.4^2)
     Vec<double> theta(d);
     theta << 0.6, -0.8, 0.0;
     for (bool sphere : {false, true})
@@ -216,7 +195,7 @@ TEST_CASE("H = 2..4 heads: the exact risk equals Monte Carlo (|z| < 4), fixed ta
 }
 
 TEST_CASE("the engine refuses two layers and a task of the wrong length") {
-  std::mt19937 rng(1);
+  sim::Engine rng(1);
   Arch<Rational> a = random_heads(rng, 2, 2, Parameterization::Merged);
   CHECK_THROWS_AS(exact::arch_risk(a, exact::TaskLaw<Rational>::fixed(Vec<Rational>::Zero(3)), 1, Rational(0)),
                   std::invalid_argument);

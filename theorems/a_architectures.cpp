@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <random>
 #include <string>
 
 #include "closed_form/closed_form.hpp"
@@ -16,6 +15,7 @@
 #include "model/arch.hpp"
 #include "prove/proof.hpp"
 #include "sim/monte_carlo.hpp"
+#include "sim/random_params.hpp"
 #include "theorems/common.hpp"
 #include "theorems/theorems.hpp"
 #include "train/arch_sgd.hpp"
@@ -46,22 +46,15 @@ exact::TaskLaw<R> fixed(const Vec<R>& t) { return exact::TaskLaw<R>::fixed(t); }
 
 // ---- the engine -------------------------------------------------------------------------------
 
-Mat<R> random_rational(std::mt19937& rng, int D) {
-  std::uniform_int_distribution<int> k(-4, 4);
-  Mat<R> m(D, D);
-  for (int r = 0; r < D; ++r)
-    for (int c = 0; c < D; ++c) m(r, c) = R(k(rng), 4);
-  return m;
-}
-
 Outcome engine_one_head(const ArchSetup& su, const CheckContext&) {
-  std::mt19937 rng(20261201);
+  sim::Engine rng(20261201);
   const std::vector<long> shots{0, 1, 5, 20};
   int equal = 0, total = 0;
   for (int d : {1, 2, 3})
     for (bool separate : {false, true}) {
-      const int D = d + 2;
-      const Head<R> h{random_rational(rng, D), random_rational(rng, D), separate ? random_rational(rng, D) : Mat<R>()};
+      const Head<R> h =
+          sim::random_heads(rng, separate ? Parameterization::Separate : Parameterization::Merged, d, 1, 4, 4)
+              .layers[0][0];
       Mat<R> M = h.M();
       if (su.reference_transposed) M.transposeInPlace();
       const exact::PreparedPoint<R> one(MergedParams<R>{h.V, M});
@@ -80,18 +73,11 @@ Outcome engine_one_head(const ArchSetup& su, const CheckContext&) {
 }
 
 Outcome engine_monte_carlo(const ArchSetup& su, const CheckContext& ctx) {
-  std::mt19937 rng(7);
-  std::normal_distribution<double> g(0.0, 0.4);
   double worst = 0;
   std::string ev;
   for (int H : {2, 4}) {
-    const int d = 3, D = d + 2;
-    Arch<double> a{{{}}};
-    for (int h = 0; h < H; ++h) {
-      Head<double> x{Mat<double>(D, D), Mat<double>(D, D), Mat<double>(D, D)};
-      for (Mat<double>* m : {&x.V, &x.Q, &x.K}) *m = Mat<double>::NullaryExpr(D, D, [&] { return g(rng); });
-      a.layers[0].push_back(x);
-    }
+    const int d = 3;
+    const Arch<double> a = train::random_arch(1, H, d, 0.4, static_cast<std::uint64_t>(7 + H));  // N(0, 0.4^2)
     Arch<double> sampled = a;
     if (su.mc_heads_summed)
       for (auto& h : sampled.layers[0]) h.V *= H;
@@ -455,15 +441,15 @@ Outcome two_layers(const ArchSetup& su, const CheckContext& ctx) {
 // ---- two layers: the degree of the prediction -------------------------------------------------
 
 Outcome two_layer_degree(const ArchSetup& su, const CheckContext&) {
-  std::mt19937 rng(5);
+  sim::Engine rng(5);
   const int d = 2, D = d + 2, n = 2;
   Arch<R> a;
   for (int l = 0; l < 2; ++l)
-    a.layers.push_back({Head<R>{random_rational(rng, D), random_rational(rng, D), random_rational(rng, D)}});
+    a.layers.push_back(sim::random_heads(rng, Parameterization::Separate, d, 1, 4, 4).layers[0]);
   a.layers.resize(static_cast<std::size_t>(su.prediction_layer));
   Mat<R> Z(n + 1, D);
   for (int r = 0; r <= n; ++r)
-    for (int c = 0; c < D; ++c) Z(r, c) = c == 0 ? R(1) : R(static_cast<int>(rng() % 7) - 3, 2);
+    for (int c = 0; c < D; ++c) Z(r, c) = c == 0 ? R(1) : sim::random_entry(rng, 3, 2);
   Z(n, D - 1) = 0;
   // p(lambda) = yhat(lambda Z) has degree <= 2^(L+1) + 1 = 9: 12 samples give its coefficients exactly.
   const int samples = 12;

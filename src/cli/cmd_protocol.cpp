@@ -55,15 +55,8 @@ Result render(const ProtocolArgs& a, const train::ProtocolOptions& o, const std:
       e["distance"] = std::isnan(m.distance) ? nlohmann::json(nullptr) : nlohmann::json(m.distance);
       for (const auto& [name, value] : train::named(m.summary)) e["scale_free"][name] = value;
       const auto names = block_names(m.point.kind);
-      for (std::size_t b = 0; b < names.size(); ++b) {
-        nlohmann::json rows = nlohmann::json::array();
-        for (Eigen::Index r = 0; r < m.point.blocks[b].rows(); ++r) {
-          std::vector<double> row;
-          for (Eigen::Index c = 0; c < m.point.blocks[b].cols(); ++c) row.push_back(m.point.blocks[b](r, c));
-          rows.push_back(row);
-        }
-        e[names[b]] = rows;
-      }
+      for (std::size_t b = 0; b < names.size(); ++b)
+        e[names[b]] = matrix_json(m.point.blocks[b], [](double x) { return x; });
       j["methods"].push_back(e);
     }
     j["seconds"] = secs;
