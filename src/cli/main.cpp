@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
       icl::cli::add_figure);
   add("report", "The whole appendix in a directory: every table (.tex, .csv), figure (.png, .tex) and an index",
       icl::cli::add_report);
+  add("verify", "Claim files (TOML): your own statements PROVED or REFUTED against the exact engine for every n",
+      icl::cli::add_verify);
   add("list", "List the claims with their statements, hypotheses and checks", icl::cli::add_list);
 
   try {
@@ -72,7 +74,7 @@ int main(int argc, char** argv) {
     }
     return fail(
         "no subcommand given (risk, grad, optimum, hessian, check, selftest, prove, curve, compare, train, protocol, "
-        "table, figure, report, list)");
+        "table, figure, report, verify, list)");
   } catch (const icl::InputError& e) {
     return fail(e.what());
   } catch (const std::exception& e) {
