@@ -421,7 +421,7 @@ void parse_statement_text(const ClaimFile& f, Statement& s, const Ctx& ctx, cons
   switch (s.kind) {
     case StatementKind::Identity: {
       s.lhs = parse_expression(s.text.lhs, atoms, key + ".identity (left side)");
-      s.rhs = parse_expression(s.text.rhs, atoms, key + ".identity (right side)");
+      s.rhs = parse_expression(s.text.rhs, atoms, key + ".identity (right side)", s.text.lhs.size() + 1);
       break;
     }
     case StatementKind::Limit:
