@@ -135,5 +135,13 @@ where = { gamma = \"1\" }"
 expect_reject "cannot open" verify "$tmp/missing.toml"
 expect_reject "--only: no statement" verify "$root/theorems/c2_full_finetuning.toml" --only "nothing here"
 
+# table --claims: a family's exact curves, R_zs(1; 1, theta0) = 11/8 by THEORY.md's closed form
+expect_json "j['rows'][1] == {'n': '1', 'theta0': '11/8', '-theta0': '19/8', 'sphere': '15/8'}" \
+  table --claims "$root/theorems/c2_full_finetuning.toml" --family F --where "c=1,d=5,s2=1/10" --shots 0,1
+expect_reject "give d a value" table --claims "$root/theorems/c2_full_finetuning.toml" --family F --where "c=1"
+expect_reject "no family 'G'" table --claims "$root/theorems/c2_full_finetuning.toml" --family G
+expect_reject "violates" table --claims "$root/theorems/c2_full_finetuning.toml" --family F --where "c=0,d=5,s2=0"
+expect_reject "give --which NAME or --claims" table
+
 echo "cli_claims: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
