@@ -107,7 +107,7 @@ std::string families_text(const diagnose::Diagnosis& dx) {
   for (const auto& f : dx.families) {
     std::vector<std::string> params;
     for (const auto& [name, value] : f.parameters) params.push_back(fmt::format("{} = {:.6g}", name, to_double(value)));
-    out += fmt::format("  {:<7} {:<28} relative distance {:.4g}\n", f.family,
+    out += fmt::format("  {:<7} {:<28}  relative distance {:.4g}\n", f.family,
                        fmt::format("{}", fmt::join(params, ", ")), std::sqrt(to_double(f.distance2)));
   }
   return out;
@@ -182,9 +182,9 @@ Runner add_diagnose(CLI::App& app) {
   add_format(app, a->format, {"table", "json"}, "json: every field, exact numbers as {exact: \"p/q\", decimal, se}");
   app.footer(
       "One layer (any H): exact risk curves, limits and sets of n (no cut-off). L >= 2: Monte Carlo, flagged.\n"
-      "Verdict, checked in this order: collapsed (rho < 1/4 on theta0 and -theta0), preserved (rho >= 9/10 on\n"
-      "-theta0 and the sphere), specialized (rho >= 9/10 on theta0, < 9/10 on -theta0), else degraded; no-icl\n"
-      "when the pretrained model has no ICL on any task. Exit 0 whatever the verdict, 2 on bad input.\n"
+      "Verdict, the first that holds: no-icl (pre has no ICL to lose on any task), collapsed (rho < 1/4 on\n"
+      "theta0 and -theta0), preserved (rho >= 9/10 on -theta0 and the sphere), specialized (rho >= 9/10 on\n"
+      "theta0, < 9/10 on -theta0), else degraded. Exit 0 whatever the verdict, 2 on bad input.\n"
       "Example: iclverify diagnose --pre pre.json --post post.json --theta0 1,0,0,0,0 --format json\n");
   return [a] { return run_diagnose(*a); };
 }
