@@ -38,6 +38,10 @@ int main(int argc, char** argv) {
       icl::cli::add_curve);
   add("compare", "For which n >= 0 model A's risk is above, equal to or below model B's, exactly (no cut-off)",
       icl::cli::add_compare);
+  add("diagnose",
+      "What a fine-tuning did to ICL: risk before/after, where it got worse, what moved, nearest family, retention, "
+      "verdict",
+      icl::cli::add_diagnose);
   add("hessian", "Second-order certificate of a claimed optimum: exact Hessian spectrum vs the predicted zero count",
       icl::cli::add_hessian);
   add("train",
@@ -73,8 +77,8 @@ int main(int argc, char** argv) {
       return r.status;
     }
     return fail(
-        "no subcommand given (risk, grad, optimum, hessian, check, selftest, prove, curve, compare, train, protocol, "
-        "table, figure, report, verify, list)");
+        "no subcommand given (risk, grad, optimum, hessian, check, selftest, prove, curve, compare, diagnose, train, "
+        "protocol, table, figure, report, verify, list)");
   } catch (const icl::InputError& e) {
     return fail(e.what());
   } catch (const std::exception& e) {
