@@ -84,9 +84,12 @@ std::string print_polynomial(const GiNaC::ex& p) {
   for (const auto& t : terms) {
     const GiNaC::numeric c = GiNaC::ex_to<GiNaC::numeric>(t.coef);
     std::string mono;
-    for (std::size_t j = 0; j < vars.size(); ++j)
-      if (t.exps[j] > 0)
-        mono += (mono.empty() ? "" : "*") + vars[j].get_name() + (t.exps[j] > 1 ? "^" + std::to_string(t.exps[j]) : "");
+    for (std::size_t j = 0; j < vars.size(); ++j) {
+      if (t.exps[j] == 0) continue;
+      if (!mono.empty()) mono.push_back('*');
+      mono.append(vars[j].get_name());
+      if (t.exps[j] > 1) mono.append(fmt::format("^{}", t.exps[j]));
+    }
     const GiNaC::numeric a = GiNaC::abs(c);
     std::string body = mono.empty() ? print(a) : a.is_equal(1) ? mono : print(a) + "*" + mono;
     out += out.empty() ? (c.is_negative() ? "-" : "") + body : (c.is_negative() ? " - " : " + ") + body;
@@ -394,6 +397,10 @@ Decision Verifier::decide_once(const Statement& s) {
         return out;
       }
       nlohmann::json cx{{"lhs", exact_text(l)}, {"rhs", exact_text(r)}, {"difference", exact_text(l - r)}};
+      // each family at the point, as a parameter file for `iclverify risk --params` (a check by hand)
+      for (const Expr* side : {&s.lhs, &*s.rhs})
+        for (const auto& a : side->atoms)
+          cx["params"][a.family] = nlohmann::json::parse(family_params_json(f_, f_.families.at(a.family), *at));
       refute_at(*at,
                 fmt::format("left = {}, right = {} (difference {}; both sides exact, atoms from the engine)",
                             prove::show(l), prove::show(r), prove::show(l - r)),
