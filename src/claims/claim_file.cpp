@@ -355,27 +355,6 @@ ExpectedSets read_expect(const toml::node& node, const Ctx& ctx, const std::stri
   return out;
 }
 
-// The free symbols of an expression after `where`, atoms' families included.
-std::set<std::string> free_names(const ClaimFile& f, const Expr& x) {
-  std::set<std::string> out;
-  auto collect = [&](const GiNaC::ex& e) {
-    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it)
-      if (GiNaC::is_a<GiNaC::symbol>(*it)) out.insert(GiNaC::ex_to<GiNaC::symbol>(*it).get_name());
-  };
-  collect(x.e);
-  for (const auto& a : x.atoms) {
-    out.erase(a.symbol.get_name());
-    collect(a.shots);
-    const Family& fam = f.families.at(a.family);
-    for (const auto& c : fam.V.coefficients(true)) collect(c);
-    for (const auto& c : fam.M.coefficients(false)) collect(c);
-    out.insert(f.d_value ? std::string() : f.d_name);
-    out.insert(f.s2_value ? std::string() : f.s2_name);
-  }
-  out.erase("");
-  return out;
-}
-
 void check_where(const ClaimFile& f, Statement& s, const Ctx& ctx, const std::string& key) {
   for (const auto& [name, text] : s.text.where) {
     const std::string k = key + ".where." + name;
@@ -438,9 +417,9 @@ void parse_statement_text(const ClaimFile& f, Statement& s, const Ctx& ctx, cons
   }
   check_where(f, s, ctx, key);
   if (s.kind == StatementKind::Sets) {
-    std::set<std::string> missing = free_names(f, s.lhs);
-    missing.erase("n");
-    for (const auto& [sym, v] : s.where) missing.erase(GiNaC::ex_to<GiNaC::symbol>(sym).get_name());
+    std::set<std::string> missing;
+    for (const auto& sym : free_symbols(f, {&s.lhs}, s.where))
+      if (sym != f.n_sym) missing.insert(sym.get_name());
     if (!missing.empty()) {
       std::string list;
       for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
@@ -574,6 +553,42 @@ Statement reparse_statement(const ClaimFile& file, const Statement& s, const Sta
   out.where.clear();
   const Ctx ctx{file.path};
   parse_statement_text(file, out, ctx, fmt::format("statement '{}'", s.name));
+  return out;
+}
+
+// The names an expression depends on (atoms' families, shots, d and s2 included), n first.
+std::vector<GiNaC::symbol> free_symbols(const ClaimFile& f, const std::vector<const Expr*>& xs,
+                                        const GiNaC::exmap& where) {
+  GiNaC::exset seen;
+  std::set<std::string> atom_names;
+  auto collect = [&](const GiNaC::ex& e) {
+    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it)
+      if (GiNaC::is_a<GiNaC::symbol>(*it)) seen.insert(*it);
+  };
+  for (const Expr* x : xs) {
+    for (const auto& a : x->atoms) {
+      atom_names.insert(a.symbol.get_name());
+      collect(a.shots);
+      const Family& fam = f.families.at(a.family);
+      for (const auto& c : fam.V.coefficients(true)) collect(c);
+      for (const auto& c : fam.M.coefficients(false)) collect(c);
+      if (!f.d_value) seen.insert(f.d_sym);
+      if (!f.s2_value) seen.insert(f.s2_sym);
+    }
+    collect(x->e);
+  }
+  std::vector<GiNaC::symbol> out;
+  for (const auto& s : seen) {
+    const auto& sym = GiNaC::ex_to<GiNaC::symbol>(s);
+    if (atom_names.count(sym.get_name()) || where.count(s) || sym == f.n_sym) continue;
+    out.push_back(sym);
+  }
+  // n, d, s2, then the symbols by name: the order of the counterexample search
+  auto rank = [&](const GiNaC::symbol& v) {
+    return std::make_pair(v == f.d_sym ? 0 : v == f.s2_sym ? 1 : 2, v.get_name());
+  };
+  std::sort(out.begin(), out.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
+  out.insert(out.begin(), f.n_sym);
   return out;
 }
 

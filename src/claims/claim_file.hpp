@@ -97,6 +97,11 @@ struct ClaimFile {
 ClaimFile read_claim_file(const std::string& path);
 ClaimFile parse_claim_file(std::string_view text, const std::string& source);
 
+// The names the expressions depend on (the atoms' families, shots, d and s2 included) that `where`
+// does not fix: n first, then d, s2 and the symbols by name.
+std::vector<GiNaC::symbol> free_symbols(const ClaimFile& f, const std::vector<const Expr*>& xs,
+                                        const GiNaC::exmap& where);
+
 // Re-reads one statement's expressions from (edited) text, as --mutate does.
 Statement reparse_statement(const ClaimFile& file, const Statement& s, const StatementText& text);
 

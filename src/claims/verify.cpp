@@ -155,42 +155,6 @@ std::string show(const GiNaC::ex& e) {
 
 std::string exact_text(const Rational& q) { return to_fraction(q); }
 
-// The names an expression depends on (atoms' families, shots, d and s2 included), n first.
-std::vector<GiNaC::symbol> free_symbols(const ClaimFile& f, const std::vector<const Expr*>& xs,
-                                        const GiNaC::exmap& where) {
-  GiNaC::exset seen;
-  std::set<std::string> atom_names;
-  auto collect = [&](const GiNaC::ex& e) {
-    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it)
-      if (GiNaC::is_a<GiNaC::symbol>(*it)) seen.insert(*it);
-  };
-  for (const Expr* x : xs) {
-    for (const auto& a : x->atoms) {
-      atom_names.insert(a.symbol.get_name());
-      collect(a.shots);
-      const Family& fam = f.families.at(a.family);
-      for (const auto& c : fam.V.coefficients(true)) collect(c);
-      for (const auto& c : fam.M.coefficients(false)) collect(c);
-      if (!f.d_value) seen.insert(f.d_sym);
-      if (!f.s2_value) seen.insert(f.s2_sym);
-    }
-    collect(x->e);
-  }
-  std::vector<GiNaC::symbol> out;
-  for (const auto& s : seen) {
-    const auto& sym = GiNaC::ex_to<GiNaC::symbol>(s);
-    if (atom_names.count(sym.get_name()) || where.count(s) || sym == f.n_sym) continue;
-    out.push_back(sym);
-  }
-  // n, d, s2, then the symbols by name: the order of the counterexample search
-  auto rank = [&](const GiNaC::symbol& v) {
-    return std::make_pair(v == f.d_sym ? 0 : v == f.s2_sym ? 1 : 2, v.get_name());
-  };
-  std::sort(out.begin(), out.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
-  out.insert(out.begin(), f.n_sym);
-  return out;
-}
-
 // Candidate values of a variable for counterexamples, simplest first.
 std::vector<Rational> candidates(const ClaimFile& f, const GiNaC::symbol& s) {
   if (s == f.n_sym) return {0, 1, 2, 3, 5, 10};
