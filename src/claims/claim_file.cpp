@@ -439,6 +439,7 @@ Statement read_statement(const toml::table& t, const ClaimFile& f, const Ctx& ct
     ctx.fail(base + ".name",
              "a name is not empty, has no ',' (--only separates names by commas) and no spaces at its ends");
   const std::string key = fmt::format("statement '{}'", s.name);
+  if (t.contains("note")) s.note = ctx.text(*t.get("note"), key + ".note");
   int kinds = 0;
   for (const char* k : {"identity", "limit", "sets", "stationary"}) kinds += t.contains(k);
   if (kinds != 1) ctx.fail(key, "give exactly one of identity, limit, sets, stationary");

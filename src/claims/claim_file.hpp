@@ -62,6 +62,7 @@ struct StatementText {
 
 struct Statement {
   std::string name;
+  std::string note;  // free text, printed in the JSON
   StatementKind kind;
   StatementText text;
   Expr lhs;                           // identity: left side; limit, sets, stationary: the expression

@@ -30,6 +30,7 @@ const char* verdict_name(ClaimVerdict v) {
 nlohmann::json Decision::to_json() const {
   nlohmann::json j{
       {"file", file}, {"name", name}, {"kind", kind}, {"verdict", verdict_name(verdict)}, {"evidence", evidence}};
+  if (!note.empty()) j["note"] = note;
   if (!counterexample.is_null()) j["counterexample"] = counterexample;
   if (!sets.is_null()) j["sets"] = sets;
   if (!limit.is_null()) j["limit"] = limit;
@@ -235,6 +236,7 @@ Decision opened(const ClaimFile& f, const Statement& s) {
   d.file = f.path;
   d.name = s.name;
   d.kind = kind_name(s.kind);
+  d.note = s.note;
   return d;
 }
 

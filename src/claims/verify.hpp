@@ -23,7 +23,7 @@ enum class ClaimVerdict { Proved, Refuted, Decided, Open };
 const char* verdict_name(ClaimVerdict v);
 
 struct Decision {
-  std::string file, name, kind;
+  std::string file, name, kind, note;
   ClaimVerdict verdict = ClaimVerdict::Open;
   std::string evidence;
   nlohmann::json counterexample;  // REFUTED: values, both sides exact, difference (limit: the true limit)
