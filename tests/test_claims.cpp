@@ -158,6 +158,25 @@ at = "(N - (n+3+2*d)/(d+4)) / (N + d + d*s2)"
   CHECK(any.counterexample["derivative"] != "0");
 }
 
+TEST_CASE("past the grid limit, d is decided one value at a time and the rest is OPEN") {
+  const ClaimFile f = parse_claim_file(std::string(kHeader) + R"TOML(
+[[statement]]
+name = "R_pre"
+identity = "risk(P, theta0, n) = 1 + s2 - 2*gamma*n/N + gamma^2*n*(n+d+1+d*s2)/N^2"
+[[statement]]
+name = "R_pre wrong at d = 3"
+identity = "risk(P, theta0, n) = 1 + s2 - 2*gamma*n/N + gamma^2*n*(n+d+1+d*s2)/N^2 + (d-1)*(d-2)*(d-3)*(d-4)*(d-5)*(d-6)*(d-7)*(d-8)*0 + (d-1)*(d-2)*(d-4)*(d-5)*(d-6)*(d-7)*(d-8)*gamma/1000"
+)TOML",
+                                       "t");
+  Verifier v(f, 100);  // the d axis makes 125 points
+  const Decision proved = v.decide(f.statements[0]);
+  CHECK(proved.verdict == ClaimVerdict::Open);
+  CHECK(proved.evidence.find("PROVED for d = 1..8") != std::string::npos);
+  const Decision wrong = v.decide(f.statements[1]);
+  REQUIRE(wrong.verdict == ClaimVerdict::Refuted);
+  CHECK(wrong.counterexample["values"]["d"] == "3");
+}
+
 TEST_CASE("mutants of a proved statement are refuted") {
   const ClaimFile f = parse_claim_file(std::string(kHeader) + R"TOML(
 [[statement]]

@@ -76,7 +76,7 @@ struct Variable {
 }  // namespace
 
 AtomFit fit_atom(const ClaimFile& f, const Family& fam, TaskKind task, const GiNaC::exmap& fixed,
-                 const GiNaC::symbol& k) {
+                 const GiNaC::symbol& k, long max_points) {
   const Coefficients c = coefficients(fam, fixed);
   // the variables: the symbols the coefficients still contain, and d, s2 when symbolic and not fixed
   GiNaC::exset seen;
@@ -118,8 +118,8 @@ AtomFit fit_atom(const ClaimFile& f, const Family& fam, TaskKind task, const GiN
       points *= axes.back().nodes;
     }
     axes.push_back({"k", 0, 1, 2, 3 + kConfirmations});
-    if (points > kMaxGridPoints)
-      throw std::length_error(fmt::format("{} engine points would be needed (more than {})", points, kMaxGridPoints));
+    if (points > max_points)
+      throw std::length_error(fmt::format("{} engine points would be needed (more than {})", points, max_points));
     std::vector<long> shots;
     for (int i = 0; i < axes.back().nodes; ++i) shots.push_back(i);
     std::vector<GridAxis> outer(axes.begin(), axes.end() - 1);
@@ -191,7 +191,7 @@ const AtomFit& AtomCache::get(const ClaimFile& f, const Family& fam, TaskKind ta
   for (const auto& [s, v] : fixed) key << "|" << s << "=" << v;
   const auto it = fits_.find(key.str());
   if (it != fits_.end()) return it->second;
-  return fits_.emplace(key.str(), fit_atom(f, fam, task, fixed, k)).first->second;
+  return fits_.emplace(key.str(), fit_atom(f, fam, task, fixed, k, max_points_)).first->second;
 }
 
 }  // namespace icl::claims

@@ -36,7 +36,7 @@ struct AtomFit {
 // Fits risk(fam, task, k) with `fixed` (symbol -> number) substituted first. Throws DegreeBoundError
 // when a bound fails at a confirmation node, std::length_error past kMaxGridPoints.
 AtomFit fit_atom(const ClaimFile& f, const Family& fam, TaskKind task, const GiNaC::exmap& fixed,
-                 const GiNaC::symbol& k);
+                 const GiNaC::symbol& k, long max_points = kMaxGridPoints);
 
 // The exact engine's risk of fam on task at n shots, at `values` (every free symbol, d and s2 among
 // them when symbolic, mapped to a number). Throws InputError when a coefficient is undefined there.
@@ -49,10 +49,12 @@ std::string family_params_json(const ClaimFile& f, const Family& fam, const GiNa
 // Fits are shared by the statements of a file and by their mutants.
 class AtomCache {
  public:
+  explicit AtomCache(long max_points = kMaxGridPoints) : max_points_(max_points) {}
   const AtomFit& get(const ClaimFile& f, const Family& fam, TaskKind task, const GiNaC::exmap& fixed,
                      const GiNaC::symbol& k);
 
  private:
+  long max_points_;
   std::map<std::string, AtomFit> fits_;
 };
 

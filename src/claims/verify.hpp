@@ -40,7 +40,8 @@ struct Decision {
 // Decides the statements of one file, sharing the atoms' fits between them.
 class Verifier {
  public:
-  explicit Verifier(const ClaimFile& file) : f_(file), k_("k") {}
+  // max_points: the largest grid an atom is fitted on (past it, d is taken one value at a time).
+  explicit Verifier(const ClaimFile& file, long max_points = kMaxGridPoints) : f_(file), k_("k"), cache_(max_points) {}
 
   Decision decide(const Statement& s);
   // Every mutant of s (integer constants +-1, symbols swapped, task signs flipped); fills the
