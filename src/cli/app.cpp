@@ -56,6 +56,8 @@ std::unique_ptr<CommandLine> make_command_line() {
   cl->add("figure", "A figure of the paper's regression section: PNG, SVG, PDF (gnuplot) or pgfplots .tex", add_figure);
   cl->add("report", "The whole appendix in a directory: every table (.tex, .csv), figure (.png, .tex) and an index",
           add_report);
+  cl->add("verify", "Claim files (TOML): your own statements PROVED or REFUTED against the exact engine for every n",
+          add_verify);
   cl->add("list", "List the claims with their statements, hypotheses and checks", add_list);
   return cl;
 }

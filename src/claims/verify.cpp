@@ -1,0 +1,522 @@
+#include "claims/verify.hpp"
+
+#include <fmt/format.h>
+
+#include <set>
+#include <sstream>
+
+#include "claims/ginac_rational.hpp"
+#include "core/number.hpp"
+#include "poly/flint_poly.hpp"
+#include "prove/proof.hpp"
+
+namespace icl::claims {
+
+const char* verdict_name(ClaimVerdict v) {
+  switch (v) {
+    case ClaimVerdict::Proved:
+      return "PROVED";
+    case ClaimVerdict::Refuted:
+      return "REFUTED";
+    case ClaimVerdict::Decided:
+      return "DECIDED";
+    case ClaimVerdict::Open:
+      return "OPEN";
+  }
+  return "?";
+}
+
+nlohmann::json Decision::to_json() const {
+  nlohmann::json j{
+      {"file", file}, {"name", name}, {"kind", kind}, {"verdict", verdict_name(verdict)}, {"evidence", evidence}};
+  if (!counterexample.is_null()) j["counterexample"] = counterexample;
+  if (!sets.is_null()) j["sets"] = sets;
+  if (!limit.is_null()) j["limit"] = limit;
+  if (mutants) j["mutants"] = {{"total", *mutants}, {"refuted", *refuted}, {"survivors", survivors}};
+  return j;
+}
+
+namespace {
+
+std::string print(const GiNaC::ex& e) {
+  std::ostringstream os;
+  os << e;
+  return os.str();
+}
+
+// "(numerator)/(denominator)", each factored; a polynomial as itself.
+std::string show(const GiNaC::ex& e) {
+  const GiNaC::ex nd = GiNaC::numer_denom(GiNaC::normal(e));
+  const std::string num = print(GiNaC::factor(nd.op(0)));
+  if (nd.op(1).is_equal(1)) return num;
+  auto wrap = [](const GiNaC::ex& x, const std::string& s) {
+    return GiNaC::is_a<GiNaC::add>(x) || GiNaC::is_a<GiNaC::mul>(x) ? "(" + s + ")" : s;
+  };
+  return wrap(GiNaC::factor(nd.op(0)), num) + "/" + wrap(GiNaC::factor(nd.op(1)), print(GiNaC::factor(nd.op(1))));
+}
+
+std::string exact_text(const Rational& q) { return to_fraction(q); }
+
+// The names an expression depends on (atoms' families, shots, d and s2 included), n first.
+std::vector<GiNaC::symbol> free_symbols(const ClaimFile& f, const std::vector<const Expr*>& xs,
+                                        const GiNaC::exmap& where) {
+  GiNaC::exset seen;
+  std::set<std::string> atom_names;
+  auto collect = [&](const GiNaC::ex& e) {
+    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it)
+      if (GiNaC::is_a<GiNaC::symbol>(*it)) seen.insert(*it);
+  };
+  for (const Expr* x : xs) {
+    for (const auto& a : x->atoms) {
+      atom_names.insert(a.symbol.get_name());
+      collect(a.shots);
+      const Family& fam = f.families.at(a.family);
+      for (const auto& c : fam.V.coefficients(true)) collect(c);
+      for (const auto& c : fam.M.coefficients(false)) collect(c);
+      if (!f.d_value) seen.insert(f.d_sym);
+      if (!f.s2_value) seen.insert(f.s2_sym);
+    }
+    collect(x->e);
+  }
+  std::vector<GiNaC::symbol> out{f.n_sym};
+  for (const auto& s : seen) {
+    const auto& sym = GiNaC::ex_to<GiNaC::symbol>(s);
+    if (atom_names.count(sym.get_name()) || where.count(s) || sym == f.n_sym) continue;
+    out.push_back(sym);
+  }
+  return out;
+}
+
+// Candidate values of a variable for counterexamples, simplest first.
+std::vector<Rational> candidates(const ClaimFile& f, const GiNaC::symbol& s) {
+  if (s == f.n_sym) return {0, 1, 2, 3, 5, 10};
+  if (s == f.d_sym) return {1, 2, 3, 5};
+  if (s == f.s2_sym) return {0, Rational(1, 10), 1};
+  if (const Symbol* sym = f.symbol(s.get_name())) return sym->assumption.samples(4);
+  return {1, 2};
+}
+
+// The first point (every variable of `vars` a candidate value) where g is defined and nonzero.
+std::optional<GiNaC::exmap> nonzero_point(const ClaimFile& f, const GiNaC::ex& g,
+                                          const std::vector<GiNaC::symbol>& vars, const GiNaC::exmap& where,
+                                          const std::vector<GiNaC::ex>& defined = {}) {
+  std::vector<std::vector<Rational>> values;
+  for (const auto& v : vars) values.push_back(candidates(f, v));
+  std::vector<std::size_t> idx(vars.size(), 0);
+  for (int tried = 0; tried < 20000; ++tried) {
+    GiNaC::exmap at = where;
+    for (std::size_t i = 0; i < vars.size(); ++i) {
+      if (values[i].empty()) return std::nullopt;
+      at[vars[i]] = to_numeric(values[i][idx[i]]);
+    }
+    const auto v = substitute(g, at);
+    const bool all_defined = std::all_of(defined.begin(), defined.end(), [&](const GiNaC::ex& e) {
+      const auto x = substitute(e, at);
+      return x && rational_value(*x);
+    });
+    if (v && !v->is_zero() && rational_value(*v) && all_defined) return at;
+    std::size_t i = 0;
+    while (i < idx.size() && ++idx[i] == values[i].size()) idx[i++] = 0;
+    if (i == idx.size()) break;
+  }
+  return std::nullopt;
+}
+
+nlohmann::json values_json(const GiNaC::exmap& at) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [s, v] : at) j[print(s)] = print(v);
+  return j;
+}
+
+// "n = 1, d = 1, s2 = 0, gamma = 1/2": n, d and s2 first, then the symbols by name.
+std::string values_text(const GiNaC::exmap& at) {
+  std::vector<std::pair<int, std::string>> parts;
+  for (const auto& [s, v] : at) {
+    const std::string name = print(s);
+    const int rank = name == "n" ? 0 : name == "d" ? 1 : name == "s2" ? 2 : 3;
+    parts.push_back({rank, name + " = " + print(v)});
+  }
+  std::sort(parts.begin(), parts.end());
+  std::string out;
+  for (const auto& [rank, text] : parts) out += (out.empty() ? "" : ", ") + text;
+  return out;
+}
+
+Polynomial<Rational> polynomial_in(const GiNaC::ex& p, const GiNaC::symbol& n) {
+  Polynomial<Rational> out;
+  const GiNaC::ex e = GiNaC::expand(p);
+  for (int k = 0; k <= e.degree(n); ++k) {
+    const auto c = rational_value(e.coeff(n, k));
+    if (!c) throw std::logic_error("a sets expression kept a symbol other than n");
+    out.coeffs.push_back(*c);
+  }
+  return out;
+}
+
+std::string coverage_text(const ClaimFile& f, const GiNaC::exmap& where, bool d_axis) {
+  std::string d =
+      f.d_value              ? fmt::format("d = {} (setting)", *f.d_value)
+      : where.count(f.d_sym) ? fmt::format("d = {} (where)", show(where.at(f.d_sym)))
+      : d_axis ? "every d >= 1 by the degree bound in d, confirmed at " + std::to_string(kConfirmations) + " more d"
+               : "every d";
+  return d + "; every other value where both sides are defined (an identity of rational functions)";
+}
+
+Decision opened(const ClaimFile& f, const Statement& s) {
+  Decision d;
+  d.file = f.path;
+  d.name = s.name;
+  d.kind = kind_name(s.kind);
+  return d;
+}
+
+}  // namespace
+
+GiNaC::ex Verifier::symbolic(const Expr& x, const GiNaC::exmap& where, std::vector<std::string>* evidence) {
+  GiNaC::exmap atoms;
+  for (const auto& a : x.atoms) {
+    const AtomFit& fit = cache_.get(f_, f_.families.at(a.family), a.task, where, k_);
+    atoms[a.symbol] = fit.value.subs(GiNaC::exmap{{k_, a.shots.subs(where)}});
+    if (evidence) {
+      std::string axes;
+      for (const auto& ax : fit.axes)
+        axes += fmt::format("{}{} {}", axes.empty() ? "" : ", ", ax.name == "k" ? "n" : ax.name, ax.degree);
+      evidence->push_back(fmt::format("risk({}, {}, .) from the engine at {} points (degrees {}; +{} nodes each)",
+                                      a.family, task_name(a.task), fit.points, axes, kConfirmations));
+    }
+  }
+  return GiNaC::normal(x.e.subs(where).subs(atoms));
+}
+
+Rational Verifier::evaluate(const Expr& x, const GiNaC::exmap& values) {
+  GiNaC::exmap atoms;
+  for (const auto& a : x.atoms) {
+    const auto shots = rational_value(a.shots.subs(values));
+    if (!shots || denominator(*shots) != 1 || *shots < 0)
+      throw InputError(fmt::format("risk({}, ...): the shot count is not an integer >= 0 here", a.family));
+    atoms[a.symbol] =
+        to_numeric(engine_risk(f_, f_.families.at(a.family), a.task, values, numerator(*shots).convert_to<long>()));
+  }
+  const auto v = substitute(x.e.subs(values), atoms);
+  const auto q = v ? rational_value(*v) : std::nullopt;
+  if (!q) throw InputError("the expression is undefined at these values");
+  return *q;
+}
+
+Decision Verifier::decide(const Statement& s) {
+  try {
+    return decide_once(s);
+  } catch (const std::exception& e) {
+    if (!dynamic_cast<const DegreeBoundError*>(&e) && !dynamic_cast<const std::length_error*>(&e)) throw;
+    Decision out = opened(f_, s);
+    out.verdict = ClaimVerdict::Open;
+    if (f_.d_value || s.where.count(f_.d_sym)) {
+      out.evidence = fmt::format("no exact formula for the risk atoms: {}", e.what());
+      return out;
+    }
+    // one d at a time: the atoms lose their d axis
+    constexpr int kDims = 8;
+    for (int d = 1; d <= kDims; ++d) {
+      Statement sd = s;
+      sd.where[f_.d_sym] = d;
+      Decision part = decide_once(sd);
+      if (part.verdict == ClaimVerdict::Refuted) return part;
+      if (part.verdict == ClaimVerdict::Open) {
+        out.evidence = fmt::format("OPEN at d = {}: {}", d, part.evidence);
+        return out;
+      }
+    }
+    out.evidence = fmt::format("PROVED for d = 1..{}, each exactly; OPEN for every larger d: no degree bound in d ({})",
+                               kDims, e.what());
+    return out;
+  }
+}
+
+Decision Verifier::decide_once(const Statement& s) {
+  Decision out = opened(f_, s);
+  std::vector<std::string> ev;
+  const GiNaC::ex E = symbolic(s.lhs, s.where, &ev);
+  std::string atoms_text;
+  for (const auto& e : ev) atoms_text += "; " + e;
+  bool d_axis = !f_.d_value && !s.where.count(f_.d_sym) && !s.lhs.atoms.empty();
+  const GiNaC::symbol& n = f_.n_sym;
+
+  auto refute_at = [&](const GiNaC::exmap& at, const std::string& what, nlohmann::json extra) {
+    out.verdict = ClaimVerdict::Refuted;
+    extra["values"] = values_json(at);
+    out.counterexample = extra;
+    out.evidence = fmt::format("{} at {}", what, values_text(at));
+  };
+
+  switch (s.kind) {
+    case StatementKind::Identity: {
+      const GiNaC::ex R = symbolic(*s.rhs, s.where);
+      const GiNaC::ex diff = GiNaC::normal(E - R);
+      if (diff.is_zero()) {
+        out.verdict = ClaimVerdict::Proved;
+        out.evidence = "left - right = 0 as a rational function (GiNaC normal form); " +
+                       coverage_text(f_, s.where, d_axis) + atoms_text;
+        return out;
+      }
+      const auto vars = free_symbols(f_, {&s.lhs, &*s.rhs}, s.where);
+      const auto at = nonzero_point(f_, diff, vars, s.where);
+      if (!at) {
+        out.evidence = "left - right is not 0 as a rational function, but no point within the assumptions was found";
+        return out;
+      }
+      const Rational l = evaluate(s.lhs, *at), r = evaluate(*s.rhs, *at);
+      if (l == r) {  // the engine at this point disagrees with the fitted formula
+        out.evidence = "the fitted risk formula and the engine disagree at " + values_text(*at);
+        return out;
+      }
+      nlohmann::json cx{{"lhs", exact_text(l)}, {"rhs", exact_text(r)}, {"difference", exact_text(l - r)}};
+      refute_at(*at,
+                fmt::format("left = {}, right = {} (difference {}; both sides exact, atoms from the engine)",
+                            prove::show(l), prove::show(r), prove::show(l - r)),
+                cx);
+      return out;
+    }
+    case StatementKind::Limit: {
+      const GiNaC::ex nd = GiNaC::numer_denom(E);
+      const GiNaC::ex num = GiNaC::expand(nd.op(0)), den = GiNaC::expand(nd.op(1));
+      const int dn = num.degree(n), dd = den.degree(n);
+      if (dn > dd) {
+        out.limit = {{"value", "infinity"}};
+        if (s.rhs) {
+          out.verdict = ClaimVerdict::Refuted;
+          out.counterexample = {{"limit", "infinity"}};
+          out.evidence = fmt::format("the expression grows without bound (degree {} over degree {} in n)", dn, dd);
+        } else {
+          out.verdict = ClaimVerdict::Decided;
+          out.evidence = "diverges as n -> infinity";
+        }
+        return out;
+      }
+      const GiNaC::ex L = dn < dd ? GiNaC::ex(0) : GiNaC::normal(num.coeff(n, dn) / den.coeff(n, dd));
+      out.limit = {{"value", show(L)}};
+      if (!s.rhs) {
+        out.verdict = ClaimVerdict::Decided;
+        out.evidence = fmt::format("lim n->inf = {}{}", show(L), atoms_text);
+        return out;
+      }
+      const GiNaC::ex eq = symbolic(*s.rhs, s.where);
+      out.limit["equals"] = show(eq);
+      const GiNaC::ex diff = GiNaC::normal(L - eq);
+      if (diff.is_zero()) {
+        out.verdict = ClaimVerdict::Proved;
+        out.evidence = fmt::format("lim n->inf = {} exactly (leading coefficients in n); {}{}", show(L),
+                                   coverage_text(f_, s.where, d_axis), atoms_text);
+        return out;
+      }
+      auto vars = free_symbols(f_, {&s.lhs, &*s.rhs}, s.where);
+      vars.erase(vars.begin());  // not n
+      const auto at = nonzero_point(f_, diff, vars, s.where, {L, eq});
+      nlohmann::json cx{{"limit", show(L)}};
+      if (at) {
+        const Rational lv = *rational_value(L.subs(*at)), ev2 = *rational_value(eq.subs(*at));
+        cx["limit_value"] = exact_text(lv);
+        cx["equals_value"] = exact_text(ev2);
+        refute_at(
+            *at,
+            fmt::format("the limit is {}, not {}: {} against {}", show(L), show(eq), prove::show(lv), prove::show(ev2)),
+            cx);
+      } else {
+        out.verdict = ClaimVerdict::Refuted;
+        out.counterexample = cx;
+        out.evidence = fmt::format("the limit is {}, not {}", show(L), show(eq));
+      }
+      return out;
+    }
+    case StatementKind::Sets: {
+      const GiNaC::ex nd = GiNaC::numer_denom(E);
+      const Polynomial<Rational> num = polynomial_in(nd.op(0), n), den = polynomial_in(nd.op(1), n);
+      const auto den_runs = sign_runs_any_degree(den);
+      for (const auto& r : den_runs)
+        if (r.sign == 0) {
+          out.evidence = fmt::format("the expression is undefined at n = {}", r.lo);
+          return out;
+        }
+      std::vector<SignRun> runs;
+      if (num.degree() < 0 || (num.degree() == 0 && num.coeff(0) == 0))
+        runs = {{0, 0, std::nullopt}};
+      else
+        runs = sign_runs_any_degree(Polynomial<Rational>{[&] {
+          std::vector<Rational> c(num.coeffs.size() + den.coeffs.size(), Rational(0));
+          for (std::size_t i = 0; i < num.coeffs.size(); ++i)
+            for (std::size_t j = 0; j < den.coeffs.size(); ++j) c[i + j] += num.coeffs[i] * den.coeffs[j];
+          return c;
+        }()});
+      out.sets = {{"positive", prove::runs_json(runs, 1)},
+                  {"zero", prove::runs_json(runs, 0)},
+                  {"negative", prove::runs_json(runs, -1)}};
+      const std::string described = fmt::format("> 0 for n in {}; = 0 for {}; < 0 for {}", describe_runs(runs, 1),
+                                                describe_runs(runs, 0), describe_runs(runs, -1));
+      const std::string how = fmt::format(
+          "exact signs at every integer n >= 0 of a polynomial of degree {} "
+          "(FLINT root isolation, no cut-off){}",
+          num.degree() + den.degree(), atoms_text);
+      if (!s.expect) {
+        out.verdict = ClaimVerdict::Decided;
+        out.evidence = described + "; " + how;
+        return out;
+      }
+      auto sign_at = [&](long m) {
+        for (const auto& r : runs)
+          if (m >= r.lo && (!r.hi || m <= *r.hi)) return r.sign;
+        return 2;
+      };
+      for (const auto& [sign, expected] : s.expect->runs) {
+        auto in_expected = [&, sign = sign](long m) {
+          (void)sign;
+          for (const auto& [lo, hi] : expected)
+            if (m >= lo && (!hi || m <= *hi)) return true;
+          return false;
+        };
+        // the first n where membership differs: check every run boundary and its neighbours
+        std::set<long> probes{0};
+        for (const auto& r : runs) {
+          probes.insert(r.lo);
+          if (r.lo > 0) probes.insert(r.lo - 1);
+          if (r.hi) probes.insert(*r.hi), probes.insert(*r.hi + 1);
+        }
+        for (const auto& [lo, hi] : expected) {
+          probes.insert(lo);
+          if (lo > 0) probes.insert(lo - 1);
+          if (hi) probes.insert(*hi), probes.insert(*hi + 1);
+        }
+        for (long m : probes)
+          if ((sign_at(m) == sign) != in_expected(m)) {
+            GiNaC::exmap at = s.where;
+            at[n] = m;
+            const Rational v = evaluate(s.lhs, at);
+            const char* which = sign > 0 ? "positive" : sign == 0 ? "zero" : "negative";
+            refute_at(at,
+                      fmt::format("expected {} {} at n = {}, but the value is {} ({})", which,
+                                  in_expected(m) ? "" : "not", m, prove::show(v), described),
+                      nlohmann::json{{"value", exact_text(v)}});
+            return out;
+          }
+      }
+      out.verdict = ClaimVerdict::Proved;
+      out.evidence = described + " as expected; " + how;
+      return out;
+    }
+    case StatementKind::Stationary: {
+      const GiNaC::ex at = symbolic(*s.at, s.where);
+      const GiNaC::ex g = GiNaC::normal(GiNaC::diff(E, *s.in).subs(GiNaC::exmap{{*s.in, at}}));
+      if (g.is_zero()) {
+        out.verdict = ClaimVerdict::Proved;
+        out.evidence = fmt::format("d/d{} = 0 at {} = {} as a rational function; {}{}", s.in->get_name(),
+                                   s.in->get_name(), show(at), coverage_text(f_, s.where, d_axis), atoms_text);
+        return out;
+      }
+      auto vars = free_symbols(f_, {&s.lhs, &*s.at}, s.where);
+      if (!at.has(*s.in)) std::erase_if(vars, [&](const GiNaC::symbol& v) { return v == *s.in; });
+      const auto point = nonzero_point(f_, g, vars, s.where);
+      if (!point) {
+        out.evidence = "the derivative is not 0 as a rational function, but no point within the assumptions was found";
+        return out;
+      }
+      const Rational gv = *rational_value(g.subs(*point));
+      refute_at(*point,
+                fmt::format("d/d{} = {} at {} = {}", s.in->get_name(), prove::show(gv), s.in->get_name(), show(at)),
+                nlohmann::json{{"derivative", exact_text(gv)}, {"derivative_function", show(g)}});
+      return out;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+struct Mutant {
+  std::string what;
+  StatementText text;
+};
+
+std::string replaced(const std::string& s, const Token& t, const std::string& with) {
+  return s.substr(0, t.begin) + with + s.substr(t.end);
+}
+
+std::vector<Mutant> mutants_of(const ClaimFile& f, const StatementText& text) {
+  std::vector<Mutant> out;
+  using Field = std::string StatementText::*;
+  const std::vector<std::pair<const char*, Field>> fields{
+      {"left", &StatementText::lhs}, {"right", &StatementText::rhs}, {"at", &StatementText::at}};
+  for (const auto& [label, field] : fields) {
+    const std::string& s = text.*field;
+    for (const auto& t : integer_literals(s)) {
+      const long v = std::stol(s.substr(t.begin, t.end - t.begin));
+      for (long w : {v + 1, v - 1}) {
+        Mutant m{fmt::format("{}: {} -> {}", label, v, w), text};
+        m.text.*field = replaced(s, t, w < 0 ? fmt::format("({})", w) : std::to_string(w));
+        out.push_back(m);
+      }
+    }
+    // task signs
+    int occurrence = 0;
+    for (const auto& t : identifier_occurrences(s, "theta0")) {
+      std::size_t p = t.begin;
+      while (p > 0 && s[p - 1] == ' ') --p;
+      Mutant m{fmt::format("{}: task of risk #{} flipped", label, ++occurrence), text};
+      m.text.*field = (p > 0 && s[p - 1] == '-') ? s.substr(0, p - 1) + s.substr(p) : replaced(s, t, "-theta0");
+      out.push_back(m);
+    }
+  }
+  for (const auto& [name, value] : text.where)
+    for (const auto& t : integer_literals(value)) {
+      const long v = std::stol(value.substr(t.begin, t.end - t.begin));
+      for (long w : {v + 1, v - 1}) {
+        Mutant m{fmt::format("where {}: {} -> {}", name, v, w), text};
+        m.text.where[name] = replaced(value, t, w < 0 ? fmt::format("({})", w) : std::to_string(w));
+        out.push_back(m);
+      }
+    }
+  // symbols swapped
+  std::vector<std::string> names;
+  for (const auto& s : f.symbols) names.push_back(s.name);
+  if (!f.d_value) names.push_back(f.d_name);
+  if (!f.s2_value) names.push_back(f.s2_name);
+  for (const auto& a : names)
+    for (const auto& b : names) {
+      if (a == b) continue;
+      Mutant m{fmt::format("{} -> {}", a, b), text};
+      bool any = false;
+      for (const auto& [label, field] : fields) {
+        std::string& s = m.text.*field;
+        const auto occ = identifier_occurrences(s, a);
+        any = any || !occ.empty();
+        for (auto it = occ.rbegin(); it != occ.rend(); ++it) s = replaced(s, *it, b);
+      }
+      if (any) out.push_back(m);
+    }
+  return out;
+}
+
+}  // namespace
+
+void Verifier::mutate(const Statement& s, Decision& original) {
+  int total = 0, refuted = 0;
+  std::set<std::string> seen;
+  for (const auto& m : mutants_of(f_, s.text)) {
+    const std::string key = m.text.lhs + "|" + m.text.rhs + "|" + m.text.at + "|" + nlohmann::json(m.text.where).dump();
+    if (!seen.insert(key).second) continue;
+    Decision d;
+    try {
+      d = decide(reparse_statement(f_, s, m.text));
+    } catch (const InputError&) {
+      continue;  // not a well-formed statement (e.g. a division by zero): not a mutant
+    }
+    ++total;
+    const bool caught = d.verdict == ClaimVerdict::Refuted || (original.verdict == ClaimVerdict::Decided &&
+                                                               (d.sets != original.sets || d.limit != original.limit));
+    if (caught)
+      ++refuted;
+    else
+      original.survivors.push_back(m.what);
+  }
+  original.mutants = total;
+  original.refuted = refuted;
+}
+
+}  // namespace icl::claims

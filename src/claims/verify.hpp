@@ -1,0 +1,62 @@
+// Module claims: a researcher's derivations as data (docs/claim-files.md). A claim file's statements
+// are decided against the exact engine, for every n (and every d, s2 and symbol value where the
+// degree bounds reach): PROVED, REFUTED with an exact counterexample, DECIDED (sets or a limit
+// printed, nothing expected) or OPEN.
+//   expr.hpp        the expression reader (GiNaC expressions, risk atoms)
+//   blocks.hpp      the block algebra of the families (I, P = theta0 theta0^T, theta0, scalars)
+//   claim_file.hpp  the TOML reader and its checks
+//   atoms.hpp       risk atoms as exact rational functions, interpolated from the engine
+//   verify.hpp      the decisions, --mutate, and their JSON
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "claims/atoms.hpp"
+#include "claims/claim_file.hpp"
+
+namespace icl::claims {
+
+enum class ClaimVerdict { Proved, Refuted, Decided, Open };
+const char* verdict_name(ClaimVerdict v);
+
+struct Decision {
+  std::string file, name, kind;
+  ClaimVerdict verdict = ClaimVerdict::Open;
+  std::string evidence;
+  nlohmann::json counterexample;  // REFUTED: values, both sides exact, difference (limit: the true limit)
+  nlohmann::json sets;            // sets: {"positive", "zero", "negative"} runs [lo, hi] (hi null: no end)
+  nlohmann::json limit;           // limit: {"value", "equals"}
+  // --mutate: how many mutants this statement refuted, of how many, and the survivors.
+  std::optional<int> mutants, refuted;
+  std::vector<std::string> survivors;
+
+  bool ok() const { return verdict == ClaimVerdict::Proved || verdict == ClaimVerdict::Decided; }
+  nlohmann::json to_json() const;
+};
+
+// Decides the statements of one file, sharing the atoms' fits between them.
+class Verifier {
+ public:
+  explicit Verifier(const ClaimFile& file) : f_(file), k_("k") {}
+
+  Decision decide(const Statement& s);
+  // Every mutant of s (integer constants +-1, symbols swapped, task signs flipped); fills the
+  // mutant counts of `original`.
+  void mutate(const Statement& s, Decision& original);
+
+  // The exact value of an expression at numbers for every free name (n included), atoms from the engine.
+  Rational evaluate(const Expr& x, const GiNaC::exmap& values);
+  // The expression as a rational function (atoms fitted), with `where` substituted.
+  GiNaC::ex symbolic(const Expr& x, const GiNaC::exmap& where, std::vector<std::string>* evidence = nullptr);
+
+ private:
+  Decision decide_once(const Statement& s);
+
+  const ClaimFile& f_;
+  GiNaC::symbol k_;
+  AtomCache cache_;
+};
+
+}  // namespace icl::claims

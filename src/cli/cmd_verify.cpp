@@ -1,0 +1,124 @@
+// iclverify verify: a researcher's claim files (TOML, docs/claim-files.md) decided against the exact
+// engine: PROVED, REFUTED with an exact counterexample, DECIDED or OPEN; --mutate checks the checks.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "claims/verify.hpp"
+#include "cli/commands.hpp"
+#include "cli/inputs.hpp"
+#include "core/number.hpp"
+
+namespace icl::cli {
+namespace {
+
+struct VerifyArgs {
+  std::vector<std::string> files;
+  std::string only, format;
+  bool mutate = false;
+};
+
+std::string table_line(const claims::Decision& d, std::size_t width) {
+  std::string line = fmt::format("{:<8} {:<{}}  {}", claims::verdict_name(d.verdict), d.name, width, d.evidence);
+  if (d.mutants) {
+    line += fmt::format("\n         {:<{}}  mutants: {} of {} refuted", "", width, *d.refuted, *d.mutants);
+    if (!d.survivors.empty()) {
+      std::string list;
+      for (const auto& s : d.survivors) list += (list.empty() ? "" : "; ") + s;
+      line += " (survived: " + list + ")";
+    }
+    if (*d.mutants > 0 && *d.refuted == 0) line += " -- CHECKS NOTHING";
+  }
+  return line + "\n";
+}
+
+}  // namespace
+
+// Every statement of the files (those named by `only` if given), decided; InputError on bad input.
+std::vector<claims::Decision> verify_files(const std::vector<std::string>& paths, const std::string& only_text,
+                                           bool mutate) {
+  std::vector<claims::ClaimFile> files;
+  for (const auto& p : paths) files.push_back(claims::read_claim_file(p));
+  std::vector<std::string> only;  // names may hold spaces: split at commas, trim the ends
+  for (std::size_t start = 0; !only_text.empty() && start <= only_text.size();) {
+    const std::size_t end = std::min(only_text.find(',', start), only_text.size());
+    std::string name = only_text.substr(start, end - start);
+    name.erase(0, name.find_first_not_of(' '));
+    name.erase(name.find_last_not_of(' ') + 1);
+    if (name.empty()) throw InputError("--only: an empty statement name");
+    only.push_back(name);
+    start = end + 1;
+  }
+  for (const auto& want : only) {
+    bool found = false;
+    for (const auto& f : files)
+      for (const auto& s : f.statements) found = found || s.name == want;
+    if (!found) throw InputError(fmt::format("--only: no statement is named '{}'", want));
+  }
+  std::vector<claims::Decision> out;
+  for (const auto& f : files) {
+    claims::Verifier v(f);
+    for (const auto& s : f.statements) {
+      if (!only.empty() && std::find(only.begin(), only.end(), s.name) == only.end()) continue;
+      claims::Decision d = v.decide(s);
+      if (mutate) v.mutate(s, d);
+      out.push_back(std::move(d));
+    }
+  }
+  return out;
+}
+
+namespace {
+
+Result run_verify(const VerifyArgs& a) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto decisions = verify_files(a.files, a.only, a.mutate);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  int counts[4] = {0, 0, 0, 0}, idle = 0;
+  bool ok = true;
+  for (const auto& d : decisions) {
+    ++counts[static_cast<int>(d.verdict)];
+    ok = ok && d.ok();
+    if (d.mutants && *d.mutants > 0 && *d.refuted == 0) ++idle, ok = false;
+  }
+  std::string summary = fmt::format("{} statements: {} PROVED, {} REFUTED, {} DECIDED, {} OPEN in {:.1f} s\n",
+                                    decisions.size(), counts[0], counts[1], counts[2], counts[3], secs);
+  if (a.mutate) summary += fmt::format("{} statements refuted none of their mutants\n", idle);
+  if (a.format == "json") {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& d : decisions) j.push_back(d.to_json());
+    return {j.dump(2) + "\n", ok ? 0 : 1, summary};
+  }
+  std::size_t width = 0;
+  for (const auto& d : decisions) width = std::max(width, d.name.size());
+  std::string out, file;
+  for (const auto& d : decisions) {
+    if (d.file != file) out += fmt::format("{}{}\n", file.empty() ? "" : "\n", file = d.file);
+    out += table_line(d, width);
+  }
+  return {out, ok ? 0 : 1, summary};
+}
+
+}  // namespace
+
+Runner add_verify(CLI::App& app) {
+  auto a = std::make_shared<VerifyArgs>();
+  app.add_option("files", a->files, "Claim files (TOML, docs/claim-files.md)")->required()->type_name("FILE...");
+  app.add_option("--only", a->only, "Comma-separated statement names; default all")->type_name("NAMES");
+  app.add_flag("--mutate", a->mutate,
+               "Perturb every statement (each integer constant +-1, each symbol swapped with another, each task sign "
+               "flipped) and count the mutants it refutes; a statement that refutes none checks nothing (exit 1)");
+  add_format(app, a->format, {"table", "json"},
+             "table: 'VERDICT  NAME  evidence' lines per file; json: a list of {file, name, kind, verdict, evidence, "
+             "counterexample | sets | limit, mutants}");
+  app.footer(
+      "Verdicts: PROVED (exact, against the exact engine, for every n; every d, s2 and symbol value as the evidence "
+      "says), REFUTED (with an exact counterexample), DECIDED (sets or a limit computed, nothing expected), OPEN.\n"
+      "Exit status: 0 if every statement is PROVED or DECIDED, 1 otherwise (or, with --mutate, if a statement "
+      "refutes none of its mutants), 2 on a bad file or option.\n");
+  return [a] { return run_verify(*a); };
+}
+
+}  // namespace icl::cli
