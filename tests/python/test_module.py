@@ -263,7 +263,7 @@ class Interrupt(unittest.TestCase):
         call.join()
         elapsed = time.monotonic() - start
         self.assertGreater(elapsed, 0.3)  # the call took long enough to tell
-        self.assertGreater(ticks, elapsed / 0.01 / 3)  # this thread was not blocked by the GIL meanwhile
+        self.assertGreaterEqual(ticks, 10)  # this thread ran meanwhile (holding the GIL, the call would allow ~1)
 
     def test_train(self):
         self.interrupt('lambda: iclverify.train(trainer="sgd", loss="pretrain", steps=10**8, threads=1)')
