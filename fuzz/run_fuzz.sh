@@ -22,7 +22,7 @@ if ! [[ $seconds =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
 fi
 cxx=${CXX_FUZZ:-clang++}
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
-targets=(numbers params arch)
+targets=(numbers params arch claims)
 
 # Per-input limits: anything slower or bigger is a bug of the reader, not a slow machine.
 # A single allocation above 32 MB is a "huge allocation": the biggest legal value, an index range
@@ -117,6 +117,31 @@ cat >"$work/arch.dict" <<'EOF'
 "allparam.npy"
 "\xff\xff\xff\xff"
 "\x00\x00\xf8\x7f"
+EOF
+
+cat >"$work/claims.dict" <<'EOF'
+"[setting]"
+"[symbols]"
+"[family.F]"
+"[[statement]]"
+"name = "
+"identity = "
+"limit = "
+"equals = "
+"sets = "
+"stationary = "
+"in = "
+"at = "
+"where = { "
+"\"V.yy\" = "
+"\"Q.xx\" = "
+"\"K.xy\" = "
+"risk(F, -theta0, n)"
+"theta0"
+"^"
+"/"
+"0 < gamma < 2"
+"!="
 EOF
 
 status=0

@@ -13,15 +13,6 @@
 namespace icl::theorems {
 namespace {
 
-// Q_c: Q[x, y] = c theta0, all else 0, with the pretrained value row e_y.
-inline MergedParams<Rational> kq_memory_params(const Vec<Rational>& theta0, const Rational& c) {
-  const int d = static_cast<int>(theta0.size());
-  MergedParams<Rational> p = pretrained_params(d, Rational(0));
-  const Layout L{d};
-  p.Q.col(L.y()).segment(L.x(0), d) = c * theta0;
-  return p;
-}
-
 // The exact Q-only optimum of `stages` from `start`.
 inline exact::MaskedOptimum<Rational> kq_optimum(const std::vector<exact::Objective<Rational>>& stages,
                                                  const MergedParams<Rational>& start) {
@@ -280,7 +271,7 @@ Statement stat_kq_optimum() {
                   [d](const GridPoint& x) {
                     const long nft = as_long(x[0]);
                     const Rational c = F::kq_memory_star(nft, Setting<Rational>{d, x[1]});
-                    const auto p = theorems::kq_memory_params(first_axis<Rational>(d), c);
+                    const auto p = kq_memory_params(first_axis<Rational>(d), c);
                     const exact::Objective<Rational> fs{x[1], {{1, nft, axis_task(Task::Target, d)}}};
                     return Vec<Rational>(rows_squared(nft) * gradient_at(fs, p, exact::Update::KeyQuery));
                   });

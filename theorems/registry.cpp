@@ -1,6 +1,7 @@
 // The registry: one row per claim. A row names the claim's id, the file that defines its checks,
 // mutants and statements, and the report's figures and tables that illustrate it. `check`, `list`,
 // `selftest`, `prove`, `report` and ctest (tests/mutant_tests.cmake) read this table and nothing else.
+#include "claims/embedded.hpp"
 #include "prove/paper.hpp"
 #include "prove/statements.hpp"
 #include "theorems/theorems.hpp"
@@ -80,6 +81,9 @@ std::vector<prove::Statement> paper_statements() {
     auto part = e.file.statements();
     out.insert(out.end(), part.begin(), part.end());
   }
+  // the paper's statements as claim files (theorems/*.toml), decided through `verify`
+  auto files = claims::claim_file_statements();
+  out.insert(out.end(), files.begin(), files.end());
   return out;
 }
 

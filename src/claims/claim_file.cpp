@@ -421,7 +421,7 @@ void parse_statement_text(const ClaimFile& f, Statement& s, const Ctx& ctx, cons
   switch (s.kind) {
     case StatementKind::Identity: {
       s.lhs = parse_expression(s.text.lhs, atoms, key + ".identity (left side)");
-      s.rhs = parse_expression(s.text.rhs, atoms, key + ".identity (right side)");
+      s.rhs = parse_expression(s.text.rhs, atoms, key + ".identity (right side)", s.text.lhs.size() + 1);
       break;
     }
     case StatementKind::Limit:
@@ -488,10 +488,21 @@ Statement read_statement(const toml::table& t, const ClaimFile& f, const Ctx& ct
     s.kind = StatementKind::Stationary;
     s.text.lhs = ctx.text(*t.get("stationary"), key + ".stationary");
     if (!t.contains("in") || !t.contains("at")) ctx.fail(key, "a stationary statement needs in (a symbol) and at");
-    const std::string in = ctx.text(*t.get("in"), key + ".in");
-    const Symbol* sym = f.symbol(in);
-    if (!sym) ctx.fail(key + ".in", fmt::format("'{}' is not a symbol of [symbols]", in));
-    s.in = sym->sym;
+    std::vector<std::string> in;
+    if (const toml::array* list = t.get("in")->as_array()) {
+      for (const auto& item : *list) in.push_back(ctx.text(item, key + ".in"));
+      if (in.empty()) ctx.fail(key + ".in", "name at least one symbol");
+    } else {
+      in.push_back(ctx.text(*t.get("in"), key + ".in"));
+    }
+    for (const auto& name : in) {
+      const Symbol* sym = f.symbol(name);
+      if (!sym) ctx.fail(key + ".in", fmt::format("'{}' is not a symbol of [symbols]", name));
+      if (std::find(s.in_all.begin(), s.in_all.end(), sym->sym) != s.in_all.end())
+        ctx.fail(key + ".in", fmt::format("'{}' is named twice", name));
+      s.in_all.push_back(sym->sym);
+    }
+    s.in = s.in_all.front();
     s.text.at = ctx.text(*t.get("at"), key + ".at");
   }
   if (t.contains("where")) {
@@ -500,8 +511,9 @@ Statement read_statement(const toml::table& t, const ClaimFile& f, const Ctx& ct
     for (const auto& [k, v] : *w)
       s.text.where[std::string(k.str())] = ctx.text(v, key + ".where." + std::string(k.str()));
   }
-  if (s.in && s.text.where.count(s.in->get_name()))
-    ctx.fail(key + ".where", fmt::format("{} is the variable of the statement; it cannot be fixed", s.in->get_name()));
+  for (const auto& v : s.in_all)
+    if (s.text.where.count(v.get_name()))
+      ctx.fail(key + ".where", fmt::format("{} is a variable of the statement; it cannot be fixed", v.get_name()));
   parse_statement_text(f, s, ctx, key);
   return s;
 }

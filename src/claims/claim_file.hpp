@@ -64,11 +64,12 @@ struct Statement {
   std::string name;
   StatementKind kind;
   StatementText text;
-  Expr lhs;                         // identity: left side; limit, sets, stationary: the expression
-  std::optional<Expr> rhs;          // identity: right side; limit: `equals` (optional)
-  std::optional<GiNaC::symbol> in;  // stationary: the symbol
-  std::optional<Expr> at;           // stationary: its value
-  GiNaC::exmap where;               // symbol -> exact value
+  Expr lhs;                           // identity: left side; limit, sets, stationary: the expression
+  std::optional<Expr> rhs;            // identity: right side; limit: `equals` (optional)
+  std::optional<GiNaC::symbol> in;    // stationary: the symbol (the first of in_all)
+  std::vector<GiNaC::symbol> in_all;  // stationary: every symbol of `in` (a list: each derivative, the others at `at`)
+  std::optional<Expr> at;             // stationary: its value
+  GiNaC::exmap where;                 // symbol -> exact value
   std::optional<ExpectedSets> expect;
 };
 

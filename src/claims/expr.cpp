@@ -31,8 +31,8 @@ bool digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 // Recursive descent over `text`; every error names the 1-based column where it was found.
 class Reader {
  public:
-  Reader(std::string_view text, const NameTable& table, const std::string& what)
-      : text_(text), table_(table), what_(what) {}
+  Reader(std::string_view text, const NameTable& table, const std::string& what, std::size_t offset)
+      : text_(text), table_(table), what_(what), offset_(offset) {}
 
   Expr read() {
     skip();
@@ -47,7 +47,7 @@ class Reader {
 
  private:
   [[noreturn]] void fail(const std::string& problem) const {
-    throw InputError(fmt::format("{}: column {}: {} (in \"{}\")", what_, pos_ + 1, problem, text_));
+    throw InputError(fmt::format("{}: column {}: {} (in \"{}\")", what_, offset_ + pos_ + 1, problem, text_));
   }
   void skip() {
     while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
@@ -108,6 +108,10 @@ class Reader {
     if (!GiNaC::is_a<GiNaC::numeric>(exponent) || !GiNaC::ex_to<GiNaC::numeric>(exponent).is_integer()) {
       pos_ = at;
       fail("an exponent must be an integer");
+    }
+    if (GiNaC::abs(GiNaC::ex_to<GiNaC::numeric>(exponent)) > 64) {
+      pos_ = at;
+      fail("an exponent must lie in -64..64");
     }
     if (base.is_zero() && GiNaC::ex_to<GiNaC::numeric>(exponent).is_negative()) {
       pos_ = at;
@@ -208,14 +212,16 @@ class Reader {
   std::string_view text_;
   const NameTable& table_;
   const std::string& what_;
+  std::size_t offset_;
   std::size_t pos_ = 0;
   std::vector<Atom> atoms_;
 };
 
 }  // namespace
 
-Expr parse_expression(std::string_view text, const NameTable& table, const std::string& what) {
-  return Reader(text, table, what).read();
+Expr parse_expression(std::string_view text, const NameTable& table, const std::string& what,
+                      std::size_t column_offset) {
+  return Reader(text, table, what, column_offset).read();
 }
 
 std::vector<Token> integer_literals(std::string_view text) {

@@ -43,7 +43,10 @@ struct NameTable {
 
 // Throws InputError("<what>: column C: <problem>") for anything that does not parse or names an
 // unknown symbol or family.
-Expr parse_expression(std::string_view text, const NameTable& table, const std::string& what);
+// `column_offset` is added to the columns named (the right side of an identity counts from the start
+// of the whole "LEFT = RIGHT" text).
+Expr parse_expression(std::string_view text, const NameTable& table, const std::string& what,
+                      std::size_t column_offset = 0);
 
 // The integer literals of `text` with their positions [begin, end): the mutation sites of --mutate.
 struct Token {

@@ -172,7 +172,7 @@ Decision opened(const ClaimFile& f, const Statement& s) {
 
 }  // namespace
 
-GiNaC::ex Verifier::symbolic(const Expr& x, const GiNaC::exmap& where, std::vector<std::string>* evidence) {
+GiNaC::ex Verifier::symbolic(const Expr& x, const GiNaC::exmap& where, std::vector<std::string>* evidence) try {
   GiNaC::exmap atoms;
   for (const auto& a : x.atoms) {
     const AtomFit& fit = cache_.get(f_, f_.families.at(a.family), a.task, where, k_);
@@ -186,6 +186,8 @@ GiNaC::ex Verifier::symbolic(const Expr& x, const GiNaC::exmap& where, std::vect
     }
   }
   return GiNaC::normal(x.e.subs(where).subs(atoms));
+} catch (const std::domain_error& e) {  // GiNaC: a pole, e.g. a shot count of -1
+  throw InputError(fmt::format("{}: the expression is undefined at the values of where ({})", f_.path, e.what()));
 }
 
 Rational Verifier::evaluate(const Expr& x, const GiNaC::exmap& values) {
@@ -197,13 +199,34 @@ Rational Verifier::evaluate(const Expr& x, const GiNaC::exmap& values) {
     atoms[a.symbol] =
         to_numeric(engine_risk(f_, f_.families.at(a.family), a.task, values, numerator(*shots).convert_to<long>()));
   }
-  const auto v = substitute(x.e.subs(values), atoms);
+  GiNaC::exmap all = values;
+  all.insert(atoms.begin(), atoms.end());
+  const auto v = substitute(x.e, all);
   const auto q = v ? rational_value(*v) : std::nullopt;
   if (!q) throw InputError("the expression is undefined at these values");
   return *q;
 }
 
 Decision Verifier::decide(const Statement& s) {
+  if (s.in_all.size() > 1) {  // one derivative at a time, the other variables at `at`
+    const GiNaC::ex at = s.at->e.subs(s.where);
+    std::string names;
+    for (const auto& v : s.in_all) {
+      Statement one = s;
+      one.in = v;
+      one.in_all = {v};
+      for (const auto& other : s.in_all)
+        if (other != v) one.where[other] = at;
+      Decision part = decide(one);
+      if (part.verdict != ClaimVerdict::Proved) return part;
+      names += (names.empty() ? "" : ", ") + v.get_name();
+    }
+    Decision out = opened(f_, s);
+    out.verdict = ClaimVerdict::Proved;
+    out.evidence = fmt::format("the derivative in each of {} is 0 at {} = {} (each with the others there); {}", names,
+                               names, show(at), coverage_text(f_, s.where, !f_.d_value && !s.where.count(f_.d_sym)));
+    return out;
+  }
   try {
     return decide_once(s);
   } catch (const std::exception& e) {
@@ -259,7 +282,7 @@ Decision Verifier::decide_once(const Statement& s) {
         return out;
       }
       const auto vars = free_symbols(f_, {&s.lhs, &*s.rhs}, s.where);
-      const auto at = nonzero_point(f_, diff, vars, s.where);
+      const auto at = nonzero_point(f_, diff, vars, s.where, {E, R});
       if (!at) {
         out.evidence = "left - right is not 0 as a rational function, but no point within the assumptions was found";
         return out;
@@ -506,6 +529,8 @@ void Verifier::mutate(const Statement& s, Decision& original) {
       d = decide(reparse_statement(f_, s, m.text));
     } catch (const InputError&) {
       continue;  // not a well-formed statement (e.g. a division by zero): not a mutant
+    } catch (const std::domain_error&) {
+      continue;  // GiNaC met a pole: likewise
     }
     ++total;
     const bool caught = d.verdict == ClaimVerdict::Refuted || (original.verdict == ClaimVerdict::Decided &&
@@ -517,6 +542,67 @@ void Verifier::mutate(const Statement& s, Decision& original) {
   }
   original.mutants = total;
   original.refuted = refuted;
+}
+
+}  // namespace icl::claims
+
+namespace icl::claims {
+
+FamilyCurves family_curves(const ClaimFile& f, const std::string& family, const std::string& values,
+                           const std::vector<long>& shots) {
+  const auto it = f.families.find(family);
+  if (it == f.families.end()) {
+    std::string names;
+    for (const auto& [name, fam] : f.families) names += (names.empty() ? "" : ", ") + name;
+    throw InputError(fmt::format("--family: {} has no family '{}' (families: {})", f.path, family, names));
+  }
+  // "gamma=10/13,c=1" -> symbol -> number
+  GiNaC::exmap at;
+  std::string shown;
+  for (std::size_t start = 0; !values.empty() && start <= values.size();) {
+    const std::size_t end = std::min(values.find(',', start), values.size());
+    const std::string item = values.substr(start, end - start);
+    start = end + 1;
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) throw InputError(fmt::format("--where: '{}' is not NAME=VALUE", item));
+    std::string name = item.substr(0, eq);
+    name.erase(0, name.find_first_not_of(' '));
+    name.erase(name.find_last_not_of(' ') + 1);
+    const Rational v = parse_rational(item.substr(eq + 1), "--where " + name);
+    GiNaC::symbol sym;
+    if (const Symbol* s = f.symbol(name)) {
+      if (!s->assumption.holds(v))
+        throw InputError(fmt::format("--where: {} = {} violates \"{}\"", name, to_fraction(v), s->assumption.text));
+      sym = s->sym;
+    } else if (name == f.d_name && !f.d_value) {
+      if (denominator(v) != 1 || v < 1 || v > 64) throw InputError("--where: d is an integer in 1..64");
+      sym = f.d_sym;
+    } else if (name == f.s2_name && !f.s2_value) {
+      if (v < 0) throw InputError("--where: sigma2 must be >= 0");
+      sym = f.s2_sym;
+    } else {
+      throw InputError(fmt::format("--where: '{}' is not a symbol of {}", name, f.path));
+    }
+    at[sym] = to_numeric(v);
+    shown += (shown.empty() ? "" : ", ") + name + " = " + to_fraction(v);
+  }
+  Expr probe;  // the family's free names, through a risk atom
+  probe.atoms.push_back({GiNaC::symbol("r"), family, TaskKind::Theta0, f.n_sym});
+  probe.e = probe.atoms.front().symbol;
+  for (const auto& s : free_symbols(f, {&probe}, at))
+    if (s != f.n_sym) throw InputError(fmt::format("--where: give {} a value", s.get_name()));
+  FamilyCurves out;
+  out.caption = fmt::format("Exact risk of family {} of {}{}{} on theta0, -theta0 and the sphere", family, f.path,
+                            shown.empty() ? "" : " at ", shown);
+  out.shots = shots;
+  for (long n : shots) {
+    std::array<Rational, 3> row;
+    int i = 0;
+    for (TaskKind t : {TaskKind::Theta0, TaskKind::MinusTheta0, TaskKind::Sphere})
+      row[static_cast<std::size_t>(i++)] = engine_risk(f, it->second, t, at, n);
+    out.risk.push_back(row);
+  }
+  return out;
 }
 
 }  // namespace icl::claims

@@ -9,6 +9,7 @@
 //   verify.hpp      the decisions, --mutate, and their JSON
 #pragma once
 
+#include <array>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -58,5 +59,21 @@ class Verifier {
   GiNaC::symbol k_;
   AtomCache cache_;
 };
+
+}  // namespace icl::claims
+
+namespace icl::claims {
+
+// `table --claims FILE --family NAME --where ...`: the exact risk of one family of a claim file on
+// theta0, -theta0 and the sphere at each n of `shots`, every free name given a number by `values`
+// ("gamma=10/13,c=1"; d and s2 when the file leaves them symbolic). Throws InputError naming a
+// missing or unknown name, an unknown family, or a family undefined at the values.
+struct FamilyCurves {
+  std::string caption;
+  std::vector<long> shots;
+  std::vector<std::array<Rational, 3>> risk;  // theta0, -theta0, sphere
+};
+FamilyCurves family_curves(const ClaimFile& f, const std::string& family, const std::string& values,
+                           const std::vector<long>& shots);
 
 }  // namespace icl::claims

@@ -43,6 +43,10 @@ std::unique_ptr<CommandLine> make_command_line() {
           add_curve);
   cl->add("compare", "For which n >= 0 model A's risk is above, equal to or below model B's, exactly (no cut-off)",
           add_compare);
+  cl->add("diagnose",
+          "What a fine-tuning did to ICL: risk before/after, where it got worse, what moved, nearest family, "
+          "retention, verdict",
+          add_diagnose);
   cl->add("hessian",
           "Second-order certificate of a claimed optimum: exact Hessian spectrum vs the predicted zero count",
           add_hessian);

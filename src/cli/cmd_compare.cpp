@@ -26,8 +26,7 @@ Result run_compare(const CompareArgs& a) {
   const Model ma = read_model(a.a, "A", theta0, s2), mb = read_model(a.b, "B", theta0, s2);
   const auto task = read_task(a.task, theta0);
   const Polynomial<Rational> pa = risk_numerator(ma, task, s2), pb = risk_numerator(mb, task, s2);
-  Polynomial<Rational> diff{std::vector<Rational>(3)};
-  for (int k = 0; k <= 2; ++k) diff.coeffs[static_cast<std::size_t>(k)] = pa.coeff(k) - pb.coeff(k);
+  const Polynomial<Rational> diff = pa - pb;
   const auto runs = sign_runs_any_degree(diff);
   if (a.o.format == "json") {
     const nlohmann::json j{{"a", ma.name},

@@ -2,13 +2,17 @@
 // every learned model next to the point theory predicts (docs/training.md#protocol).
 #include <fmt/format.h>
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/inputs.hpp"
 #include "model/arch_json.hpp"
+#include "model/params_file.hpp"
+#include "report/files.hpp"
 #include "train/arch_protocol.hpp"
 #include "train/progress.hpp"
 #include "train/protocol.hpp"
@@ -25,7 +29,39 @@ struct ProtocolArgs {
               max_shots = "20";
   std::vector<CLI::Option*> arch_opts;
   CLI::Option *beta1_opt = nullptr, *beta2_opt = nullptr;
+  std::string save_params;  // --save-params DIR: every learned model as a parameter file
 };
+
+// "zs+fs v (separate)" -> "zs-fs-v-separate": a method's name as a file stem.
+std::string file_stem(const std::string& name) {
+  std::string out;
+  for (char ch : name) {
+    const bool keep = std::isalnum(static_cast<unsigned char>(ch)) != 0;
+    if (keep) out += ch;
+    if (!keep && !out.empty() && out.back() != '-') out += '-';
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out;
+}
+
+// Writes each learned model to DIR/<method>.json with its exact binary entries ("p/q"), so that
+// diagnose, risk --params and compare read the very parameters the run learned. Returns the note
+// for stderr.
+template <class Runs, class Json>
+std::string save_params(const std::string& dir, const Runs& runs, const Json& json) {
+  if (dir.empty()) return "";
+  for (const auto& m : runs)
+    report::write_file_atomic(std::filesystem::path(dir) / (file_stem(m.name) + ".json"), json(m));
+  return fmt::format("protocol: wrote {} parameter files to {}\n", runs.size(), dir);
+}
+
+std::string point_file(const train::MethodResult& m) { return params_to_json(m.point.cast<Rational>()) + "\n"; }
+
+std::string arch_file(const train::ArchMethodResult& m) {
+  return arch_json(m.arch.cast<Rational>(), ArchLayout::Layers, [](const Rational& x) { return to_fraction(x); })
+             .dump(2) +
+         "\n";
+}
 
 std::string number(double x) { return std::isnan(x) ? "-" : fmt::format("{:.6g}", x); }
 
@@ -201,15 +237,19 @@ Result render_arch(const ProtocolArgs& a, const train::ArchProtocolOptions& o,
   return {out, 0};
 }
 
-// Runs a protocol with a progress bar and renders its runs with the seconds it took; a diverged run
-// is exit status 3 with one line.
-template <class Run, class Render>
-Result timed_protocol(bool quiet, const Run& run, const Render& render) {
-  train::ProgressBar bar("protocol", quiet);
+// Runs a protocol with a progress bar and renders its runs with the seconds it took, saving each
+// learned model with `file` under --save-params DIR (created first); a diverged run is exit status 3
+// with one line.
+template <class Run, class Render, class File>
+Result timed_protocol(const ProtocolArgs& a, const Run& run, const Render& render, const File& file) {
+  if (!a.save_params.empty()) report::make_directory(a.save_params, "--save-params");
+  train::ProgressBar bar("protocol", a.quiet);
   const auto t0 = std::chrono::steady_clock::now();
   try {
     const auto runs = run(bar.callback());
-    return render(runs, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    Result r = render(runs, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    r.err += save_params(a.save_params, runs, file);
+    return r;
   } catch (const train::DivergenceError& e) {
     return {"", 3, fmt::format("iclverify: error: protocol {}\n", e.what())};
   }
@@ -239,8 +279,8 @@ Result run_arch(const ProtocolArgs& a) {
   o.seed = read_seed(a.seed);
   o.threads = read_threads(a.threads);
   return timed_protocol(
-      a.quiet, [&](const train::ProgressFn& p) { return train::run_arch_protocol(o, p); },
-      [&](const auto& runs, double secs) { return render_arch(a, o, runs, secs); });
+      a, [&](const train::ProgressFn& p) { return train::run_arch_protocol(o, p); },
+      [&](const auto& runs, double secs) { return render_arch(a, o, runs, secs); }, arch_file);
 }
 
 Result run_protocol(const ProtocolArgs& a) {
@@ -254,8 +294,8 @@ Result run_protocol(const ProtocolArgs& a) {
   o.seed = read_seed(a.seed);
   o.threads = read_threads(a.threads);
   return timed_protocol(
-      a.quiet, [&](const train::ProgressFn& p) { return train::run_protocol(o, p); },
-      [&](const auto& runs, double secs) { return render(a, o, runs, secs); });
+      a, [&](const train::ProgressFn& p) { return train::run_protocol(o, p); },
+      [&](const auto& runs, double secs) { return render(a, o, runs, secs); }, point_file);
 }
 
 }  // namespace
@@ -290,6 +330,10 @@ Runner add_protocol(CLI::App& app) {
   arch_opt("--eval-batch", a->eval_batch, "Prompts per shot count, task and test seed (default 1000)", "B");
   arch_opt("--max-shots", a->max_shots, "Risk curves for n = 0..N (default 20)", "N");
   add_quiet(app, a->quiet);
+  app.add_option("--save-params", a->save_params,
+                 "Write every learned model (pretrained and each method) to DIR/<method>.json, exact binary "
+                 "entries as \"p/q\" (the input of diagnose, risk --params, compare)")
+      ->type_name("DIR");
   app.footer(
       "d = 5, sigma2 = 1/10, m = n_ft = 20, theta0 = e_1, init N(0, 0.05^2), a fixed pool of 100000 fine-tuning\n"
       "pairs; methods {zs, zs+fs} x {all, v, kq} (merged) and {zs, zs+fs} x {q, k} (separate). Exit status 3 if\n"

@@ -200,13 +200,6 @@ RiskJob validate(const RiskArgs& a) {
   return job;
 }
 
-// --mc's options for n shots: each n its own seed.
-sim::McOptions mc_options(const RiskJob& job, long n) {
-  sim::McOptions opt = *job.mc;
-  opt.seed = job.mc->seed + 1000003ULL * static_cast<unsigned long long>(n);
-  return opt;
-}
-
 // Two or more layers: no exact engine, only a Monte Carlo estimate in double can be given.
 void require_monte_carlo(const RiskArgs& a, const RiskJob& job) {
   const Arch<Rational>& arch = *job.arch;
@@ -229,7 +222,7 @@ Result run_risk(const RiskArgs& a) {
     const sim::TaskSpec task = job.theta ? sim::TaskSpec::fixed(job.theta->cast<double>()) : sim::TaskSpec::sphere();
     const Arch<double> arch = job.arch->cast<double>();
     for (long n : job.shots)
-      mc.push_back(sim::mc_risk(arch, task, n, from_rational<double>(job.s2), mc_options(job, n)));
+      mc.push_back(sim::mc_risk(arch, task, n, from_rational<double>(job.s2), sim::at_shots(*job.mc, n)));
     if (risks) exact_double = risk_values<double>(job);
   } else if (job.mc) {
     MergedParams<double> params;
@@ -243,7 +236,8 @@ Result run_risk(const RiskArgs& a) {
       task = sim::TaskSpec::fixed(task_sign(job.task) * pl.theta0);
     }
     for (long n : job.shots)
-      mc.push_back(sim::mc_risk(params, task, n, from_rational<double>(job.s2), mc_options(job, n), job.convention));
+      mc.push_back(
+          sim::mc_risk(params, task, n, from_rational<double>(job.s2), sim::at_shots(*job.mc, n), job.convention));
     exact_double = risk_values<double>(job);
   }
 

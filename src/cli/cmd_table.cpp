@@ -2,6 +2,7 @@
 // (docs/report.md#tables).
 #include <fmt/format.h>
 
+#include "claims/verify.hpp"
 #include "cli/inputs.hpp"
 #include "cli/report_args.hpp"
 #include "core/number.hpp"
@@ -15,6 +16,7 @@ namespace {
 struct TableArgs {
   BudgetArgs budget;
   std::string which, format, shots = "0,1,2,3,5,10,20,40", digits, d = "5", sigma2 = "1/10", m = "20", out;
+  std::string claims, family, where;  // table --claims FILE --family NAME --where NAME=VALUE,...
   CLI::Option* digits_opt = nullptr;
 };
 
@@ -26,7 +28,22 @@ std::string render(const report::DataTable& t, const std::string& format, const 
   return "# " + t.caption + "\n" + report::render_text(t, style);
 }
 
+// A family of a claim file: its exact risk curves (docs/claim-files.md#tables).
+report::DataTable claims_table(const TableArgs& a) {
+  if (a.family.empty()) throw InputError("--claims needs --family NAME");
+  const auto f = claims::read_claim_file(a.claims);
+  const auto c = claims::family_curves(f, a.family, a.where, read_shots(a.shots));
+  report::DataTable t{"claims_" + a.family, c.caption, {"n", "theta0", "-theta0", "sphere"}, {}, ""};
+  for (std::size_t i = 0; i < c.shots.size(); ++i)
+    t.rows.push_back({report::Cell::exact(c.shots[i]), report::Cell::exact(c.risk[i][0]),
+                      report::Cell::exact(c.risk[i][1]), report::Cell::exact(c.risk[i][2])});
+  return t;
+}
+
 Result run_table(const TableArgs& a) {
+  if (a.which.empty() == a.claims.empty()) throw InputError("give --which NAME or --claims FILE --family NAME");
+  if (a.claims.empty() && (!a.family.empty() || !a.where.empty()))
+    throw InputError("--family and --where go with --claims");
   report::TableRequest request;
   request.shots = read_shots(a.shots);
   request.setting.d = read_dimension(a.d, 1000);
@@ -39,7 +56,7 @@ Result run_table(const TableArgs& a) {
   }
   train::ProgressBar bar("table", a.budget.quiet);
   report::Sources tracked(read_budget(a.budget), bar.callback());
-  const report::DataTable t = report::build_table(a.which, request, tracked);
+  const report::DataTable t = a.claims.empty() ? report::build_table(a.which, request, tracked) : claims_table(a);
   const std::string text = render(t, a.format, style);
   if (a.out.empty()) return {text};
   report::write_file_atomic(a.out, text);
@@ -51,10 +68,18 @@ Result run_table(const TableArgs& a) {
 Runner add_table(CLI::App& app) {
   auto a = std::make_shared<TableArgs>();
   const CatalogHelp help = catalog_help(report::table_catalog());
-  app.add_option("--which", a->which, "The table (list below)")
+  app.add_option("--which", a->which, "The table (list below); or --claims")
       ->type_name("NAME")
-      ->required()
       ->check(CLI::IsMember(help.names));
+  app.add_option("--claims", a->claims,
+                 "A claim file (docs/claim-files.md): tabulate one of its families' exact risk on theta0, -theta0 "
+                 "and the sphere at --shots")
+      ->type_name("FILE");
+  app.add_option("--family", a->family, "With --claims: the family")->type_name("NAME");
+  app.add_option("--where", a->where,
+                 "With --claims: a number for each free name of the family, e.g. \"gamma=10/13,c=1\" (and d, s2 "
+                 "when the file leaves them symbolic)")
+      ->type_name("NAME=VALUE,...");
   add_format(app, a->format, {"table", "latex", "csv", "md", "json"},
              "table: aligned text; latex: booktabs, siunitx; csv, json: numbers at full precision (exact as p/q)");
   a->digits_opt = add_digits(app, a->digits,

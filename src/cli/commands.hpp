@@ -38,5 +38,6 @@ Runner add_table(CLI::App& app);     // cmd_table.cpp
 Runner add_figure(CLI::App& app);    // cmd_figure.cpp
 Runner add_report(CLI::App& app);    // cmd_report.cpp
 Runner add_verify(CLI::App& app);    // cmd_verify.cpp
+Runner add_diagnose(CLI::App& app);  // cmd_diagnose.cpp
 
 }  // namespace icl::cli

@@ -67,13 +67,14 @@ CLI::Option* add_theta(CLI::App& app, std::string& text, const std::string& note
 
 Vec<Rational> read_theta(const CLI::Option* opt, const std::string& text, int d) {
   if (opt->count() == 0) return first_axis<Rational>(d);
-  const auto t = parse_rational_list(text, "--theta");
+  const std::string flag = opt->get_name();
+  const auto t = parse_rational_list(text, flag);
   if (static_cast<int>(t.size()) != d)
-    throw InputError(fmt::format("--theta: has {} entries, expected d = {}", t.size(), d));
+    throw InputError(fmt::format("{}: has {} entries, expected d = {}", flag, t.size(), d));
   Vec<Rational> theta(d);
   for (int i = 0; i < d; ++i) theta(i) = t[static_cast<std::size_t>(i)];
   if (theta.isZero())
-    throw InputError(fmt::format("--theta: '{}' is the zero vector (a task direction must be nonzero)", text));
+    throw InputError(fmt::format("{}: '{}' is the zero vector (a task direction must be nonzero)", flag, text));
   return theta;
 }
 

@@ -31,7 +31,7 @@ int read_dimension(const std::string& text, int limit = kMaxDimension);
 
 // --theta LIST: a task direction theta0, d comma-separated rationals, not all zero (the zero vector
 // is no direction: families placed along it, the fine-tuning task and the risk on it degenerate).
-// Not given (`opt`, from add_theta): e_1.
+// Not given (`opt`, from add_theta): e_1. Messages name `opt` (--theta, or --theta0 of diagnose).
 CLI::Option* add_theta(CLI::App& app, std::string& text, const std::string& note);
 Vec<Rational> read_theta(const CLI::Option* opt, const std::string& text, int d);
 

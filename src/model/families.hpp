@@ -38,6 +38,17 @@ MergedParams<T> value_only_params(const Vec<T>& b, const T& w) {
   return p;
 }
 
+// The key-query memorizing point of claim C6 (docs/derivations.md#8-key-query-only-fine-tuning):
+// the pretrained value row e_y and Q[x, y] = c theta0, every other entry 0.
+template <class T>
+MergedParams<T> kq_memory_params(const Vec<T>& theta0, const T& c) {
+  const Layout L{static_cast<int>(theta0.size())};
+  MergedParams<T> p{Mat<T>::Zero(L.D(), L.D()), Mat<T>::Zero(L.D(), L.D())};
+  p.V(L.y(), L.y()) = T(1);
+  p.Q.col(L.y()).segment(L.x(0), L.d) = c * theta0;
+  return p;
+}
+
 // ||Q||_F^2 - ||v||^2: conserved by gradient flow on any loss bilinear in (Q, v) (claim C3).
 template <class T>
 T balance(const MergedParams<T>& p) {

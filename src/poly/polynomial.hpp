@@ -2,6 +2,7 @@
 // (docs/derivations.md#7-risk-curves-as-polynomials-in-n).
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <stdexcept>
 #include <vector>
@@ -36,6 +37,17 @@ struct Polynomial {
     return out;
   }
 };
+
+// a - b, coefficient by coefficient.
+template <class T>
+Polynomial<T> operator-(const Polynomial<T>& a, const Polynomial<T>& b) {
+  Polynomial<T> out{std::vector<T>(std::max(a.coeffs.size(), b.coeffs.size()), T(0))};
+  for (std::size_t k = 0; k < out.coeffs.size(); ++k) {
+    const int i = static_cast<int>(k);
+    out.coeffs[k] = a.coeff(i) - b.coeff(i);
+  }
+  return out;
+}
 
 // Raised when a function is not a polynomial of the claimed degree: the value at a confirmation
 // point differs from the interpolant. A wrong degree bound is an error, never silently accepted.

@@ -191,18 +191,11 @@ std::string index_html(const IndexInput& in) {
   return out + "</ul>\n</body>\n</html>\n";
 }
 
-void make_directory(const fs::path& dir) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec || !fs::is_directory(dir))
-    throw InputError(fmt::format("--out: cannot create directory '{}'{}", dir.string(), ec ? ": " + ec.message() : ""));
-}
-
 }  // namespace
 
 ReportSummary write_report(const ReportOptions& o, const train::ProgressFn& progress) {
   const auto t0 = std::chrono::steady_clock::now();
-  make_directory(o.out);
+  make_directory(o.out, "--out");
   Sources src(o.budget);
   ReportSummary sum;
   sum.images = gnuplot_available();

@@ -63,4 +63,12 @@ void write_file_atomic(const std::filesystem::path& path, const std::string& con
   }
 }
 
+void make_directory(const std::filesystem::path& dir, const std::string& flag) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec || !std::filesystem::is_directory(dir))
+    throw InputError(
+        fmt::format("{}: cannot create directory '{}'{}", flag, dir.string(), ec ? ": " + ec.message() : ""));
+}
+
 }  // namespace icl::report

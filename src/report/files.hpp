@@ -11,6 +11,9 @@ namespace icl::report {
 // not exist or is not writable.
 void write_file_atomic(const std::filesystem::path& path, const std::string& content);
 
+// Creates `dir` and its parents if missing. Throws InputError naming `flag` ("--out") if it cannot.
+void make_directory(const std::filesystem::path& dir, const std::string& flag);
+
 // A temporary path next to `path` (same directory, so that rename is atomic), unique per process
 // and call, keeping the extension (tools such as gnuplot pick the format from it).
 std::filesystem::path temporary_next_to(const std::filesystem::path& path);

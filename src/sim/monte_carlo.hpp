@@ -15,6 +15,13 @@ struct McOptions {
   int threads = 1;
 };
 
+// The options of one shot count n on a curve: each n its own seed (seed + 1000003 n), so that adding
+// an n to a curve does not change the others.
+inline McOptions at_shots(McOptions opt, long n) {
+  opt.seed += 1000003ULL * static_cast<std::uint64_t>(n);
+  return opt;
+}
+
 // Sample mean of (y_q - yhat)^2 and its standard error sqrt(var / samples).
 struct McEstimate {
   double mean;

@@ -152,8 +152,7 @@ CertificatePlan certificate_plan(const CertificateSpec& spec) {
       merged = pretrained_params(d, gamma);
       if (s2 > 0) {
         // The closed form (docs/derivations.md#8): Q[x, y] = c* theta0, every other entry 0.
-        merged.Q.setZero();
-        merged.Q.col(D - 1).segment(1, d) = closed_form::kq_memory_star(spec.n_ft, setting) * theta0;
+        merged = kq_memory_params(theta0, closed_form::kq_memory_star(spec.n_ft, setting));
       } else {
         // Noiseless: not unique; the exact minimizer nearest the start (one rational solve, O(D^6)).
         const auto start = Point<Rational>::merged(merged);

@@ -1,0 +1,60 @@
+#include "claims/embedded.hpp"
+
+#include <cctype>
+#include <memory>
+
+#include "claims/verify.hpp"
+
+namespace icl::claims {
+
+namespace {
+
+// "theorems/c2_full_finetuning.toml" -> "C2"
+std::string claim_of(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  std::string stem = path.substr(slash == std::string::npos ? 0 : slash + 1);
+  stem = stem.substr(0, stem.find('_'));
+  for (auto& c : stem) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return stem;
+}
+
+std::string slug(std::string name) {
+  for (auto& c : name)
+    if (c == ' ') c = '_';
+  return name;
+}
+
+prove::ProofVerdict proof_verdict(ClaimVerdict v) {
+  return v == ClaimVerdict::Proved    ? prove::ProofVerdict::Proved
+         : v == ClaimVerdict::Refuted ? prove::ProofVerdict::Refuted
+                                      : prove::ProofVerdict::Open;
+}
+
+// One file read once and one Verifier, shared by its statements (the atoms are fitted once).
+struct Shared {
+  ClaimFile file;
+  Verifier verifier;
+  explicit Shared(const EmbeddedFile& e) : file(parse_claim_file(e.text, e.path)), verifier(file) {}
+};
+
+}  // namespace
+
+std::vector<prove::Statement> claim_file_statements() {
+  std::vector<prove::Statement> out;
+  for (const auto& e : embedded_claim_files()) {
+    auto shared = std::make_shared<Shared>(e);
+    for (std::size_t i = 0; i < shared->file.statements.size(); ++i) {
+      const Statement& s = shared->file.statements[i];
+      out.push_back({claim_of(e.path) + "." + slug(s.name),
+                     fmt::format("{} ({}, {})", s.name, e.path, kind_name(s.kind)),
+                     [shared, i](const prove::ProofOptions&) {
+                       const Decision d = shared->verifier.decide(shared->file.statements[i]);
+                       return prove::Proof{proof_verdict(d.verdict),
+                                           std::string(verdict_name(d.verdict)) + ": " + d.evidence, d.to_json()};
+                     }});
+    }
+  }
+  return out;
+}
+
+}  // namespace icl::claims
