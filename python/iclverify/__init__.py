@@ -5,7 +5,8 @@ the same command line as the `iclverify` executable) and returns what its `--for
 
     risk(params, shots, sigma2, theta=None, task=None, exact=False, mc=None, seed=None, **options)
         -> numpy float64 array, a list of fractions.Fraction (exact=True), or a dict of arrays (mc)
-    grad, optimum, compare, curve, prove, hessian, train, protocol, check -> dict (the command's JSON)
+    grad, optimum, compare, curve, prove, hessian, train, protocol, check, diagnose
+        -> dict (the command's JSON)
 
 Keyword arguments are the command's options: `nft=20` is `--nft 20`, `steps_pretrain=100` is
 `--steps-pretrain 100`, `exact=True` is the flag `--exact`; `help(iclverify.grad)` lists them.
@@ -15,7 +16,7 @@ fractions.Fraction, a decimal.Decimal or a string ("10/13", "0.1") is that ratio
 (Python, NumPy or torch, any width) is its exact binary value, so 0.1 is
 3602879701896397/36028797018963968, not 1/10. Parameter matrices follow the same rule entry by entry.
 
-Parameters (`params`, compare's `a` and `b`, train's `init`): a dict {"V", "Q"} (merged: Q is the
+Parameters (`params`, compare's `a` and `b`, train's `init`, diagnose's `pre` and `post`): a dict {"V", "Q"} (merged: Q is the
 key-query product) or {"V", "Q", "K"} / {"V", "Qsep", "K"} (separate) of D x D arrays (D = d + 2);
 the authors' Transformer_F (an object with v_matrix, q_matrix and possibly k_matrix, each
 L x H x 1 x D x D); an allparam array or tensor of shape (L, H, 3, D, D) (V, Q, K) or (L, H, 2, D, D)
@@ -44,7 +45,7 @@ import numpy as np
 from . import _core
 
 __all__ = ["risk", "grad", "optimum", "compare", "curve", "prove", "hessian", "train", "protocol", "check",
-           "run", "DivergedError"]
+           "diagnose", "run", "DivergedError"]
 
 
 class DivergedError(RuntimeError):
@@ -236,6 +237,7 @@ _COMMANDS = {
     "train": (("init",), ("--format", "json")),
     "protocol": ((), ("--format", "json")),
     "check": ((), ("--format", "json")),
+    "diagnose": (("pre", "post"), ("--format", "json")),
 }
 
 
@@ -403,6 +405,19 @@ def check(**options):
     Exact inputs: none (each check states its own exactness in its evidence). Returns the JSON dict
     of verdicts (a FAIL is a verdict, not an exception). Ctrl-C stops it (KeyboardInterrupt)."""
     return _json("check", options)
+
+
+def diagnose(pre, post, **options):
+    """What a fine-tuning did to in-context learning (`iclverify diagnose --pre A --post B`,
+    docs/diagnose.md): risk curves before and after on theta0, -theta0 and the sphere, the exact sets
+    of n where post is worse, what moved per head, the nearest family, the retention rho of each task
+    and a verdict ("collapsed", "preserved", "specialized", "degraded", or no ICL to lose).
+    pre, post: models of the same shape (exact; floats by their binary value), e.g. a Transformer_F
+    before and after fine-tuning. Exact inputs: pre, post, theta0 (a list; inferred from post when
+    not given), sigma2 (default 1/10). One layer is exact ("exact" fields are "p/q" strings); L >= 2
+    layers are Monte Carlo (mc=, seed=, with standard errors). Returns the JSON dict, with "verdict"
+    and "retention": {"theta0", "-theta0", "sphere"}; a verdict is a result, never an exception."""
+    return _json("diagnose", dict(pre=pre, post=post, **options))
 
 
 def _add_options_to_docstrings():
