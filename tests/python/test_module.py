@@ -1,6 +1,7 @@
 """Tests of the Python module iclverify (docs/python.md), run by ctest (`python`) with
 PYTHONPATH=build/python and ICLVERIFY=build/iclverify (the executable the module must agree with)."""
 
+import copy
 import json
 import os
 import signal
@@ -211,10 +212,47 @@ class JsonCommands(unittest.TestCase):
         self.assertTrue(issubclass(iclverify.DivergedError, RuntimeError))
 
     def test_docstrings_state_exactness_and_list_the_options(self):
-        for name in ("risk", "grad", "optimum", "compare", "curve", "prove", "hessian", "train", "protocol", "check"):
+        for name in ("risk", "grad", "optimum", "compare", "curve", "prove", "hessian", "train", "protocol", "check",
+                     "diagnose"):
             doc = getattr(iclverify, name).__doc__
             self.assertIn("Exact", doc, name)
             self.assertIn("--", doc, name)
+
+
+# d = 2, s2 = 1/10: P(gamma*(20)) = P(105/116), and F(1) along e_1 (THEORY.md section 3).
+P_STAR_D2 = {"V": np.diag([0, 0, 0, 1]), "Q": np.diag([0, Fraction(105, 116), Fraction(105, 116), 0]).astype(object)}
+F1_D2 = {"V": [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 1, 0, 1]], "Q": np.diag([1, 0, 0, 0])}
+
+
+class Diagnose(unittest.TestCase):
+    def test_verdicts_of_closed_form_points(self):
+        collapsed = iclverify.diagnose(P_STAR_D2, F1_D2)
+        self.assertEqual(collapsed["verdict"], "collapsed")
+        self.assertEqual({t: r["rho"]["exact"] for t, r in collapsed["retention"].items()},
+                         {"theta0": "0", "-theta0": "0", "sphere": "0"})
+        self.assertEqual(collapsed["nearest"]["family"], "F(c)")
+        kept = iclverify.diagnose(P_STAR_D2, P_STAR_D2, theta0=["3/5", "4/5"])
+        self.assertEqual(kept["verdict"], "preserved")
+        self.assertEqual({t: r["rho"]["exact"] for t, r in kept["retention"].items()},
+                         {"theta0": "1", "-theta0": "1", "sphere": "1"})
+
+    def test_same_json_as_the_executable(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, model in (("pre", P_STAR_D2), ("post", F1_D2)):
+                Path(tmp, f"{name}.json").write_text(json.dumps({k: np.asarray(m).tolist() for k, m in model.items()},
+                                                                default=str))
+            want = cli_json("diagnose", "--pre", Path(tmp, "pre.json"), "--post", Path(tmp, "post.json"), "--shots",
+                            "0,3,40", directory=tmp)
+        self.assertEqual(iclverify.diagnose(P_STAR_D2, F1_D2, shots=[0, 3, 40]), want)
+
+    def test_bad_input(self):
+        d3 = {"V": np.eye(5), "Q": np.eye(5)}
+        with self.assertRaisesRegex(ValueError, "differ in shape"):
+            iclverify.diagnose(P_STAR_D2, d3)
+        with self.assertRaisesRegex(ValueError, r"post: V\[3\]\[3\]: nan is not a finite number"):
+            iclverify.diagnose(P_STAR_D2, {"V": _with(np.eye(4), (3, 3), np.nan), "Q": np.eye(4)})
+        with self.assertRaisesRegex(ValueError, "--theta0: has 1 entries"):
+            iclverify.diagnose(P_STAR_D2, F1_D2, theta0=[1])
 
 
 INTERRUPTED_CHILD = textwrap.dedent("""
@@ -334,16 +372,19 @@ def prompts(theta, n, batch, s2, g, dtype):
     return Z, label
 
 
-def train_in_torch(model, steps, batch, seed, lr=0.01):
-    """SGD with momentum on pretraining prompts (n = 20, sphere tasks, s2 = 1/10), float32."""
+def train_in_torch(model, steps, batch, seed, lr=0.01, n=20, theta=None, adam=False, only=None):
+    """SGD with momentum (or Adam) on prompts of n shots (default: pretraining, n = 20, sphere tasks;
+    theta: fine-tuning on that task), s2 = 1/10, float32, gradients clipped at norm 1; `only` names
+    the one parameter to train (value-only fine-tuning: "v_matrix")."""
     g = torch.Generator().manual_seed(seed)
-    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+    params = [getattr(model, only)] if only else list(model.parameters())
+    opt = torch.optim.Adam(params, lr=lr) if adam else torch.optim.SGD(params, lr=lr, momentum=0.9)
     for _ in range(steps):
-        Z, label = prompts(None, 20, batch, 0.1, g, torch.float32)
+        Z, label = prompts(theta, n, batch, 0.1, g, torch.float32)
         loss = torch.mean((model(Z) - label) ** 2)
         opt.zero_grad()
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
     return model
 
@@ -411,6 +452,22 @@ class TorchModels(unittest.TestCase):
             iclverify.risk(self.layers, [0], "1/10", task="sphere", exact=True)
         got = iclverify.risk(self.layers, [0, 5], "1/10", task="sphere", mc=20000, seed=1)
         self.assertEqual(set(got), {"n", "mc_mean", "mc_se"})
+
+    def test_diagnose_of_fine_tunings_in_torch(self):
+        """Pretrained by Adam, then zero-shot fine-tuned on theta0 = e_1 in torch: all parameters collapse
+        ICL (C2, nearest F(c)); the value matrix alone keeps it (C4, nearest V(b, w)); no change keeps it."""
+        LinearAttention = _torch_model_class()
+        pre = train_in_torch(LinearAttention(1, 1, 5, False, 0.05, seed=1), 300, 200, seed=2, adam=True)
+        e1 = [1.0, 0, 0, 0, 0]
+        full = train_in_torch(copy.deepcopy(pre), 1000, 200, seed=3, n=0, theta=e1, adam=True)
+        value = train_in_torch(copy.deepcopy(pre), 200, 200, seed=4, n=0, theta=e1, adam=True, only="v_matrix")
+        cases = (("all", full, "collapsed", "F(c)"), ("v", value, "preserved", "V(b,w)"),
+                 ("none", copy.deepcopy(pre), "preserved", "V(b,w)"))
+        for name, post, verdict, family in cases:
+            with self.subTest(name):
+                got = iclverify.diagnose(pre, post, theta0=[1, 0, 0, 0, 0])
+                self.assertEqual((got["verdict"], got["nearest"]["family"]), (verdict, family), got["retention"])
+                self.assertEqual(set(got["retention"]), {"theta0", "-theta0", "sphere"})
 
     def test_a_tensor_that_requires_grad_is_read(self):
         self.assertTrue(self.separate.v_matrix.requires_grad)
