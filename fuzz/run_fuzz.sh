@@ -32,6 +32,9 @@ limits=(-timeout=10 -rss_limit_mb=1024 -malloc_limit_mb=32 -error_exitcode=1 -ti
 
 skip() { echo "fuzz: SKIPPED: $*"; exit 77; }
 
+# One-time allocations inside CLN and GiNaC (Debian's uninstrumented libraries) are not our leaks.
+export LSAN_OPTIONS="suppressions=$here/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+
 # --- is there a clang++ with libFuzzer? ---------------------------------------------------------
 command -v "$cxx" >/dev/null 2>&1 || skip "$cxx not found (Debian: apt-get install clang libclang-rt-14-dev)"
 command -v cmake >/dev/null 2>&1 || skip "cmake not found"

@@ -44,7 +44,8 @@ right = 1 + s2 - 2*g*n/N + g*g*n*(n+dim+2+dim*s2)/N**2
 true = 1 + s2 - 2*g*n/N + g*g*n*(n+dim+1+dim*s2)/N**2
 assert F(cx["rhs"]) == right and F(cx["lhs"]) == true and F(cx["difference"]) == true - right
 PY
-# ... and the same counterexample from `risk --params` (the family at those values), by hand
+# ... and the same counterexample from `risk --params` (the family at those values, as the
+# counterexample gives it and as built here by hand: both must be P(gamma))
 python3 - "$tmp/j" "$tmp/p.json" <<'PY'
 import json, sys
 from fractions import Fraction as F
@@ -53,7 +54,10 @@ d = int(v["d"]); D = d + 2
 V = [["0"] * D for _ in range(D)]; Q = [["0"] * D for _ in range(D)]
 V[D-1][D-1] = "1"
 for i in range(1, d + 1): Q[i][i] = v["gamma"]
-json.dump({"V": V, "Q": Q}, open(sys.argv[2], "w"))
+given = cx["params"]["P"]
+assert [[F(x) for x in r] for r in given["V"]] == [[F(x) for x in r] for r in V]
+assert [[F(x) for x in r] for r in given["Q"]] == [[F(x) for x in r] for r in Q]
+json.dump(given, open(sys.argv[2], "w"))
 open(sys.argv[2] + ".args", "w").write(" ".join([v["n"], v["s2"], ",".join(["1"] + ["0"] * (d - 1)), cx["lhs"]]))
 PY
 read -r shots s2 theta want <"$tmp/p.json.args"

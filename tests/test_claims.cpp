@@ -125,7 +125,7 @@ identity = "risk(S, sphere, n) = risk(S, sphere, n) + 0*a"
   CHECK(decide(s, "collapse").verdict == ClaimVerdict::Proved);
   const Decision lim = decide(s, "collapse wrong");
   CHECK(lim.verdict == ClaimVerdict::Refuted);
-  CHECK(lim.counterexample["limit"] == "1+s2");
+  CHECK(lim.counterexample["limit"] == "s2 + 1");
   const Decision printed = decide(s, "limit printed");
   CHECK(printed.verdict == ClaimVerdict::Decided);
   CHECK(decide(s, "n0").verdict == ClaimVerdict::Proved);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
@@ -98,6 +99,12 @@ AtomFit fit_atom(const ClaimFile& f, const Family& fam, TaskKind task, const GiN
     if (x == f.s2_sym) degree += 2, x0 = 0;
     vars.push_back({x, degree, x0});
   }
+  // a fixed order (d, s2, then the symbols by name), so that grids and evidence do not depend on
+  // GiNaC's internal ordering of symbols
+  auto rank = [&](const Variable& v) {
+    return std::make_pair(v.sym == f.d_sym ? 0 : v.sym == f.s2_sym ? 1 : 2, v.sym.get_name());
+  };
+  std::sort(vars.begin(), vars.end(), [&](const Variable& a, const Variable& b) { return rank(a) < rank(b); });
   const GiNaC::ex den_free = GiNaC::pow(c.qv, 2) * GiNaC::pow(c.qm, 2) * (sphere_d ? GiNaC::ex(f.d_sym) : 1);
 
   // symbols start at 1 and move by thirds until no denominator vanishes on the grid

@@ -456,6 +456,9 @@ Statement read_statement(const toml::table& t, const ClaimFile& f, const Ctx& ct
                 {"name", "identity", "limit", "equals", "sets", "expect", "stationary", "in", "at", "where", "note"});
   if (!t.contains("name")) ctx.fail(base, "a statement needs a name");
   s.name = ctx.text(*t.get("name"), base + ".name");
+  if (s.name.empty() || s.name.find(',') != std::string::npos || s.name.front() == ' ' || s.name.back() == ' ')
+    ctx.fail(base + ".name",
+             "a name is not empty, has no ',' (--only separates names by commas) and no spaces at its ends");
   const std::string key = fmt::format("statement '{}'", s.name);
   int kinds = 0;
   for (const char* k : {"identity", "limit", "sets", "stationary"}) kinds += t.contains(k);

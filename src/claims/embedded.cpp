@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "claims/verify.hpp"
+#include "core/number.hpp"
 
 namespace icl::claims {
 
@@ -42,7 +43,16 @@ struct Shared {
 std::vector<prove::Statement> claim_file_statements() {
   std::vector<prove::Statement> out;
   for (const auto& e : embedded_claim_files()) {
-    auto shared = std::make_shared<Shared>(e);
+    std::shared_ptr<Shared> shared;
+    try {
+      shared = std::make_shared<Shared>(e);
+    } catch (const InputError& error) {  // a broken file is one OPEN statement, not a crash at start-up
+      out.push_back({claim_of(e.path) + ".file", e.path + " reads",
+                     [message = std::string(error.what())](const prove::ProofOptions&) {
+                       return prove::Proof{prove::ProofVerdict::Open, "the claim file does not read: " + message, {}};
+                     }});
+      continue;
+    }
     for (std::size_t i = 0; i < shared->file.statements.size(); ++i) {
       const Statement& s = shared->file.statements[i];
       out.push_back({claim_of(e.path) + "." + slug(s.name),

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -44,15 +45,112 @@ std::string print(const GiNaC::ex& e) {
   return os.str();
 }
 
-// "(numerator)/(denominator)", each factored; a polynomial as itself.
+// A polynomial with its terms in a fixed order (GiNaC prints terms in an order that follows its
+// hash values, which change from run to run): by total degree, then by the names' exponents, the
+// names sorted as n, d, s2, then alphabetically.
+std::string print_polynomial(const GiNaC::ex& p) {
+  const GiNaC::ex e = GiNaC::expand(p);
+  std::vector<GiNaC::symbol> vars;
+  for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it)
+    if (GiNaC::is_a<GiNaC::symbol>(*it)) vars.push_back(GiNaC::ex_to<GiNaC::symbol>(*it));
+  auto rank = [](const GiNaC::symbol& v) {
+    const std::string& n = v.get_name();
+    return std::make_pair(n == "n" ? 0 : n == "d" ? 1 : n == "s2" ? 2 : 3, n);
+  };
+  std::sort(vars.begin(), vars.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
+  vars.erase(std::unique(vars.begin(), vars.end(), [](const auto& a, const auto& b) { return a.is_equal(b); }),
+             vars.end());
+  struct Term {
+    std::vector<int> exps;
+    int total;
+    GiNaC::ex coef;
+  };
+  std::vector<Term> terms;
+  const std::size_t count = GiNaC::is_a<GiNaC::add>(e) ? e.nops() : 1;
+  for (std::size_t i = 0; i < count; ++i) {
+    const GiNaC::ex t = GiNaC::is_a<GiNaC::add>(e) ? e.op(i) : e;
+    Term term{{}, 0, t};
+    for (const auto& v : vars) {
+      const int k = t.degree(v);
+      term.exps.push_back(k);
+      term.total += k;
+      term.coef = term.coef.coeff(v, k);
+    }
+    terms.push_back(term);
+  }
+  std::sort(terms.begin(), terms.end(),
+            [](const Term& a, const Term& b) { return a.total != b.total ? a.total > b.total : a.exps > b.exps; });
+  std::string out;
+  for (const auto& t : terms) {
+    const GiNaC::numeric c = GiNaC::ex_to<GiNaC::numeric>(t.coef);
+    std::string mono;
+    for (std::size_t j = 0; j < vars.size(); ++j) {
+      if (t.exps[j] == 0) continue;
+      if (!mono.empty()) mono.push_back('*');
+      mono.append(vars[j].get_name());
+      if (t.exps[j] > 1) mono.append(fmt::format("^{}", t.exps[j]));
+    }
+    const GiNaC::numeric a = GiNaC::abs(c);
+    std::string body = mono.empty() ? print(a) : a.is_equal(1) ? mono : print(a) + "*" + mono;
+    out += out.empty() ? (c.is_negative() ? "-" : "") + body : (c.is_negative() ? " - " : " + ") + body;
+  }
+  return out.empty() ? "0" : out;
+}
+
+// A product of factors in a fixed order: the numeric factor first, then each polynomial factor
+// (parenthesized when it has several terms, with its power) sorted by its text.
+std::string print_factored(const GiNaC::ex& p) {
+  const GiNaC::ex f = GiNaC::factor(p);
+  std::vector<GiNaC::ex> factors;
+  if (GiNaC::is_a<GiNaC::mul>(f))
+    for (std::size_t i = 0; i < f.nops(); ++i) factors.push_back(f.op(i));
+  else
+    factors.push_back(f);
+  GiNaC::numeric coef = 1;
+  std::vector<std::string> parts;
+  for (const auto& x : factors) {
+    if (GiNaC::is_a<GiNaC::numeric>(x)) {
+      coef *= GiNaC::ex_to<GiNaC::numeric>(x);
+      continue;
+    }
+    GiNaC::ex base = x;
+    std::string power;
+    if (GiNaC::is_a<GiNaC::power>(x)) {
+      base = x.op(0);
+      power = "^" + print(x.op(1));
+    }
+    std::string text = print_polynomial(base);
+    if (GiNaC::is_a<GiNaC::add>(GiNaC::expand(base)) || (!power.empty() && text.find('*') != std::string::npos))
+      text = "(" + text + ")";
+    parts.push_back(text + power);
+  }
+  if (parts.size() == 1 && coef.is_equal(1) && parts.front().front() == '(' &&
+      parts.front().back() == ')')  // one polynomial: no parentheses
+    return parts.front().substr(1, parts.front().size() - 2);
+  std::sort(parts.begin(), parts.end());
+  std::string out;
+  for (const auto& part : parts) out += (out.empty() ? "" : "*") + part;
+  if (out.empty()) return print(coef);
+  if (coef.is_equal(1)) return out;
+  if (coef.is_equal(-1)) return "-" + out;
+  return print(coef) + "*" + out;
+}
+
+// "numerator/denominator", each factored in a fixed order; a polynomial as itself.
 std::string show(const GiNaC::ex& e) {
   const GiNaC::ex nd = GiNaC::numer_denom(GiNaC::normal(e));
-  const std::string num = print(GiNaC::factor(nd.op(0)));
+  const std::string num = print_factored(nd.op(0));
   if (nd.op(1).is_equal(1)) return num;
-  auto wrap = [](const GiNaC::ex& x, const std::string& s) {
-    return GiNaC::is_a<GiNaC::add>(x) || GiNaC::is_a<GiNaC::mul>(x) ? "(" + s + ")" : s;
+  const std::string den = print_factored(nd.op(1));
+  auto wrap = [](const std::string& s) {
+    int depth = 0;  // an operator outside parentheses (a leading sign aside) needs them
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      depth += s[i] == '(' ? 1 : s[i] == ')' ? -1 : 0;
+      if (depth == 0 && i > 0 && std::string_view("+-*/ ").find(s[i]) != std::string_view::npos) return "(" + s + ")";
+    }
+    return s;
   };
-  return wrap(GiNaC::factor(nd.op(0)), num) + "/" + wrap(GiNaC::factor(nd.op(1)), print(GiNaC::factor(nd.op(1))));
+  return wrap(num) + "/" + wrap(den);
 }
 
 std::string exact_text(const Rational& q) { return to_fraction(q); }
@@ -78,12 +176,18 @@ std::vector<GiNaC::symbol> free_symbols(const ClaimFile& f, const std::vector<co
     }
     collect(x->e);
   }
-  std::vector<GiNaC::symbol> out{f.n_sym};
+  std::vector<GiNaC::symbol> out;
   for (const auto& s : seen) {
     const auto& sym = GiNaC::ex_to<GiNaC::symbol>(s);
     if (atom_names.count(sym.get_name()) || where.count(s) || sym == f.n_sym) continue;
     out.push_back(sym);
   }
+  // n, d, s2, then the symbols by name: the order of the counterexample search
+  auto rank = [&](const GiNaC::symbol& v) {
+    return std::make_pair(v == f.d_sym ? 0 : v == f.s2_sym ? 1 : 2, v.get_name());
+  };
+  std::sort(out.begin(), out.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
+  out.insert(out.begin(), f.n_sym);
   return out;
 }
 
@@ -293,6 +397,10 @@ Decision Verifier::decide_once(const Statement& s) {
         return out;
       }
       nlohmann::json cx{{"lhs", exact_text(l)}, {"rhs", exact_text(r)}, {"difference", exact_text(l - r)}};
+      // each family at the point, as a parameter file for `iclverify risk --params` (a check by hand)
+      for (const Expr* side : {&s.lhs, &*s.rhs})
+        for (const auto& a : side->atoms)
+          cx["params"][a.family] = nlohmann::json::parse(family_params_json(f_, f_.families.at(a.family), *at));
       refute_at(*at,
                 fmt::format("left = {}, right = {} (difference {}; both sides exact, atoms from the engine)",
                             prove::show(l), prove::show(r), prove::show(l - r)),

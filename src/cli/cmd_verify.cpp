@@ -95,7 +95,10 @@ Result run_verify(const VerifyArgs& a) {
   for (const auto& d : decisions) width = std::max(width, d.name.size());
   std::string out, file;
   for (const auto& d : decisions) {
-    if (d.file != file) out += fmt::format("{}{}\n", file.empty() ? "" : "\n", file = d.file);
+    if (d.file != file) {
+      out += fmt::format("{}{}\n", file.empty() ? "" : "\n", d.file);
+      file = d.file;
+    }
     out += table_line(d, width);
   }
   return {out, ok ? 0 : 1, summary};
