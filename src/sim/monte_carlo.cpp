@@ -6,6 +6,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/interrupt.hpp"
+
 namespace icl::sim {
 namespace {
 
@@ -47,7 +49,7 @@ McEstimate mc_squared_error(int d, const TaskSpec& task, long n, double s2, cons
   auto worker = [&] {
     PromptSampler sampler(d, n, s2);
     Eigen::MatrixXd Z;
-    for (long long b = next++; b < blocks; b = next++) {
+    for (long long b = next++; b < blocks && !interrupt_requested(); b = next++) {
       Engine rng = block_engine(opt.seed, static_cast<std::uint64_t>(b));
       sampler.reset();
       const long long count = std::min(kBlock, opt.samples - b * kBlock);
@@ -66,6 +68,7 @@ McEstimate mc_squared_error(int d, const TaskSpec& task, long n, double s2, cons
     for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
     worker();
   }
+  poll_interrupt();
   Stats total;
   for (const auto& s : per_block) total.merge(s);
   const double var = total.m2 / static_cast<double>(total.count - 1);

@@ -7,6 +7,7 @@
 #include <array>
 #include <functional>
 
+#include "core/interrupt.hpp"
 #include "core/scalar.hpp"
 #include "exact/objective.hpp"
 #include "train/schedule.hpp"
@@ -31,6 +32,7 @@ TrainResult<T> gradient_descent(const Schedule<T>& loss, const Point<T>& start,
   const T lr = T(opt.lr);
   double start_loss = 0;
   for (long t = 0;; ++t) {
+    poll_interrupt();
     const auto vg = exact::value_and_gradient(loss.at(std::min(t, opt.steps - 1), opt.steps), out.point, coords);
     ++out.evaluations;
     const double value = to_double(vg.value);
@@ -100,6 +102,7 @@ TrainResult<T> gradient_flow(const exact::Objective<T>& loss, const Point<T>& st
   out.history.push_back({0, 0.0, value, conserved(start)});
   double next_record = 1;  // flow times 1, 10, 100, ... go into the history
   while (true) {
+    poll_interrupt();
     const double g = to_double(sqrt_of(T(k[0].squaredNorm())));
     if (g <= opt.grad_tol) {
       out.converged = true;

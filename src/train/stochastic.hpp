@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/interrupt.hpp"
 #include "train/schedule.hpp"
 #include "train/sgd.hpp"
 
@@ -182,6 +183,7 @@ double descend(const SgdOptions& opt, std::vector<Eigen::MatrixXd>& params, cons
   std::vector<Eigen::MatrixXd> grads;
   double start_loss = 0, loss = 0;
   for (long t = 0; t < opt.steps; ++t) {
+    poll_interrupt();
     loss = gradient(t, grads);
     double norm2 = 0;
     for (std::size_t b = 0; b < grads.size(); ++b)

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <exception>
 
+#include "core/interrupt.hpp"
+
 namespace icl {
 
 const char* verdict_name(Verdict v) {
@@ -32,6 +34,7 @@ std::vector<CheckResult> run_checks(const std::vector<Claim>& claims, const std:
   for (const auto& claim : claims) {
     for (const auto& check : claim.checks) {
       if (!selected(only, claim.id, check.id)) continue;
+      poll_interrupt();
       const auto start = std::chrono::steady_clock::now();
       Outcome out{Verdict::Fail, ""};
       try {
