@@ -265,6 +265,29 @@ TEST_CASE("JSON allparam: order V, Q, K; a permutation changes the model") {
   CHECK(arch_predict(want, prompt()) != arch_predict(swapped, prompt()));
 }
 
+TEST_CASE("allparam with 2 matrices: V and the merged M (JSON and .npy)") {
+  const std::string V = "[[1, 0, 0], [0, 1, 0], [0, \"1/2\", 0]]", M = "[[0, 0, 0], [0, 2, 0], [0, 0, \"1/3\"]]";
+  const Arch<Rational> a = parse_arch_json("{\"allparam\": [[[" + V + ", " + M + "]]]}", "m.json");
+  REQUIRE(a.L() == 1);
+  CHECK(a.layers[0][0].K.size() == 0);  // merged
+  CHECK(a.layers[0][0].M()(1, 1) == 2);
+  CHECK(a.layers[0][0].M()(2, 2) == Rational(1, 3));
+  CHECK(a.layers[0][0].V(2, 1) == Rational(1, 2));
+  // the same model as .npy (1, 2, 2, 4, 4): each head's M is the second matrix
+  std::vector<double> v;
+  for (long h = 0; h < 2; ++h)
+    for (long i = 0; i < 2; ++i)
+      for (long r = 0; r < 4; ++r)
+        for (long c = 0; c < 4; ++c) v.push_back(entry(0, h, i, r, c));
+  const Arch<Rational> b = parse_arch_npy(npy(dict("<f8", "(1, 2, 2, 4, 4)"), f8(v)), "m.npy");
+  REQUIRE(b.H() == 2);
+  for (long h = 0; h < 2; ++h) {
+    CHECK(b.layers[0][h].K.size() == 0);
+    CHECK(b.layers[0][h].M()(3, 1) == Rational(entry(0, h, 1, 3, 1)));
+    CHECK(b.layers[0][h].V(3, 2) == Rational(entry(0, h, 0, 3, 2)));
+  }
+}
+
 TEST_CASE("JSON writer round trip: both layouts, merged and separate") {
   Arch<double> sep = expected_arch(2, 3, 4);
   Arch<double> merged = sep;
@@ -362,8 +385,13 @@ TEST_CASE("JSON: each mistake names the file and the field") {
   CHECK_ERROR(parse_arch_json("{\"W\": 1}", "p.json"), "p.json: needs the layout");
   CHECK_ERROR(parse_arch_json("[1]", "p.json"), "p.json: must be a JSON object");
   CHECK_ERROR(parse_arch_json("{\"layers\": [", "p.json"), "p.json: invalid JSON");
-  CHECK_ERROR(parse_arch_json("{\"allparam\": [[[" + kRow3 + ", " + kRow3 + "]]]}", "p.json"),
-              "p.json: allparam[0][0]: must hold 3 matrices V, Q, K, got 2");
+  CHECK_ERROR(
+      parse_arch_json("{\"allparam\": [[[" + kRow3 + ", " + kRow3 + ", " + kRow3 + ", " + kRow3 + "]]]}", "p.json"),
+      "p.json: allparam[0][0]: must hold 3 matrices V, Q, K (or 2: V and the merged M), got 4");
+  CHECK_ERROR(parse_arch_json(
+                  "{\"allparam\": [[[" + kRow3 + ", " + kRow3 + "], [" + kRow3 + ", " + kRow3 + ", " + kRow3 + "]]]}",
+                  "p.json"),
+              "allparam[0][1]: holds 3 matrices, allparam[0][0] holds 2");
   CHECK_ERROR(parse_arch_json("{\"allparam\": [[[" + kRow3 + ", " + kRow3 + ", " + kRow3 + "]], []]}", "p.json"),
               "p.json: allparam[1]: must be a non-empty array of heads");
   CHECK_ERROR(parse_arch_json(

@@ -93,10 +93,17 @@ Arch<Rational> read_layers(const json& layers, const std::string& source) {
   return a;
 }
 
-// {"allparam": L x H x 3 x D x D}, order V, Q, K.
+// A head of allparam from its C = 3 matrices V, Q, K, or C = 2: V and the merged M (K empty).
+Head<Rational> allparam_head(std::vector<Mat<Rational>> m) {
+  return m.size() == 3 ? Head<Rational>{m[0], m[1], m[2]} : Head<Rational>{m[0], m[1], Mat<Rational>()};
+}
+
+// {"allparam": L x H x C x D x D}, order V, Q, K (C = 3) or V, M (C = 2, merged).
 Arch<Rational> read_allparam(const json& all, const std::string& source) {
   if (!all.is_array() || all.empty())
-    fail(source, "allparam: must be a non-empty array of layers (L x H x 3 x D x D, order V, Q, K)");
+    fail(source,
+         "allparam: must be a non-empty array of layers (L x H x 3 x D x D, order V, Q, K; or L x H x 2 x D x "
+         "D, V and the merged M)");
   Arch<Rational> a;
   long D = -1;
   for (std::size_t l = 0; l < all.size(); ++l) {
@@ -110,13 +117,16 @@ Arch<Rational> read_allparam(const json& all, const std::string& source) {
     for (std::size_t h = 0; h < heads.size(); ++h) {
       const std::string hat = fmt::format("{}[{}]", at, h);
       const json& head = heads[h];
-      if (!head.is_array() || head.size() != 3)
-        fail(source, fmt::format("{}: must hold 3 matrices V, Q, K, got {}", hat,
+      if (!head.is_array() || (head.size() != 3 && head.size() != 2))
+        fail(source, fmt::format("{}: must hold 3 matrices V, Q, K (or 2: V and the merged M), got {}", hat,
                                  head.is_array() ? std::to_string(head.size()) : std::string("no array")));
+      if (head.size() != all[0][0].size())
+        fail(source, fmt::format("{}: holds {} matrices, allparam[0][0] holds {} (every head needs the same)", hat,
+                                 head.size(), all[0][0].size()));
       std::vector<Mat<Rational>> m;
-      for (std::size_t i = 0; i < 3; ++i)
+      for (std::size_t i = 0; i < head.size(); ++i)
         m.push_back(params_json::read_matrix(head[i], fmt::format("{}: {}[{}]", source, hat, i), D));
-      a.layers.back().push_back(Head<Rational>{m[0], m[1], m[2]});
+      a.layers.back().push_back(allparam_head(std::move(m)));
     }
   }
   return a;
@@ -397,8 +407,9 @@ Arch<Rational> parse_arch_npy(std::string_view b, const std::string& source) {
          fmt::format("shape {} has rank {}, expected rank 5: allparam is L x H x 3 x D x D", shape, h.shape.size()));
   const auto L = h.shape[0], H = h.shape[1], D = h.shape[3];
   if (L == 0 || H == 0) fail(source, fmt::format("shape {}: no layers or no heads (L and H must be >= 1)", shape));
-  if (h.shape[2] != 3)
-    fail(source, fmt::format("shape {}: axis 2 has {} entries, expected 3 (V, Q, K)", shape, h.shape[2]));
+  if (h.shape[2] != 3 && h.shape[2] != 2)
+    fail(source, fmt::format("shape {}: axis 2 has {} entries, expected 3 (V, Q, K) or 2 (V and the merged M)", shape,
+                             h.shape[2]));
   if (h.shape[4] != D)
     fail(source, fmt::format("shape {}: the matrices are {} x {}, expected D x D", shape, D, h.shape[4]));
   if (D < 3) fail(source, fmt::format("shape {}: D = {}, but D = d + 2 needs d >= 1", shape, D));
@@ -424,8 +435,8 @@ Arch<Rational> parse_arch_npy(std::string_view b, const std::string& source) {
   for (std::uint64_t l = 0; l < L; ++l) {
     a.layers.emplace_back();
     for (std::uint64_t hd = 0; hd < H; ++hd) {
-      std::vector<Mat<Rational>> m(3, Mat<Rational>(n, n));
-      for (std::size_t i = 0; i < 3; ++i)
+      std::vector<Mat<Rational>> m(static_cast<std::size_t>(h.shape[2]), Mat<Rational>(n, n));
+      for (std::size_t i = 0; i < m.size(); ++i)
         for (Eigen::Index r = 0; r < n; ++r)
           for (Eigen::Index c = 0; c < n; ++c, at += static_cast<std::size_t>(width)) {
             const std::uint64_t bits = little ? little_endian(b, at, width) : big_endian(b, at, width);
@@ -436,7 +447,7 @@ Arch<Rational> parse_arch_npy(std::string_view b, const std::string& source) {
                                        std::isnan(x) ? "NaN" : (x > 0 ? "inf" : "-inf")));
             m[i](r, c) = exact_rational(x);
           }
-      a.layers.back().push_back(Head<Rational>{m[0], m[1], m[2]});
+      a.layers.back().push_back(allparam_head(std::move(m)));
     }
   }
   return validated(std::move(a), source);
