@@ -286,7 +286,7 @@ def _message(err, workdir):
         if line.startswith(prefix):
             line = line[len(prefix):]
             break
-    return line.replace(workdir + os.sep, "")
+    return line.replace(workdir + os.sep, "") if workdir else line
 
 
 def run(command, **kwargs):
@@ -295,12 +295,19 @@ def run(command, **kwargs):
     as keywords are written to a private temporary directory, removed when the command returns."""
     workdir = tempfile.mkdtemp(prefix="iclverify-")
     try:
-        status, out, err = _core.run(_arguments(command, kwargs, workdir))
-        if status in (0, 1):  # a model written here is named KEYWORD.json in the output
-            return status, out.replace(workdir + os.sep, ""), err.replace(workdir + os.sep, "")
-        message = _message(err, workdir)
+        return _checked(_arguments(command, kwargs, workdir), workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _checked(args, workdir=None):
+    """Runs the command line `args`; (status, stdout, stderr) for status 0 or 1, else the exception."""
+    status, out, err = _core.run(args)
+    if workdir:  # a model written there is named KEYWORD.json in the output
+        out, err = out.replace(workdir + os.sep, ""), err.replace(workdir + os.sep, "")
+    if status in (0, 1):
+        return status, out, err
+    message = _message(err, workdir or "")
     if status == 2:
         raise ValueError(message)
     if status == 3:
@@ -418,6 +425,23 @@ def diagnose(pre, post, **options):
     layers are Monte Carlo (mc=, seed=, with standard errors). Returns the JSON dict, with "verdict"
     and "retention": {"theta0", "-theta0", "sphere"}; a verdict is a result, never an exception."""
     return _json("diagnose", dict(pre=pre, post=post, **options))
+
+
+def verify(files, only=None, mutate=False):
+    """Claim files (TOML, docs/claim-files.md) decided against the exact engine (`iclverify verify`):
+    a list with one dict per statement: "file", "name", "kind", "verdict" (PROVED, REFUTED, DECIDED,
+    OPEN), "evidence", and "counterexample" (exact "p/q" values), "sets" or "limit" as they apply;
+    with mutate=True also "mutants" {"total", "refuted", "survivors"}. files: a path or a list of
+    paths; only: a statement name or a list of names. Everything in a claim file is exact (it is
+    text); a REFUTED statement is a result, not an exception; a bad file is a ValueError with the
+    command's one-line message."""
+    paths = [files] if isinstance(files, (str, os.PathLike)) else list(files)
+    args = ["verify", *[os.fspath(p) for p in paths], "--format", "json"]
+    if only:
+        args += ["--only", only if isinstance(only, str) else ",".join(only)]
+    if mutate:
+        args.append("--mutate")
+    return json.loads(_checked(args)[1])
 
 
 def _add_options_to_docstrings():

@@ -271,6 +271,30 @@ INTERRUPTED_CHILD = textwrap.dedent("""
 """)
 
 
+class Verify(unittest.TestCase):
+    ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+    def test_paper_file_proved_and_issue_example_refuted(self):
+        done = iclverify.verify(os.path.join(self.ROOT, "theorems", "c2_full_finetuning.toml"))
+        self.assertIsInstance(done, list)
+        self.assertTrue(done and all(d["verdict"] == "PROVED" for d in done))
+        example = iclverify.verify([os.path.join(self.ROOT, "examples", "claims", "issue-example.toml")],
+                                   only=["w*(n) is stationary"])
+        self.assertEqual([d["verdict"] for d in example], ["REFUTED"])
+        self.assertEqual(example[0]["counterexample"]["derivative"], "-1/4")
+
+    def test_mutants_and_bad_files(self):
+        done = iclverify.verify(os.path.join(self.ROOT, "theorems", "c2_full_finetuning.toml"),
+                                only="collapse on theta0", mutate=True)
+        self.assertGreater(done[0]["mutants"]["refuted"], 0)
+        with tempfile.TemporaryDirectory() as tmp:
+            bad = os.path.join(tmp, "bad.toml")
+            with open(bad, "w") as f:
+                f.write("[setting\n")
+            with self.assertRaisesRegex(ValueError, "bad.toml: line 1, column"):
+                iclverify.verify(bad)
+
+
 class Interrupt(unittest.TestCase):
     """Ctrl-C in a long call is a KeyboardInterrupt within a few seconds, and the next call works."""
 
