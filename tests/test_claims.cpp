@@ -115,10 +115,17 @@ sets = "risk(F, theta0, n) - risk(P, theta0, n)"
 where = { c = "1", gamma = "10/13", d = "5", s2 = "1/10" }
 expect = { positive = [[3, "inf"]] }
 [[statement]]
+name = "atoms on the right"
+identity = "1 + s2 - 2*gamma*n/N + gamma^2*n*(n+d+1+d*s2)/N^2 = risk(P, theta0, n)"
+[[statement]]
 name = "separate = merged"
 identity = "risk(S, sphere, n) = risk(S, sphere, n) + 0*a"
 )TOML";
   CHECK(decide(s, "R_pre").verdict == ClaimVerdict::Proved);
+  const Decision right = decide(s, "atoms on the right");  // coverage and grids named from either side
+  CHECK(right.verdict == ClaimVerdict::Proved);
+  CHECK(right.evidence.find("every d >= 1 by the degree bound") != std::string::npos);
+  CHECK(right.evidence.find("risk(P, theta0, .) from the engine") != std::string::npos);
   const Decision wrong = decide(s, "R_pre wrong");
   REQUIRE(wrong.verdict == ClaimVerdict::Refuted);
   CHECK(wrong.counterexample["lhs"] != wrong.counterexample["rhs"]);

@@ -242,17 +242,20 @@ Decision opened(const ClaimFile& f, const Statement& s) {
 
 }  // namespace
 
-GiNaC::ex Verifier::symbolic(const Expr& x, const GiNaC::exmap& where, std::vector<std::string>* evidence) try {
+GiNaC::ex Verifier::symbolic(const Expr& x, const GiNaC::exmap& where, AtomsUsed* used) try {
   GiNaC::exmap atoms;
   for (const auto& a : x.atoms) {
     const AtomFit& fit = cache_.get(f_, f_.families.at(a.family), a.task, where, k_);
     atoms[a.symbol] = fit.value.subs(GiNaC::exmap{{k_, a.shots.subs(where)}});
-    if (evidence) {
+    if (used) {
       std::string axes;
       for (const auto& ax : fit.axes)
         axes += fmt::format("{}{} {}", axes.empty() ? "" : ", ", ax.name == "k" ? "n" : ax.name, ax.degree);
-      evidence->push_back(fmt::format("risk({}, {}, .) from the engine at {} points (degrees {}; +{} nodes each)",
-                                      a.family, task_name(a.task), fit.points, axes, kConfirmations));
+      const std::string text = fmt::format("risk({}, {}, .) from the engine at {} points (degrees {}; +{} nodes each)",
+                                           a.family, task_name(a.task), fit.points, axes, kConfirmations);
+      if (std::find(used->evidence.begin(), used->evidence.end(), text) == used->evidence.end())
+        used->evidence.push_back(text);
+      used->d_axis = used->d_axis || fit.d_axis;
     }
   }
   return GiNaC::normal(x.e.subs(where).subs(atoms));
@@ -281,6 +284,7 @@ Decision Verifier::decide(const Statement& s) {
   if (s.in_all.size() > 1) {  // one derivative at a time, the other variables at `at`
     const GiNaC::ex at = s.at->e.subs(s.where);
     std::string names;
+    bool d_fitted = false;
     for (const auto& v : s.in_all) {
       Statement one = s;
       one.in = v;
@@ -290,11 +294,13 @@ Decision Verifier::decide(const Statement& s) {
       Decision part = decide(one);
       if (part.verdict != ClaimVerdict::Proved) return part;
       names += (names.empty() ? "" : ", ") + v.get_name();
+      d_fitted = d_fitted || part.d_fitted;
     }
     Decision out = opened(f_, s);
     out.verdict = ClaimVerdict::Proved;
     out.evidence = fmt::format("the derivative in each of {} is 0 at {} = {} (each with the others there); {}", names,
-                               names, show(at), coverage_text(f_, s.where, !f_.d_value && !s.where.count(f_.d_sym)));
+                               names, show(at), coverage_text(f_, s.where, d_fitted));
+    out.d_fitted = d_fitted;
     return out;
   }
   try {
@@ -327,11 +333,14 @@ Decision Verifier::decide(const Statement& s) {
 
 Decision Verifier::decide_once(const Statement& s) {
   Decision out = opened(f_, s);
-  std::vector<std::string> ev;
-  const GiNaC::ex E = symbolic(s.lhs, s.where, &ev);
+  AtomsUsed used;
+  const GiNaC::ex E = symbolic(s.lhs, s.where, &used);
+  const GiNaC::ex R = s.rhs ? symbolic(*s.rhs, s.where, &used) : GiNaC::ex(0);  // identity: right; limit: equals
+  const GiNaC::ex At = s.at ? symbolic(*s.at, s.where, &used) : GiNaC::ex(0);   // stationary: the point
   std::string atoms_text;
-  for (const auto& e : ev) atoms_text += "; " + e;
-  bool d_axis = !f_.d_value && !s.where.count(f_.d_sym) && !s.lhs.atoms.empty();
+  for (const auto& e : used.evidence) atoms_text += "; " + e;
+  const bool d_axis = used.d_axis;
+  out.d_fitted = d_axis;
   const GiNaC::symbol& n = f_.n_sym;
 
   auto refute_at = [&](const GiNaC::exmap& at, const std::string& what, nlohmann::json extra) {
@@ -343,7 +352,6 @@ Decision Verifier::decide_once(const Statement& s) {
 
   switch (s.kind) {
     case StatementKind::Identity: {
-      const GiNaC::ex R = symbolic(*s.rhs, s.where);
       const GiNaC::ex diff = GiNaC::normal(E - R);
       if (diff.is_zero()) {
         out.verdict = ClaimVerdict::Proved;
@@ -396,7 +404,7 @@ Decision Verifier::decide_once(const Statement& s) {
         out.evidence = fmt::format("lim n->inf = {}{}", show(L), atoms_text);
         return out;
       }
-      const GiNaC::ex eq = symbolic(*s.rhs, s.where);
+      const GiNaC::ex& eq = R;
       out.limit["equals"] = show(eq);
       const GiNaC::ex diff = GiNaC::normal(L - eq);
       if (diff.is_zero()) {
@@ -499,7 +507,7 @@ Decision Verifier::decide_once(const Statement& s) {
       return out;
     }
     case StatementKind::Stationary: {
-      const GiNaC::ex at = symbolic(*s.at, s.where);
+      const GiNaC::ex& at = At;
       const GiNaC::ex g = GiNaC::normal(GiNaC::diff(E, *s.in).subs(GiNaC::exmap{{*s.in, at}}));
       if (g.is_zero()) {
         out.verdict = ClaimVerdict::Proved;

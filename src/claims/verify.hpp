@@ -32,6 +32,7 @@ struct Decision {
   // --mutate: how many mutants this statement refuted, of how many, and the survivors.
   std::optional<int> mutants, refuted;
   std::vector<std::string> survivors;
+  bool d_fitted = false;  // an atom was fitted with d as a variable ("every d" by the degree bound)
 
   bool ok() const { return verdict == ClaimVerdict::Proved || verdict == ClaimVerdict::Decided; }
   nlohmann::json to_json() const;
@@ -51,7 +52,13 @@ class Verifier {
   // The exact value of an expression at numbers for every free name (n included), atoms from the engine.
   Rational evaluate(const Expr& x, const GiNaC::exmap& values);
   // The expression as a rational function (atoms fitted), with `where` substituted.
-  GiNaC::ex symbolic(const Expr& x, const GiNaC::exmap& where, std::vector<std::string>* evidence = nullptr);
+  // What the atoms of a statement rest on: each atom's grid in words (once), and whether any was
+  // fitted with d as a variable (so "every d" rests on the degree bound in d).
+  struct AtomsUsed {
+    std::vector<std::string> evidence;
+    bool d_axis = false;
+  };
+  GiNaC::ex symbolic(const Expr& x, const GiNaC::exmap& where, AtomsUsed* used = nullptr);
 
  private:
   Decision decide_once(const Statement& s);
