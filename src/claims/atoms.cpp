@@ -60,6 +60,11 @@ Rational value_of(const GiNaC::ex& e, const GiNaC::exmap& values) {
   return *q;
 }
 
+// d at `values`: the setting's number, or the value given to the symbol d.
+int dimension(const ClaimFile& f, const GiNaC::exmap& values) {
+  return f.d_value ? *f.d_value : static_cast<int>(numerator(value_of(f.d(), values)).convert_to<long>());
+}
+
 // v (the value row) and M at concrete values, d given.
 std::pair<Vec<Rational>, Mat<Rational>> concrete_point(const Family& fam, int d, const GiNaC::exmap& values) {
   auto eval = [&](const GiNaC::ex& e) { return value_of(e, values); };
@@ -128,7 +133,7 @@ AtomFit fit_atom(const ClaimFile& f, const Family& fam, TaskKind task, const GiN
     for (const auto& x : grid_points(outer)) {
       GiNaC::exmap at = fixed;
       for (std::size_t i = 0; i < vars.size(); ++i) at[vars[i].sym] = to_numeric(x[i]);
-      const int d = f.d_value ? *f.d_value : static_cast<int>(numerator(value_of(f.d(), at)).convert_to<long>());
+      const int d = dimension(f, at);
       const Rational s2 = value_of(f.s2(), at);
       const auto den_value = substitute(den_free, at);
       const auto den = den_value ? rational_value(*den_value) : std::nullopt;
@@ -163,13 +168,13 @@ AtomFit fit_atom(const ClaimFile& f, const Family& fam, TaskKind task, const GiN
 }
 
 Rational engine_risk(const ClaimFile& f, const Family& fam, TaskKind task, const GiNaC::exmap& values, long n) {
-  const int d = f.d_value ? *f.d_value : static_cast<int>(numerator(value_of(f.d(), values)).convert_to<long>());
+  const int d = dimension(f, values);
   const auto [v, M] = concrete_point(fam, d, values);
   return exact::PreparedPoint<Rational>(v, M).risk(task_law(task, d), n, value_of(f.s2(), values));
 }
 
 std::string family_params_json(const ClaimFile& f, const Family& fam, const GiNaC::exmap& values) {
-  const int d = f.d_value ? *f.d_value : static_cast<int>(numerator(value_of(f.d(), values)).convert_to<long>());
+  const int d = dimension(f, values);
   auto eval = [&](const GiNaC::ex& e) { return value_of(e, values); };
   const Mat<Rational> V = fam.V.concrete(d, eval), M = fam.M.concrete(d, eval);
   auto rows = [](const Mat<Rational>& m) {

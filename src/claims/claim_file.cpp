@@ -181,12 +181,16 @@ Assumption parse_assumption(const std::string& text, const std::string& name, co
   return a;
 }
 
+// root[key] as a table; nullptr when absent; anything else there is an error saying what is expected.
+const toml::table* section(const toml::table& root, const char* key, const char* expected, const Ctx& ctx) {
+  const toml::table* t = root[key].as_table();
+  if (!t && root.contains(key)) ctx.fail(key, expected);
+  return t;
+}
+
 void read_setting(const toml::table& root, ClaimFile& f, const Ctx& ctx) {
-  const toml::table* s = root["setting"].as_table();
-  if (!s) {
-    if (root.contains("setting")) ctx.fail("setting", "expected a table [setting]");
-    return;
-  }
+  const toml::table* s = section(root, "setting", "expected a table [setting]", ctx);
+  if (!s) return;
   ctx.only_keys(*s, "setting", {"d", "sigma2"});
   if (auto v = s->get("d")) {
     const std::string t = ctx.text(*v, "setting.d");
@@ -213,11 +217,8 @@ void read_setting(const toml::table& root, ClaimFile& f, const Ctx& ctx) {
 }
 
 void read_symbols(const toml::table& root, ClaimFile& f, const Ctx& ctx) {
-  const toml::table* s = root["symbols"].as_table();
-  if (!s) {
-    if (root.contains("symbols")) ctx.fail("symbols", "expected a table [symbols]");
-    return;
-  }
+  const toml::table* s = section(root, "symbols", "expected a table [symbols]", ctx);
+  if (!s) return;
   for (const auto& [k, v] : *s) {
     const std::string name(k.str());
     const std::string key = "symbols." + name;
@@ -290,11 +291,8 @@ Block block_value(const std::string& text, Slot r, Slot c, const ClaimFile& f, c
 }
 
 void read_families(const toml::table& root, ClaimFile& f, const Ctx& ctx) {
-  const toml::table* fams = root["family"].as_table();
-  if (!fams) {
-    if (root.contains("family")) ctx.fail("family", "expected tables [family.NAME]");
-    return;
-  }
+  const toml::table* fams = section(root, "family", "expected tables [family.NAME]", ctx);
+  if (!fams) return;
   for (const auto& [k, v] : *fams) {
     const std::string name(k.str());
     const std::string where = "family." + name;
@@ -358,27 +356,11 @@ ExpectedSets read_expect(const toml::node& node, const Ctx& ctx, const std::stri
 void check_where(const ClaimFile& f, Statement& s, const Ctx& ctx, const std::string& key) {
   for (const auto& [name, text] : s.text.where) {
     const std::string k = key + ".where." + name;
-    GiNaC::ex target;
-    if (const Symbol* sym = f.symbol(name)) {
-      target = sym->sym;
-    } else if (name == f.d_name && !f.d_value) {
-      target = f.d_sym;
-    } else if (name == f.s2_name && !f.s2_value) {
-      target = f.s2_sym;
-    } else if (name == "n") {
-      ctx.fail(k, "n cannot be fixed: statements are about every n");
-    } else {
-      ctx.fail(k, fmt::format("'{}' is not a symbol of this file (nor a symbolic d or sigma2)", name));
-    }
     NameTable none;
     none.atoms_allowed = false;
     const auto v = rational_value(parse_expression(text, none, k).e);
     if (!v) ctx.fail(k, "expected a number");
-    if (const Symbol* sym = f.symbol(name); sym && !sym->assumption.holds(*v))
-      ctx.fail(k, fmt::format("{} = {} violates the assumption \"{}\"", name, to_fraction(*v), sym->assumption.text));
-    if (name == f.d_name && (denominator(*v) != 1 || *v < 1 || *v > 64)) ctx.fail(k, "d is an integer in 1..64");
-    if (name == f.s2_name && *v < 0) ctx.fail(k, "sigma2 must be >= 0");
-    s.where[target] = to_numeric(*v);
+    s.where[fixed_symbol(f, name, *v, f.path + ": " + k)] = to_numeric(*v);
   }
   // every family used must be defined at the values of `where` (no division by zero)
   auto check_family = [&](const Expr& x) {
@@ -590,6 +572,41 @@ std::vector<GiNaC::symbol> free_symbols(const ClaimFile& f, const std::vector<co
   };
   std::sort(out.begin(), out.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
   out.insert(out.begin(), f.n_sym);
+  return out;
+}
+
+GiNaC::symbol fixed_symbol(const ClaimFile& f, const std::string& name, const Rational& value,
+                           const std::string& what) {
+  auto fail = [&](const std::string& problem) { throw InputError(fmt::format("{}: {}", what, problem)); };
+  if (const Symbol* sym = f.symbol(name)) {
+    if (!sym->assumption.holds(value))
+      fail(fmt::format("{} = {} violates the assumption \"{}\"", name, to_fraction(value), sym->assumption.text));
+    return sym->sym;
+  }
+  if (name == f.d_name && !f.d_value) {
+    if (denominator(value) != 1 || value < 1 || value > 64) fail("d is an integer in 1..64");
+    return f.d_sym;
+  }
+  if (name == f.s2_name && !f.s2_value) {
+    if (value < 0) fail("sigma2 must be >= 0");
+    return f.s2_sym;
+  }
+  if (name == "n") fail("n cannot be fixed: statements are about every n");
+  fail(fmt::format("'{}' is not a symbol of {} (nor a symbolic d or sigma2)", name, f.path));
+  return {};
+}
+
+std::vector<std::string> split_items(const std::string& text, const std::string& what) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0; !text.empty() && start <= text.size();) {
+    const std::size_t end = std::min(text.find(',', start), text.size());
+    std::string item = text.substr(start, end - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (item.empty()) throw InputError(what + ": an empty item");
+    out.push_back(item);
+    start = end + 1;
+  }
   return out;
 }
 

@@ -98,6 +98,15 @@ struct ClaimFile {
 ClaimFile read_claim_file(const std::string& path);
 ClaimFile parse_claim_file(std::string_view text, const std::string& source);
 
+// The symbol a `where` entry (or table's --where) fixes, with its value checked: a symbol of
+// [symbols] (the value within its assumption), or d (an integer 1..64) or sigma2 (>= 0) when the
+// setting leaves them symbolic. Throws InputError("<what>: <problem>").
+GiNaC::symbol fixed_symbol(const ClaimFile& f, const std::string& name, const Rational& value, const std::string& what);
+
+// "a, b c,d" -> {"a", "b c", "d"}: comma-separated items, each trimmed of spaces; an empty item is an
+// InputError naming `what`.
+std::vector<std::string> split_items(const std::string& text, const std::string& what);
+
 // The names the expressions depend on (the atoms' families, shots, d and s2 included) that `where`
 // does not fix: n first, then d, s2 and the symbols by name.
 std::vector<GiNaC::symbol> free_symbols(const ClaimFile& f, const std::vector<const Expr*>& xs,

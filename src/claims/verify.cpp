@@ -641,31 +641,13 @@ FamilyCurves family_curves(const ClaimFile& f, const std::string& family, const 
   // "gamma=10/13,c=1" -> symbol -> number
   GiNaC::exmap at;
   std::string shown;
-  for (std::size_t start = 0; !values.empty() && start <= values.size();) {
-    const std::size_t end = std::min(values.find(',', start), values.size());
-    const std::string item = values.substr(start, end - start);
-    start = end + 1;
+  for (const auto& item : split_items(values, "--where")) {
     const auto eq = item.find('=');
     if (eq == std::string::npos) throw InputError(fmt::format("--where: '{}' is not NAME=VALUE", item));
     std::string name = item.substr(0, eq);
-    name.erase(0, name.find_first_not_of(' '));
     name.erase(name.find_last_not_of(' ') + 1);
     const Rational v = parse_rational(item.substr(eq + 1), "--where " + name);
-    GiNaC::symbol sym;
-    if (const Symbol* s = f.symbol(name)) {
-      if (!s->assumption.holds(v))
-        throw InputError(fmt::format("--where: {} = {} violates \"{}\"", name, to_fraction(v), s->assumption.text));
-      sym = s->sym;
-    } else if (name == f.d_name && !f.d_value) {
-      if (denominator(v) != 1 || v < 1 || v > 64) throw InputError("--where: d is an integer in 1..64");
-      sym = f.d_sym;
-    } else if (name == f.s2_name && !f.s2_value) {
-      if (v < 0) throw InputError("--where: sigma2 must be >= 0");
-      sym = f.s2_sym;
-    } else {
-      throw InputError(fmt::format("--where: '{}' is not a symbol of {}", name, f.path));
-    }
-    at[sym] = to_numeric(v);
+    at[fixed_symbol(f, name, v, "--where")] = to_numeric(v);
     shown += (shown.empty() ? "" : ", ") + name + " = " + to_fraction(v);
   }
   Expr probe;  // the family's free names, through a risk atom

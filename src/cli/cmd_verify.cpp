@@ -41,16 +41,7 @@ std::vector<claims::Decision> verify_files(const std::vector<std::string>& paths
                                            bool mutate) {
   std::vector<claims::ClaimFile> files;
   for (const auto& p : paths) files.push_back(claims::read_claim_file(p));
-  std::vector<std::string> only;  // names may hold spaces: split at commas, trim the ends
-  for (std::size_t start = 0; !only_text.empty() && start <= only_text.size();) {
-    const std::size_t end = std::min(only_text.find(',', start), only_text.size());
-    std::string name = only_text.substr(start, end - start);
-    name.erase(0, name.find_first_not_of(' '));
-    name.erase(name.find_last_not_of(' ') + 1);
-    if (name.empty()) throw InputError("--only: an empty statement name");
-    only.push_back(name);
-    start = end + 1;
-  }
+  const std::vector<std::string> only = claims::split_items(only_text, "--only");  // names may hold spaces
   for (const auto& want : only) {
     bool found = false;
     for (const auto& f : files)
