@@ -6,6 +6,8 @@
 #include <charconv>
 #include <ios>
 
+#include "core/limits.hpp"
+
 namespace icl {
 
 std::string to_fraction(const Rational& q) {
@@ -22,10 +24,15 @@ std::string to_decimal(const Float50& x, int digits) {
 
 std::string to_decimal(double x) { return fmt::format("{}", x); }
 
+std::string quoted(std::string_view text) {
+  if (text.size() <= limits::kMaxQuotedChars) return std::string(text);
+  return fmt::format("{}... ({} characters)", text.substr(0, limits::kMaxQuotedChars), text.size());
+}
+
 namespace {
 
 [[noreturn]] void reject(std::string_view what, std::string_view text, std::string_view why) {
-  throw InputError(fmt::format("{}: '{}' {}", what, text, why));
+  throw InputError(fmt::format("{}: '{}' {}", what, quoted(text), why));
 }
 
 std::string_view trim(std::string_view s) {
@@ -132,9 +139,11 @@ std::vector<long> parse_index_list(std::string_view text, std::string_view what)
     const long a = parse_integer(ends[0], what, 0, max_index);
     const long b = ends.size() == 2 ? parse_integer(ends[1], what, 0, max_index) : a;
     if (b < a) reject(what, part, "is a range a:b with a > b");
-    if (b - a >= 1'000'000) reject(what, part, "spans more than 10^6 values");
-    if (static_cast<long>(values.size()) + (b - a + 1) > 1'000'000)
-      reject(what, text, "lists more than 10^6 values in total");
+    if (b - a >= limits::kMaxListValues)
+      reject(what, part, fmt::format("spans more than {} values (the limit of a list)", limits::kMaxListValues));
+    if (static_cast<long>(values.size()) + (b - a + 1) > limits::kMaxListValues)
+      reject(what, text,
+             fmt::format("lists more than {} values in total (the limit of a list)", limits::kMaxListValues));
     for (long n = a; n <= b; ++n) values.push_back(n);
   }
   return values;

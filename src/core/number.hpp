@@ -15,6 +15,10 @@ struct InputError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// `text` for an error message: whole if short, else its first limits::kMaxQuotedChars characters and
+// its size ("0,1,2,3,... (79000000 characters)"), so a message stays one short line.
+std::string quoted(std::string_view text);
+
 // "3/7", "-0.25", "1e-3", "2.5E+2", "1/10", "0.1/3": exact. Rejects nan, inf, empty, "1/0".
 // `what` names the flag or field in the error message.
 Rational parse_rational(std::string_view text, std::string_view what);

@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "core/dyadic.hpp"
+#include "core/input_file.hpp"
+#include "core/limits.hpp"
 #include "model/params_json.hpp"
 
 namespace icl {
@@ -41,6 +43,24 @@ Arch<Rational> validated(Arch<Rational> a, const std::string& source) {
   return a;
 }
 
+// The size limits of a parameter file (core/limits.hpp), checked before any matrix is allocated:
+// L layers x H heads x C matrices of D x D.
+void check_model_size(const std::string& source, std::uint64_t L, std::uint64_t H, std::uint64_t C, std::uint64_t D) {
+  if (D > static_cast<std::uint64_t>(limits::kMaxFileTokenSize))
+    fail(source, fmt::format("D = {} is larger than {}, the largest token size D = d + 2 of a parameter file", D,
+                             limits::kMaxFileTokenSize));
+  std::uint64_t entries = C * D * D;
+  for (std::uint64_t factor : {L, H}) {
+    if (factor != 0 && entries > limits::kMaxFileEntries / factor)
+      fail(source, fmt::format("{} x {} x {} x {} x {} matrix entries are more than {}, the limit of a parameter file",
+                               L, H, C, D, D, limits::kMaxFileEntries));
+    entries *= factor;
+  }
+}
+
+// The number of rows of a JSON matrix, 0 if it is not an array (read_matrix then names the problem).
+std::uint64_t rows_of(const json& m) { return m.is_array() ? m.size() : 0; }
+
 // --- JSON -----------------------------------------------------------------------------------------
 
 // {"layers": [{"heads": [{"V", "Q", "K"} or {"V", "Q"}]}]}.
@@ -63,6 +83,8 @@ Arch<Rational> read_layers(const json& layers, const std::string& source) {
     if (heads.size() != H)
       fail(source, fmt::format("{}.heads: has {} heads, layers[0] has {} (every layer needs the same number of heads)",
                                at, heads.size(), H));
+    if (l == 0 && heads[0].is_object() && heads[0].contains("V"))
+      check_model_size(source, layers.size(), H, heads[0].contains("K") ? 3 : 2, rows_of(heads[0]["V"]));
     a.layers.emplace_back();
     for (std::size_t h = 0; h < heads.size(); ++h) {
       const std::string hat = fmt::format("{}.heads[{}]", at, h);
@@ -113,6 +135,8 @@ Arch<Rational> read_allparam(const json& all, const std::string& source) {
     if (heads.size() != all[0].size())
       fail(source, fmt::format("{}: has {} heads, allparam[0] has {} (every layer needs the same number of heads)", at,
                                heads.size(), all[0].size()));
+    if (l == 0 && heads[0].is_array() && !heads[0].empty())
+      check_model_size(source, all.size(), heads.size(), heads[0].size(), rows_of(heads[0][0]));
     a.layers.emplace_back();
     for (std::size_t h = 0; h < heads.size(); ++h) {
       const std::string hat = fmt::format("{}[{}]", at, h);
@@ -335,6 +359,9 @@ std::string zip_data(std::string_view b, const ZipEntry& e, const std::string& s
                          b.size()));
   const std::string_view packed = b.substr(start, e.compressed);
   std::string out;
+  if (e.size > limits::kMaxArchiveEntryBytes)
+    fail(at, fmt::format("declares {} bytes, more than {}, the limit of one archive entry", e.size,
+                         limits::kMaxArchiveEntryBytes));
   if (e.method == 0) {
     if (e.compressed != e.size) fail(at, "a stored entry whose sizes differ");
     out = std::string(packed);
@@ -413,6 +440,7 @@ Arch<Rational> parse_arch_npy(std::string_view b, const std::string& source) {
   if (h.shape[4] != D)
     fail(source, fmt::format("shape {}: the matrices are {} x {}, expected D x D", shape, D, h.shape[4]));
   if (D < 3) fail(source, fmt::format("shape {}: D = {}, but D = d + 2 needs d >= 1", shape, D));
+  check_model_size(source, L, H, h.shape[2], D);
 
   const int width = h.descr[2] == '8' ? 8 : 4;
   const std::size_t data_start = start + header_len;
@@ -477,6 +505,8 @@ Arch<Rational> parse_arch_bytes(std::string_view bytes, const std::string& sourc
   return parse_arch_json(bytes, source);
 }
 
-Arch<Rational> read_arch_file(const std::string& path) { return parse_arch_bytes(params_json::read_file(path), path); }
+Arch<Rational> read_arch_file(const std::string& path) {
+  return parse_arch_bytes(read_input_file(path, "--params"), path);
+}
 
 }  // namespace icl

@@ -2,11 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
+#include "core/input_file.hpp"
+#include "core/limits.hpp"
 #include "model/params_json.hpp"
 
 namespace icl {
@@ -93,6 +94,10 @@ Mat<Rational> read_matrix(const json& j, const std::string& where, long& D) {
   if (rows != D)
     throw InputError(fmt::format("{}: has {} rows, expected {} (every matrix is D x D, D = d + 2)", where, rows, D));
   if (D < 3) throw InputError(fmt::format("{}: D = {} rows, but D = d + 2 needs d >= 1", where, D));
+  if (D > limits::kMaxFileTokenSize)
+    throw InputError(
+        fmt::format("{}: D = {} rows is larger than {}, the largest token size D = d + 2 of a parameter file", where, D,
+                    limits::kMaxFileTokenSize));
   Mat<Rational> m(D, D);
   for (long r = 0; r < D; ++r) {
     const json& row = j[static_cast<std::size_t>(r)];
@@ -130,14 +135,6 @@ Point<Rational> read_point(const json& j, const std::string& source) {
   return p;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("--params: cannot read '{}'", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 }  // namespace params_json
 
 Point<Rational> parse_params_json(std::string_view text, const std::string& source) {
@@ -145,7 +142,7 @@ Point<Rational> parse_params_json(std::string_view text, const std::string& sour
 }
 
 Point<Rational> read_params_file(const std::string& path) {
-  return parse_params_json(params_json::read_file(path), path);
+  return parse_params_json(read_input_file(path, "--params"), path);
 }
 
 std::string params_to_json(const Point<Rational>& p, int indent) {

@@ -23,7 +23,4 @@ Mat<Rational> read_matrix(const nlohmann::json& j, const std::string& where, lon
 // The single-head layouts {V, Q} (merged) / {V, Qsep, K} (separate) of a parsed tree.
 Point<Rational> read_point(const nlohmann::json& j, const std::string& source);
 
-// The bytes of a file; "--params: cannot read 'path'" when it cannot be opened.
-std::string read_file(const std::string& path);
-
 }  // namespace icl::params_json

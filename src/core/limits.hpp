@@ -1,0 +1,40 @@
+// The limits every reader enforces before it allocates, recurses or expands (docs/usage.md, "Limits").
+// Each refusal names the limit and its value, so a user knows what was too large and by how much.
+#pragma once
+
+#include <cstdint>
+
+namespace icl::limits {
+
+// Bytes read from one input file (parameter files, .npy/.npz archives, claim files). A larger file, or
+// an endless stream such as /dev/zero, is refused once this many bytes have been read.
+inline constexpr std::uint64_t kMaxFileBytes = 32ull << 20;  // 32 MiB
+
+// Uncompressed bytes of one .npz archive entry, checked against the entry's declared size before
+// anything is inflated, and against what inflate actually produces.
+inline constexpr std::uint64_t kMaxArchiveEntryBytes = 32ull << 20;  // 32 MiB
+
+// D = d + 2, the token size of a parameter file; checked before a matrix is allocated.
+inline constexpr long kMaxFileTokenSize = 258;  // d <= 256
+
+// Matrix entries of one parameter file (L x H x matrices x D x D), checked before allocation.
+inline constexpr std::uint64_t kMaxFileEntries = 1ull << 20;
+
+// Values in one list option (--shots 0:999999), as the command line reads it.
+inline constexpr long kMaxListValues = 1'000'000;
+
+// Nesting of a claim-file expression: parentheses, risk(...) atoms and unary signs, each one level.
+inline constexpr int kMaxNestingDepth = 200;
+
+// The total degree a claim-file expression can reach, bounded from its syntax before anything is
+// expanded: a product adds its factors' degrees, a power multiplies, a quotient adds numerator and
+// denominator (so (x^64)^64 is refused at the outer power, not when GMP runs out of memory).
+inline constexpr long kMaxExpressionDegree = 256;
+
+// Bits of a number that a power of numbers can build in a claim-file expression ((2^64)^64 is 4096).
+inline constexpr long kMaxNumberBits = 1L << 16;
+
+// Characters of an offending input quoted in an error message (the rest is elided with its size).
+inline constexpr std::uint64_t kMaxQuotedChars = 60;
+
+}  // namespace icl::limits
