@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "claims/ginac_rational.hpp"
+#include "core/input_file.hpp"
 #include "core/number.hpp"
 
 namespace icl::claims {
@@ -498,7 +499,9 @@ void read_statements(const toml::table& root, ClaimFile& f, const Ctx& ctx) {
 
 }  // namespace
 
-ClaimFile parse_claim_file(std::string_view text, const std::string& source) {
+namespace {
+
+ClaimFile parse_named_claim_file(std::string_view text, const std::string& source) {
   toml::table root;
   try {
     root = toml::parse(text, source);
@@ -522,12 +525,20 @@ ClaimFile parse_claim_file(std::string_view text, const std::string& source) {
   return f;
 }
 
+}  // namespace
+
+ClaimFile parse_claim_file(std::string_view text, const std::string& source) {
+  try {
+    return parse_named_claim_file(text, source);
+  } catch (const InputError& e) {  // every message names the file, also those of the shared readers
+    const std::string message = e.what();
+    if (message.starts_with(source + ": ")) throw;
+    throw InputError(source + ": " + message);
+  }
+}
+
 ClaimFile read_claim_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open the file", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return parse_claim_file(buffer.str(), path);
+  return parse_claim_file(read_input_file(path, "claim file"), path);
 }
 
 Statement reparse_statement(const ClaimFile& file, const Statement& s, const StatementText& text) {

@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <sstream>
 
 #include "claims/ginac_rational.hpp"
+#include "core/limits.hpp"
 #include "core/number.hpp"
 
 namespace icl::claims {
@@ -28,6 +31,16 @@ bool name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || 
 bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 bool digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 
+// A parsed subexpression and a bound on its total degree, derived from the syntax alone (nothing is
+// expanded to find it): the degree limit is checked before GiNaC is asked to build anything large.
+struct Term {
+  GiNaC::ex e;
+  long degree = 0;
+};
+
+// Bits of a rational number p/q: bits of p plus bits of q.
+long number_bits(const GiNaC::numeric& x) { return static_cast<long>(x.numer().int_length() + x.denom().int_length()); }
+
 // Recursive descent over `text`; every error names the 1-based column where it was found.
 class Reader {
  public:
@@ -38,7 +51,7 @@ class Reader {
     skip();
     if (pos_ == text_.size()) fail("empty expression");
     Expr out;
-    out.e = expression();
+    out.e = expression().e;
     skip();
     if (pos_ != text_.size()) fail(fmt::format("unexpected '{}'", text_[pos_]));
     out.atoms = std::move(atoms_);
@@ -66,70 +79,118 @@ class Reader {
                                : fmt::format("expected '{}' at the end", c));
   }
 
-  GiNaC::ex expression() {
-    GiNaC::ex acc = term();
-    for (;;) {
-      if (eat('+'))
-        acc += term();
-      else if (eat('-'))
-        acc -= term();
-      else
-        return acc;
+  // One more level of nesting (a parenthesis, a risk atom, a unary sign) for the life of the guard.
+  class Nested {
+   public:
+    explicit Nested(Reader& r) : r_(r) {
+      if (++r_.depth_ > limits::kMaxNestingDepth)
+        r_.fail(fmt::format("nested more than {} levels deep (the limit of an expression)", limits::kMaxNestingDepth));
+    }
+    ~Nested() { --r_.depth_; }
+    Nested(const Nested&) = delete;
+    Nested& operator=(const Nested&) = delete;
+
+   private:
+    Reader& r_;
+  };
+
+  // `degree` if it is within the limit; else an error at column `at`.
+  long bounded(long degree, std::size_t at) {
+    if (degree > limits::kMaxExpressionDegree) {
+      pos_ = at;
+      fail(fmt::format("the expression can reach degree {}, more than {} (the limit of an expression)", degree,
+                       limits::kMaxExpressionDegree));
+    }
+    return degree;
+  }
+  // A denominator that is zero, also one that is zero only once expanded ((c+1)^2-c^2-2*c-1).
+  void nonzero_denominator(const GiNaC::ex& den, std::size_t at) {
+    if (den.is_zero() || GiNaC::normal(den).is_zero()) {
+      pos_ = at;
+      fail("division by zero");
     }
   }
-  GiNaC::ex term() {
-    GiNaC::ex acc = unary();
+
+  Term expression() {
+    const std::size_t start = pos_;
+    Term acc = term();
     for (;;) {
-      if (eat('*')) {
-        acc *= unary();
-      } else if (eat('/')) {
-        const std::size_t at = pos_;
-        const GiNaC::ex den = unary();
-        if (den.is_zero()) {
-          pos_ = at;
-          fail("division by zero");
-        }
-        acc /= den;
+      if (eat('+')) {
+        const Term t = term();
+        acc = {acc.e + t.e, bounded(std::max(acc.degree, t.degree), start)};
+      } else if (eat('-')) {
+        const Term t = term();
+        acc = {acc.e - t.e, bounded(std::max(acc.degree, t.degree), start)};
       } else {
         return acc;
       }
     }
   }
-  GiNaC::ex unary() {
-    if (eat('-')) return -unary();
+  Term term() {
+    const std::size_t start = pos_;
+    Term acc = unary();
+    for (;;) {
+      if (eat('*')) {
+        const Term t = unary();
+        const long degree = bounded(acc.degree + t.degree, start);
+        acc = {acc.e * t.e, degree};
+      } else if (eat('/')) {
+        const std::size_t at = pos_;
+        const Term den = unary();
+        const long degree = bounded(acc.degree + den.degree, start);
+        nonzero_denominator(den.e, at);
+        acc = {acc.e / den.e, degree};
+      } else {
+        return acc;
+      }
+    }
+  }
+  Term unary() {
+    const Nested level(*this);
+    if (eat('-')) {
+      const Term t = unary();
+      return {-t.e, t.degree};
+    }
     if (eat('+')) return unary();
     return power();
   }
-  GiNaC::ex power() {
-    const GiNaC::ex base = primary();
+  Term power() {
+    const std::size_t start = pos_;
+    const Term base = primary();
     if (!eat('^')) return base;
     const std::size_t at = pos_;
-    const GiNaC::ex exponent = unary();
+    const GiNaC::ex exponent = unary().e;
     if (!GiNaC::is_a<GiNaC::numeric>(exponent) || !GiNaC::ex_to<GiNaC::numeric>(exponent).is_integer()) {
       pos_ = at;
       fail("an exponent must be an integer");
     }
-    if (GiNaC::abs(GiNaC::ex_to<GiNaC::numeric>(exponent)) > 64) {
+    const GiNaC::numeric k = GiNaC::ex_to<GiNaC::numeric>(exponent);
+    if (GiNaC::abs(k) > 64) {
       pos_ = at;
       fail("an exponent must lie in -64..64");
     }
-    if (base.is_zero() && GiNaC::ex_to<GiNaC::numeric>(exponent).is_negative()) {
-      pos_ = at;
-      fail("division by zero");
+    const long times = std::labs(k.to_long());
+    const long degree = bounded(base.degree * times, start);
+    if (GiNaC::is_a<GiNaC::numeric>(base.e) &&
+        number_bits(GiNaC::ex_to<GiNaC::numeric>(base.e)) * times > limits::kMaxNumberBits) {
+      pos_ = start;
+      fail(fmt::format("the power is a number of more than {} bits (the limit of an expression)",
+                       limits::kMaxNumberBits));
     }
-    return GiNaC::pow(base, exponent);
+    if (k.is_negative()) nonzero_denominator(base.e, at);
+    return {GiNaC::pow(base.e, exponent), degree};
   }
-  GiNaC::ex primary() {
+  Term primary() {
     skip();
     if (pos_ == text_.size()) fail("expression ends too early");
     const char c = text_[pos_];
     if (c == '(') {
       ++pos_;
-      const GiNaC::ex inner = expression();
+      const Term inner = expression();
       expect(')');
       return inner;
     }
-    if (digit(c) || c == '.') return number();
+    if (digit(c) || c == '.') return {number(), 0};
     if (name_start(c)) return named();
     fail(fmt::format("unexpected '{}'", c));
   }
@@ -158,11 +219,13 @@ class Reader {
     while (pos_ < text_.size() && name_char(text_[pos_])) ++pos_;
     return std::string(text_.substr(start, pos_ - start));
   }
-  GiNaC::ex named() {
+  // A name: a symbol (degree 1), a name standing for an expression (N = n + 1: degree 1), a number
+  // (d = 5: degree 0) or a risk atom (its own symbol: degree 1).
+  Term named() {
     const std::size_t start = pos_;
     const std::string id = name();
     skip();
-    if (id == "risk") return risk_atom(start);
+    if (id == "risk") return {risk_atom(start), 1};
     const auto it = table_.names.find(id);
     if (it == table_.names.end()) {
       pos_ = start;
@@ -171,7 +234,7 @@ class Reader {
       if (table_.families.count(id)) fail(fmt::format("{} is a family: use it as risk({}, theta0, n)", id, id));
       fail(fmt::format("unknown symbol '{}' (declare it under [symbols])", id));
     }
-    return it->second;
+    return {it->second, GiNaC::is_a<GiNaC::numeric>(it->second) ? 0 : 1};
   }
   TaskKind task() {
     skip();
@@ -184,6 +247,7 @@ class Reader {
     fail("the task is theta0, -theta0 or sphere");
   }
   GiNaC::ex risk_atom(std::size_t start) {
+    const Nested level(*this);
     if (!table_.atoms_allowed) {
       pos_ = start;
       fail("risk(...) is not allowed here");
@@ -200,7 +264,7 @@ class Reader {
     expect(',');
     const TaskKind t = task();
     expect(',');
-    const GiNaC::ex shots = expression();
+    const GiNaC::ex shots = expression().e;
     expect(')');
     std::ostringstream label;
     label << "risk(" << family << "," << task_name(t) << "," << shots << ")";
@@ -214,6 +278,7 @@ class Reader {
   const std::string& what_;
   std::size_t offset_;
   std::size_t pos_ = 0;
+  int depth_ = 0;
   std::vector<Atom> atoms_;
 };
 
