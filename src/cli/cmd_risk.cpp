@@ -4,6 +4,8 @@
 // more heads or layers the risk is a Monte Carlo estimate (--mc) wherever no exact engine exists.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -83,6 +85,16 @@ template <class T>
 std::optional<std::vector<std::string>> risk_strings(const RiskJob& job) {
   const std::optional<std::vector<T>> risks = risk_values<T>(job);
   if (!risks) return std::nullopt;
+  if constexpr (std::is_same_v<T, double>) {
+    // Entries too large for double (1e300) overflow it: the same risks in 50 digits, shown to the 17
+    // significant digits of a double, so no NaN or inf is ever printed as a risk.
+    if (std::any_of(risks->begin(), risks->end(), [](double r) { return !std::isfinite(r); })) {
+      const std::optional<std::vector<Float50>> wide = risk_values<Float50>(job);
+      std::vector<std::string> out;
+      for (const Float50& r : *wide) out.push_back(to_decimal(r, 17));
+      return out;
+    }
+  }
   std::vector<std::string> out;
   for (const T& r : *risks) out.push_back(show_scalar(r, job.precision.digits));
   return out;

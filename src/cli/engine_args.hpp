@@ -2,7 +2,10 @@
 // and the loss, read and validated into exact rational objects.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,8 +48,13 @@ std::string show_scalar(const T& x, int digits) {
     return to_fraction(x);
   else if constexpr (std::is_same_v<T, Float50>)
     return to_decimal(x, digits);
-  else
+  else if (std::isfinite(x))
     return to_decimal(x);
+  else
+    throw InputError(
+        fmt::format("a result is {} in double precision (parameter entries too large for double?): "
+                    "--exact or --digits K evaluates it",
+                    std::isnan(x) ? "NaN" : "infinite"));
 }
 
 // A matrix as aligned text (one row per line) or as a JSON array of row arrays of strings.

@@ -1,5 +1,7 @@
 #include "sim/monte_carlo.hpp"
 
+#include <fmt/format.h>
+
 #include <atomic>
 #include <cmath>
 #include <stdexcept>
@@ -7,6 +9,7 @@
 #include <vector>
 
 #include "core/interrupt.hpp"
+#include "core/number.hpp"
 
 namespace icl::sim {
 namespace {
@@ -72,7 +75,13 @@ McEstimate mc_squared_error(int d, const TaskSpec& task, long n, double s2, cons
   Stats total;
   for (const auto& s : per_block) total.merge(s);
   const double var = total.m2 / static_cast<double>(total.count - 1);
-  return McEstimate{total.mean, std::sqrt(var / static_cast<double>(total.count)), total.count};
+  const McEstimate e{total.mean, std::sqrt(var / static_cast<double>(total.count)), total.count};
+  if (!std::isfinite(e.mean) || !std::isfinite(e.se))
+    throw InputError(fmt::format(
+        "Monte Carlo at n = {}: the squared errors overflow double precision (parameter entries too large for "
+        "double, such as 1e300); the exact engine (--exact or --digits K) evaluates such a model",
+        n));
+  return e;
 }
 
 }  // namespace
