@@ -50,6 +50,7 @@ std::string file_stem(const std::string& name) {
 template <class Runs, class Json>
 std::string save_params(const std::string& dir, const Runs& runs, const Json& json) {
   if (dir.empty()) return "";
+  report::make_directory(dir, "--save-params");
   for (const auto& m : runs)
     report::write_file_atomic(std::filesystem::path(dir) / (file_stem(m.name) + ".json"), json(m));
   return fmt::format("protocol: wrote {} parameter files to {}\n", runs.size(), dir);
@@ -238,11 +239,11 @@ Result render_arch(const ProtocolArgs& a, const train::ArchProtocolOptions& o,
 }
 
 // Runs a protocol with a progress bar and renders its runs with the seconds it took, saving each
-// learned model with `file` under --save-params DIR (created first); a diverged run is exit status 3
-// with one line.
+// learned model with `file` under --save-params DIR (checked first, created only when there is something
+// to write); a diverged run is exit status 3 with one line and no directory.
 template <class Run, class Render, class File>
 Result timed_protocol(const ProtocolArgs& a, const Run& run, const Render& render, const File& file) {
-  if (!a.save_params.empty()) report::make_directory(a.save_params, "--save-params");
+  if (!a.save_params.empty()) report::check_directory_creatable(a.save_params, "--save-params");
   train::ProgressBar bar("protocol", a.quiet);
   const auto t0 = std::chrono::steady_clock::now();
   try {

@@ -63,6 +63,18 @@ void write_file_atomic(const std::filesystem::path& path, const std::string& con
   }
 }
 
+void check_directory_creatable(const std::filesystem::path& dir, const std::string& flag) {
+  std::error_code ec;
+  std::filesystem::path existing = std::filesystem::absolute(dir, ec);
+  while (!existing.empty() && !std::filesystem::exists(existing, ec) && existing != existing.parent_path())
+    existing = existing.parent_path();
+  auto refuse = [&](const std::string& why) {
+    throw InputError(fmt::format("{}: cannot create directory '{}': {}", flag, dir.string(), why));
+  };
+  if (!std::filesystem::is_directory(existing, ec)) refuse(fmt::format("'{}' is not a directory", existing.string()));
+  if (::access(existing.c_str(), W_OK | X_OK) != 0) refuse(fmt::format("'{}' is not writable", existing.string()));
+}
+
 void make_directory(const std::filesystem::path& dir, const std::string& flag) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);

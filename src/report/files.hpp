@@ -14,6 +14,11 @@ void write_file_atomic(const std::filesystem::path& path, const std::string& con
 // Creates `dir` and its parents if missing. Throws InputError naming `flag` ("--out") if it cannot.
 void make_directory(const std::filesystem::path& dir, const std::string& flag);
 
+// Throws InputError naming `flag` unless make_directory(dir) could succeed: the nearest existing
+// ancestor of `dir` is a writable directory. Creates nothing, so a command can refuse a bad path before
+// its work and create the directory only when it has something to write.
+void check_directory_creatable(const std::filesystem::path& dir, const std::string& flag);
+
 // A temporary path next to `path` (same directory, so that rename is atomic), unique per process
 // and call, keeping the extension (tools such as gnuplot pick the format from it).
 std::filesystem::path temporary_next_to(const std::filesystem::path& path);
