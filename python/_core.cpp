@@ -16,6 +16,7 @@
 
 #include "cli/app.hpp"
 #include "core/interrupt.hpp"
+#include "core/limits.hpp"
 
 namespace py = pybind11;
 
@@ -105,4 +106,9 @@ PYBIND11_MODULE(_core, m) {
         "The options of a subcommand: (name without dashes, is_flag, is_positional) for each.");
   m.def("commands", &icl::cli::command_names, "The subcommands, in the order of `iclverify --help`.");
   m.attr("INTERRUPTED_STATUS") = icl::cli::kInterruptedStatus;
+  // The readers' limits (core/limits.hpp), so the package refuses a value past them before converting it.
+  py::dict limits;
+  limits["max_list_values"] = icl::limits::kMaxListValues;
+  limits["max_quoted_chars"] = icl::limits::kMaxQuotedChars;
+  m.attr("LIMITS") = limits;
 }

@@ -36,6 +36,7 @@ import json
 import math
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
@@ -76,8 +77,15 @@ def _fraction(x, what):
     raise ValueError(f"{what}: {type(x).__name__} is not a number")
 
 
-def _text(q):
-    """A Fraction as the command line reads it exactly: "p" or "p/q"."""
+def _text(q, what):
+    """A Fraction as the command line reads it exactly: "p" or "p/q". A number past the digits Python
+    converts to text (sys.get_int_max_str_digits) is a ValueError naming `what`, not Python's own."""
+    limit = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
+    if limit:
+        bits = max(q.numerator.bit_length(), q.denominator.bit_length())
+        if bits * 0.30103 > limit:
+            raise ValueError(f"{what}: a number of about {int(bits * 0.30103)} digits, more than the {limit} "
+                             "digits Python converts to text")
     return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
@@ -89,9 +97,14 @@ def _value_text(x, what):
     if isinstance(x, range) and x.step == 1 and len(x) > 0:
         return f"{x.start}:{x.stop - 1}"
     if isinstance(x, (list, tuple, np.ndarray)) or hasattr(x, "__array__"):
+        limit = _core.LIMITS["max_list_values"]
+        if hasattr(x, "__len__") and len(x) > limit:  # before converting ten million values
+            raise ValueError(f"{what}: {len(x)} values, more than {limit}, the limit of a list")
         entries = _array(x, what).ravel().tolist()
-        return ",".join(_text(_fraction(v, what)) for v in entries)
-    return _text(_fraction(x, what))
+        if len(entries) > limit:
+            raise ValueError(f"{what}: {len(entries)} values, more than {limit}, the limit of a list")
+        return ",".join(_text(_fraction(v, what), what) for v in entries)
+    return _text(_fraction(x, what), what)
 
 
 # --- arrays and models ------------------------------------------------------------------------------
@@ -128,7 +141,8 @@ def _array(x, what):
 
 def _exact_matrix(a, what):
     """A 2-D array as nested lists of exact "p/q" strings."""
-    return [[_text(_fraction(v, f"{what}[{i}][{j}]")) for j, v in enumerate(row)] for i, row in enumerate(a.tolist())]
+    return [[_text(_fraction(v, f"{what}[{i}][{j}]"), f"{what}[{i}][{j}]") for j, v in enumerate(row)]
+            for i, row in enumerate(a.tolist())]
 
 
 def _square(x, what, D=None):
