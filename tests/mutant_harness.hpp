@@ -42,8 +42,9 @@ inline void expect_all_pass(const Claim& claim) {
 }
 
 // Every mutant registered for the claim `id` is killed (at least `min_count` of them exist); each
-// mutant's killers are printed.
-inline void expect_mutants_killed(const std::vector<MutantCase>& cases, const std::string& id, std::size_t min_count) {
+// mutant's killers are printed. Returns the outcomes (for expect_guarded).
+inline std::vector<MutantOutcome> expect_mutants_killed(const std::vector<MutantCase>& cases, const std::string& id,
+                                                        std::size_t min_count) {
   const auto results = run_mutants(cases, {id}, test_context());
   CHECK(results.size() >= min_count);
   for (const auto& r : results) {
@@ -53,6 +54,16 @@ inline void expect_mutants_killed(const std::vector<MutantCase>& cases, const st
     CHECK(r.killed());
     const std::string line = r.name + " caught by" + by;
     MESSAGE(line);
+  }
+  return results;
+}
+
+// Every check of `claim` is killed by one of the mutants' `outcomes` or exempt with its reason: no
+// check is UNGUARDED (what `iclverify selftest --coverage` reports).
+inline void expect_guarded(const Claim& claim, const std::vector<MutantOutcome>& outcomes) {
+  for (const auto& c : coverage({claim}, outcomes, {claim.id})) {
+    INFO("check " << c.id << " is killed by no mutant and exempt from none");
+    CHECK(c.guard() != Guard::Unguarded);
   }
 }
 

@@ -38,26 +38,65 @@ struct Shared {
   explicit Shared(const EmbeddedFile& e) : file(parse_claim_file(e.text, e.path)), verifier(file) {}
 };
 
+// Every embedded file read once per call; nullptr (with the message) for a file that does not read.
+struct ReadFile {
+  const EmbeddedFile* embedded;
+  std::shared_ptr<Shared> shared;
+  std::string error;
+};
+std::vector<ReadFile> read_embedded_files() {
+  std::vector<ReadFile> out;
+  for (const auto& e : embedded_claim_files()) {
+    try {
+      out.push_back({&e, std::make_shared<Shared>(e), ""});
+    } catch (const InputError& error) {
+      out.push_back({&e, nullptr, error.what()});
+    }
+  }
+  return out;
+}
+
+std::string statement_id(const EmbeddedFile& e, const Statement& s) { return claim_of(e.path) + "." + slug(s.name); }
+
 }  // namespace
+
+std::vector<MutantCase> claim_file_mutant_cases() {
+  std::vector<MutantCase> out;
+  for (const auto& file : read_embedded_files()) {
+    if (!file.shared) continue;  // its statement "<claim>.file" is OPEN: claim P fails already
+    for (std::size_t i = 0; i < file.shared->file.statements.size(); ++i) {
+      const Statement& s = file.shared->file.statements[i];
+      const std::string id = statement_id(*file.embedded, s);
+      out.push_back({id + ": its first refuted verify --mutate mutant", "P", [shared = file.shared, i, id] {
+                       Claim claim{"P", "", "", {}, {}};
+                       claim.checks.push_back({"P." + id, "", [shared, i](const CheckContext&) {
+                                                 const Statement& st = shared->file.statements[i];
+                                                 const auto r = shared->verifier.first_refuted_mutant(st);
+                                                 if (!r) return Outcome{Verdict::Pass, "no mutant is refuted"};
+                                                 return Outcome{Verdict::Fail, "REFUTED under the mutant " + r->mutant +
+                                                                                   ": " + r->decision.evidence};
+                                               }});
+                       return claim;
+                     }});
+    }
+  }
+  return out;
+}
 
 std::vector<prove::Statement> claim_file_statements() {
   std::vector<prove::Statement> out;
-  for (const auto& e : embedded_claim_files()) {
-    std::shared_ptr<Shared> shared;
-    try {
-      shared = std::make_shared<Shared>(e);
-    } catch (const InputError& error) {  // a broken file is one OPEN statement, not a crash at start-up
-      out.push_back({claim_of(e.path) + ".file", e.path + " reads",
-                     [message = std::string(error.what())](const prove::ProofOptions&) {
+  for (const auto& file : read_embedded_files()) {
+    const EmbeddedFile& e = *file.embedded;
+    if (!file.shared) {  // a broken file is one OPEN statement, not a crash at start-up
+      out.push_back({claim_of(e.path) + ".file", e.path + " reads", [message = file.error](const prove::ProofOptions&) {
                        return prove::Proof{prove::ProofVerdict::Open, "the claim file does not read: " + message, {}};
                      }});
       continue;
     }
-    for (std::size_t i = 0; i < shared->file.statements.size(); ++i) {
-      const Statement& s = shared->file.statements[i];
-      out.push_back({claim_of(e.path) + "." + slug(s.name),
-                     fmt::format("{} ({}, {})", s.name, e.path, kind_name(s.kind)),
-                     [shared, i](const prove::ProofOptions&) {
+    for (std::size_t i = 0; i < file.shared->file.statements.size(); ++i) {
+      const Statement& s = file.shared->file.statements[i];
+      out.push_back({statement_id(e, s), fmt::format("{} ({}, {})", s.name, e.path, kind_name(s.kind)),
+                     [shared = file.shared, i](const prove::ProofOptions&) {
                        const Decision d = shared->verifier.decide(shared->file.statements[i]);
                        return prove::Proof{proof_verdict(d.verdict),
                                            std::string(verdict_name(d.verdict)) + ": " + d.evidence, d.to_json()};

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "prove/proof.hpp"
+#include "verify/selftest.hpp"
 
 namespace icl::claims {
 
@@ -21,5 +22,11 @@ const std::vector<EmbeddedFile>& embedded_claim_files();
 // Every statement of the embedded files, decided through `verify` (PROVED is PROVED; REFUTED,
 // DECIDED and OPEN are not).
 std::vector<prove::Statement> claim_file_statements();
+
+// The mutants of claim P that guard those statements: one per statement, named after it, that runs the
+// statement's check "P.<id>" on the first of its `verify --mutate` mutants that the verifier refutes
+// (so the check FAILs; a statement none of whose mutants is refuted leaves its mutant SURVIVED and the
+// check UNGUARDED). The files' atoms are fitted once and shared by these mutants.
+std::vector<MutantCase> claim_file_mutant_cases();
 
 }  // namespace icl::claims

@@ -600,8 +600,9 @@ std::vector<Mutant> mutants_of(const ClaimFile& f, const StatementText& text) {
 
 }  // namespace
 
-void Verifier::mutate(const Statement& s, Decision& original) {
-  int total = 0, refuted = 0;
+int Verifier::for_each_mutant(const Statement& s,
+                              const std::function<bool(const std::string&, const Decision&)>& visit) {
+  int total = 0;
   std::set<std::string> seen;
   for (const auto& m : mutants_of(f_, s.text)) {
     const std::string key = m.text.lhs + "|" + m.text.rhs + "|" + m.text.at + "|" + nlohmann::json(m.text.where).dump();
@@ -615,15 +616,32 @@ void Verifier::mutate(const Statement& s, Decision& original) {
       continue;  // GiNaC met a pole: likewise
     }
     ++total;
+    if (!visit(m.what, d)) break;
+  }
+  return total;
+}
+
+void Verifier::mutate(const Statement& s, Decision& original) {
+  int refuted = 0;
+  original.mutants = for_each_mutant(s, [&](const std::string& what, const Decision& d) {
     const bool caught = d.verdict == ClaimVerdict::Refuted || (original.verdict == ClaimVerdict::Decided &&
                                                                (d.sets != original.sets || d.limit != original.limit));
     if (caught)
       ++refuted;
     else
-      original.survivors.push_back(m.what);
-  }
-  original.mutants = total;
+      original.survivors.push_back(what);
+    return true;
+  });
   original.refuted = refuted;
+}
+
+std::optional<Verifier::Refutation> Verifier::first_refuted_mutant(const Statement& s) {
+  std::optional<Refutation> out;
+  for_each_mutant(s, [&](const std::string& what, const Decision& d) {
+    if (d.verdict == ClaimVerdict::Refuted) out = Refutation{what, d};
+    return !out;
+  });
+  return out;
 }
 
 }  // namespace icl::claims

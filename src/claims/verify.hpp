@@ -10,7 +10,9 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +50,13 @@ class Verifier {
   // Every mutant of s (integer constants +-1, symbols swapped, task signs flipped); fills the
   // mutant counts of `original`.
   void mutate(const Statement& s, Decision& original);
+  // The first of those mutants, in their fixed order, that is REFUTED: what it changed and its decision
+  // (nothing when every mutant survives). The mutant of the statement that `selftest` runs.
+  struct Refutation {
+    std::string mutant;
+    Decision decision;
+  };
+  std::optional<Refutation> first_refuted_mutant(const Statement& s);
 
   // The exact value of an expression at numbers for every free name (n included), atoms from the engine.
   Rational evaluate(const Expr& x, const GiNaC::exmap& values);
@@ -62,6 +71,9 @@ class Verifier {
 
  private:
   Decision decide_once(const Statement& s);
+  // Decides each well-formed, distinct mutant of s in order, calling visit(what, decision) until it
+  // returns false; returns how many were decided.
+  int for_each_mutant(const Statement& s, const std::function<bool(const std::string&, const Decision&)>& visit);
 
   const ClaimFile& f_;
   GiNaC::symbol k_;
