@@ -22,7 +22,7 @@ if ! [[ $seconds =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
 fi
 cxx=${CXX_FUZZ:-clang++}
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
-targets=(numbers params arch claims)
+targets=(numbers params arch claims expr npz)
 
 # Per-input limits: anything slower or bigger is a bug of the reader, not a slow machine.
 # A single allocation above 32 MB is a "huge allocation": the biggest legal value, an index range
@@ -147,6 +147,27 @@ cat >"$work/claims.dict" <<'EOF'
 "!="
 EOF
 
+cat >"$work/expr.dict" <<'EOF'
+"("
+")"
+"^"
+"^64"
+"^-64"
+"/"
+"*"
+"risk(F, theta0, n)"
+"risk(P, -theta0, N)"
+"gamma"
+"c"
+"n"
+"N"
+"d"
+"s2"
+"1/10"
+"99999999999999999999"
+EOF
+cp "$work/arch.dict" "$work/npz.dict"
+
 status=0
 report() { echo "$*"; }
 
@@ -168,7 +189,7 @@ summary() {
 # else the sanitizer's or libFuzzer's.
 reason() {
   local why
-  why=$(grep -m 1 -E '^fuzz_(numbers|params|arch): ' "$1")
+  why=$(grep -m 1 -E '^fuzz_(numbers|params|arch|claims|expr|npz): ' "$1")
   [ -n "$why" ] || why=$(grep -m 1 -oE 'runtime error: .*|terminate called .*' "$1")
   [ -n "$why" ] || why=$(grep -m 1 -oE 'ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer): .*' "$1")
   echo "${why:-abnormal exit}"
@@ -219,6 +240,7 @@ for t in "${targets[@]}"; do
   max_len=4096
   [ "$t" = params ] && max_len=8192
   [ "$t" = arch ] && max_len=8192
+  [ "$t" = npz ] && max_len=8192
   "$bin" "$corpus" "${limits[@]}" -max_total_time="$seconds" -max_len=$max_len -use_value_profile=1 \
     -dict="$work/$t.dict" -artifact_prefix="$build/artifacts/fuzz_$t-" -print_final_stats=1 \
     >"$log" 2>&1

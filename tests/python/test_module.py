@@ -140,6 +140,29 @@ class Errors(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "move it to the CPU"):
             iclverify.risk({"V": CudaTensor(), "Q": np.eye(4)}, [0], "1/10", task="sphere")
 
+    def test_huge_values_name_their_argument_and_stay_short(self):
+        # a Fraction past Python's int-to-string limit: a ValueError naming the argument
+        with self.assertRaises(ValueError) as e:
+            iclverify.risk(P_D2, [0], Fraction(3, 7 ** 120000), theta=THETA)
+        self.assertIn("--sigma2", str(e.exception))
+        self.assertLess(len(str(e.exception)), 200)
+        matrix = copy.deepcopy(P_D2)
+        matrix["Q"][1][1] = Fraction(7 ** 120000, 3)
+        with self.assertRaisesRegex(ValueError, r"Q\[1\]\[1\]: a number of about \d+ digits"):
+            iclverify.risk(matrix, [0], "1/10", theta=THETA)
+        # ten million shots: refused before converting them, in a short message
+        start = time.monotonic()
+        for shots in (list(range(10 ** 7)), np.arange(10 ** 7)):
+            with self.assertRaises(ValueError) as e:
+                iclverify.risk(P_D2, shots, "1/10", theta=THETA)
+            self.assertRegex(str(e.exception), r"^--shots: 10000000 values, more than 1000000, the limit of a list$")
+        self.assertLess(time.monotonic() - start, 10)
+        # a long string reaches the command line, whose message quotes 60 characters of it
+        with self.assertRaises(ValueError) as e:
+            iclverify.risk(P_D2, ",".join(map(str, range(2 * 10 ** 6))), "1/10", theta=THETA)
+        self.assertLess(len(str(e.exception)), 200)
+        self.assertIn("characters)", str(e.exception))
+
     def test_nothing_is_left_behind(self):
         before = set(os.listdir(tempfile.gettempdir()))
         iclverify.risk(P_D2, [0], "1/10", task="sphere")
