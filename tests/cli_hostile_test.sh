@@ -61,6 +61,15 @@ expect_reject_twice "zeroblock.toml: family.Q.V.yy: column 3: division by zero" 
 claim "$tmp/zerowhere.toml" "gamma = gamma"
 printf 'where = { c = "1/((2+1)^2-9)" }\n' >>"$tmp/zerowhere.toml"
 expect_reject_twice "zerowhere.toml: statement 's'.where.c: column 3: division by zero" verify "$tmp/zerowhere.toml"
+# a denominator that cancels to zero only at the values of where
+claim "$tmp/zeroat.toml" "1/((c+1)^2 - c^2 - 2*c*gamma - 1) = 1"
+printf 'where = { gamma = "1" }\n' >>"$tmp/zeroat.toml"
+expect_reject_twice "zeroat.toml: the expression is undefined at the values of where" verify "$tmp/zeroat.toml"
+# a legal degree (192) whose evidence polynomial is too large to factor: printed expanded, in time
+printf '[symbols]\ngamma = "0 < gamma < 2"\nc = "c != 0"\n[family.P]\n"V.yy" = "1"\n"Q.xx" = "gamma*I"\n[[statement]]\nname = "s"\nstationary = "risk(P, theta0, n)"\nin = "gamma"\nat = "(c^64)^3"\n' >"$tmp/at.toml"
+"$bin" verify "$tmp/at.toml" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 1 ] && grep -q "REFUTED" "$tmp/out" && ok || bad "stationary at c^192: rc=$rc $(head -c 300 "$tmp/out") $(cat "$tmp/err")"
 # the limits leave legal powers alone: degree 256 exactly reads
 claim "$tmp/legal.toml" "(gamma^16)^16 = ((gamma^16)^8)^2"
 if "$bin" verify "$tmp/legal.toml" 2>"$tmp/err" | grep -q '^PROVED'; then ok; else bad "degree 256: $(cat "$tmp/err")"; fi

@@ -51,7 +51,15 @@ class Reader {
     skip();
     if (pos_ == text_.size()) fail("empty expression");
     Expr out;
-    out.e = expression().e;
+    try {
+      out.e = expression().e;
+    } catch (const InputError&) {
+      throw;
+    } catch (const std::domain_error& e) {  // GiNaC's arithmetic, should a case slip past the checks above
+      fail(e.what());
+    } catch (const std::overflow_error& e) {
+      fail(e.what());
+    }
     skip();
     if (pos_ != text_.size()) fail(fmt::format("unexpected '{}'", text_[pos_]));
     out.atoms = std::move(atoms_);
@@ -178,6 +186,10 @@ class Reader {
                        limits::kMaxNumberBits));
     }
     if (k.is_negative()) nonzero_denominator(base.e, at);
+    if (k.is_zero() && (base.e.is_zero() || GiNaC::normal(base.e).is_zero())) {
+      pos_ = start;
+      fail("0^0 is undefined");
+    }
     return {GiNaC::pow(base.e, exponent), degree};
   }
   Term primary() {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "claims/ginac_rational.hpp"
+#include "core/limits.hpp"
 #include "core/number.hpp"
 #include "poly/flint_poly.hpp"
 #include "prove/proof.hpp"
@@ -100,7 +101,19 @@ std::string print_polynomial(const GiNaC::ex& p) {
 
 // A product of factors in a fixed order: the numeric factor first, then each polynomial factor
 // (parenthesized when it has several terms, with its power) sorted by its text.
+// The sum of p's degrees in each of its symbols: a bound on its total degree, found without expanding.
+long degree_sum(const GiNaC::ex& p) {
+  GiNaC::exset symbols;
+  for (auto it = p.preorder_begin(); it != p.preorder_end(); ++it)
+    if (GiNaC::is_a<GiNaC::symbol>(*it)) symbols.insert(*it);
+  long sum = 0;
+  for (const auto& x : symbols) sum += p.degree(x);
+  return sum;
+}
+
 std::string print_factored(const GiNaC::ex& p) {
+  // Factoring costs exponentially more with the degree: a large polynomial is printed expanded.
+  if (degree_sum(p) > limits::kMaxFactoredDegree) return print_polynomial(p);
   const GiNaC::ex f = GiNaC::factor(p);
   std::vector<GiNaC::ex> factors;
   if (GiNaC::is_a<GiNaC::mul>(f))
@@ -261,6 +274,8 @@ GiNaC::ex Verifier::symbolic(const Expr& x, const GiNaC::exmap& where, AtomsUsed
   return GiNaC::normal(x.e.subs(where).subs(atoms));
 } catch (const std::domain_error& e) {  // GiNaC: a pole, e.g. a shot count of -1
   throw InputError(fmt::format("{}: the expression is undefined at the values of where ({})", f_.path, e.what()));
+} catch (const std::overflow_error& e) {  // GiNaC's normal(): a denominator that cancels to zero at them
+  throw InputError(fmt::format("{}: the expression is undefined at the values of where ({})", f_.path, e.what()));
 }
 
 Rational Verifier::evaluate(const Expr& x, const GiNaC::exmap& values) {
@@ -268,7 +283,7 @@ Rational Verifier::evaluate(const Expr& x, const GiNaC::exmap& values) {
   for (const auto& a : x.atoms) {
     const auto shots = rational_value(a.shots.subs(values));
     if (!shots || denominator(*shots) != 1 || *shots < 0)
-      throw InputError(fmt::format("risk({}, ...): the shot count is not an integer >= 0 here", a.family));
+      throw InputError(fmt::format("{}: risk({}, ...): the shot count is not an integer >= 0 here", f_.path, a.family));
     atoms[a.symbol] =
         to_numeric(engine_risk(f_, f_.families.at(a.family), a.task, values, numerator(*shots).convert_to<long>()));
   }
@@ -276,7 +291,7 @@ Rational Verifier::evaluate(const Expr& x, const GiNaC::exmap& values) {
   all.insert(atoms.begin(), atoms.end());
   const auto v = substitute(x.e, all);
   const auto q = v ? rational_value(*v) : std::nullopt;
-  if (!q) throw InputError("the expression is undefined at these values");
+  if (!q) throw InputError(fmt::format("{}: the expression is undefined at these values", f_.path));
   return *q;
 }
 
@@ -614,6 +629,8 @@ int Verifier::for_each_mutant(const Statement& s,
       continue;  // not a well-formed statement (e.g. a division by zero): not a mutant
     } catch (const std::domain_error&) {
       continue;  // GiNaC met a pole: likewise
+    } catch (const std::overflow_error&) {
+      continue;  // or a denominator that cancels to zero
     }
     ++total;
     if (!visit(m.what, d)) break;

@@ -34,6 +34,11 @@ inline constexpr long kMaxExpressionDegree = 256;
 // Bits of a number that a power of numbers can build in a claim-file expression ((2^64)^64 is 4096).
 inline constexpr long kMaxNumberBits = 1L << 16;
 
+// Degree (summed over its symbols) past which `verify` prints a polynomial of its evidence expanded
+// instead of factored: GiNaC's factorization grows exponentially with the degree (a stationary point
+// at c^192 factored for minutes).
+inline constexpr long kMaxFactoredDegree = 48;
+
 // Characters of an offending input quoted in an error message (the rest is elided with its size).
 inline constexpr std::uint64_t kMaxQuotedChars = 60;
 
