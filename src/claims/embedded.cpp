@@ -3,6 +3,7 @@
 #include <cctype>
 #include <memory>
 
+#include "claims/certificate.hpp"
 #include "claims/verify.hpp"
 #include "core/number.hpp"
 
@@ -55,12 +56,17 @@ std::vector<prove::Statement> claim_file_statements() {
     }
     for (std::size_t i = 0; i < shared->file.statements.size(); ++i) {
       const Statement& s = shared->file.statements[i];
-      out.push_back({claim_of(e.path) + "." + slug(s.name),
-                     fmt::format("{} ({}, {})", s.name, e.path, kind_name(s.kind)),
-                     [shared, i](const prove::ProofOptions&) {
-                       const Decision d = shared->verifier.decide(shared->file.statements[i]);
-                       return prove::Proof{proof_verdict(d.verdict),
-                                           std::string(verdict_name(d.verdict)) + ": " + d.evidence, d.to_json()};
+      const std::string id = claim_of(e.path) + "." + slug(s.name);
+      out.push_back({id, fmt::format("{} ({}, {})", s.name, e.path, kind_name(s.kind)),
+                     [shared, i, id](const prove::ProofOptions& o) {
+                       const Statement& statement = shared->file.statements[i];
+                       shared->verifier.set_certificates(o.certificates);
+                       const Decision d = shared->verifier.decide(statement);
+                       prove::Proof p{proof_verdict(d.verdict),
+                                      std::string(verdict_name(d.verdict)) + ": " + d.evidence, d.to_json()};
+                       if (o.certificates)
+                         p.certificate["proof_certificate"] = certificate_document(id, shared->file, statement, d);
+                       return p;
                      }});
     }
   }

@@ -33,6 +33,9 @@ struct Decision {
   std::optional<int> mutants, refuted;
   std::vector<std::string> survivors;
   bool d_fitted = false;  // an atom was fitted with d as a variable ("every d" by the degree bound)
+  // With Verifier::set_certificates(true): {"parts": [...]}, what the decision consists of, one part
+  // per decision on exact rational functions (a stationary list: one per name). See certificate.hpp.
+  nlohmann::json certificate;
 
   bool ok() const { return verdict == ClaimVerdict::Proved || verdict == ClaimVerdict::Decided; }
   nlohmann::json to_json() const;
@@ -45,6 +48,8 @@ class Verifier {
   explicit Verifier(const ClaimFile& file, long max_points = kMaxGridPoints) : f_(file), k_("k"), cache_(max_points) {}
 
   Decision decide(const Statement& s);
+  // Decisions carry their proof certificate (off by default: --mutate decides many statements).
+  void set_certificates(bool on) { certify_ = on; }
   // Every mutant of s (integer constants +-1, symbols swapped, task signs flipped); fills the
   // mutant counts of `original`.
   void mutate(const Statement& s, Decision& original);
@@ -57,15 +62,19 @@ class Verifier {
   struct AtomsUsed {
     std::vector<std::string> evidence;
     bool d_axis = false;
+    nlohmann::json atoms = nlohmann::json::object();  // "FAMILY|TASK" -> the fit's certificate
   };
   GiNaC::ex symbolic(const Expr& x, const GiNaC::exmap& where, AtomsUsed* used = nullptr);
 
  private:
   Decision decide_once(const Statement& s);
+  // decide_once's work; `part` receives what the decision consists of (the certificate's part).
+  Decision decide_part(const Statement& s, nlohmann::json& part);
 
   const ClaimFile& f_;
   GiNaC::symbol k_;
   AtomCache cache_;
+  bool certify_ = false;
 };
 
 }  // namespace icl::claims
