@@ -158,7 +158,8 @@ def parse(text, names, atom=None):
     def expr():
         v = term()
         while peek("+") or peek("-"):
-            v = r_add(v, term(), 1 if take()[1] == "+" else -1)
+            s = 1 if take()[1] == "+" else -1
+            v = r_add(v, term(), s)
         return v
 
     def term():
@@ -613,12 +614,9 @@ def main():
         except (OSError, ValueError) as e:
             ok = False
             print(f"REJECTED  {path}  format: not readable JSON ({e})")
-        except (KeyError, TypeError, IndexError, AttributeError, ZeroDivisionError) as e:
+        except (KeyError, TypeError, IndexError, AttributeError, ZeroDivisionError, RecursionError) as e:
             ok = False
             print(f"REJECTED  {path}  format: a missing or malformed field ({type(e).__name__}: {e})")
-        except RecursionError:
-            ok = False
-            print(f"REJECTED  {path}  format: nested too deeply")
     return 0 if ok else 1
 
 if __name__ == "__main__":
