@@ -1,18 +1,12 @@
 #!/usr/bin/env python3
 """Independent checker of iclverify's proof certificates (docs/proof-certificates.md).
 
-Python standard library only; no code shared with the C++ program. For each certificate it
-  1. re-computes the engine's value at every interpolation node with its own exact one-layer risk
-     (THEORY.md sections 1, 2, 5: Gaussian moments of the prediction; H heads through the tensor T
-     of docs/architectures.md section 1), in exact Fractions;
-  2. checks the degree bounds that follow from the model (in the shots k and in each symbol) and
-     lists the ones it takes on trust (the "+2"/"+3" in d and the "+2" in s2);
-  3. checks that the fitted numerator has those degrees and passes through every node;
-  4. re-decides the statement: identity (LEFT - RIGHT = 0 over Fractions), limit (leading
-     coefficients), sets (Sturm sequences, exact signs at the sample points), stationary (the
-     derivative at the point).
-Prints one line per certificate, ACCEPTED or REJECTED with the first failing step; exit 0 only if
-every certificate is accepted, 1 otherwise (a malformed file is REJECTED, never a traceback).
+Standard library only; no code shared with src/. Per certificate: the engine's value at every node
+re-computed with our own exact one-layer risk (THEORY.md sections 1, 2, 5; H heads through the
+tensor T of docs/architectures.md section 1); the degree bounds that follow from the model checked,
+the others listed (--trust); the interpolation re-checked; the statement re-decided over Fractions
+(identity, limit, sets by Sturm sequences, stationary). One line per certificate, ACCEPTED or
+REJECTED with the first failing step; exit 0 only if all are accepted (a malformed file: REJECTED).
 """
 import argparse
 import json
@@ -41,12 +35,8 @@ def var(x):
 def add(a, b, s=1):
     out = dict(a)
     for m, c in b.items():
-        v = out.get(m, 0) + s * c
-        if v:
-            out[m] = v
-        else:
-            out.pop(m, None)
-    return out
+        out[m] = out.get(m, 0) + s * c
+    return {m: c for m, c in out.items() if c}
 
 def mono_mul(m1, m2):
     if not m1 or not m2:
@@ -65,10 +55,7 @@ def mul(a, b):
     return {m: c for m, c in out.items() if c}
 
 def power(a, k):
-    out = const(1)
-    for _ in range(k):
-        out = mul(out, a)
-    return out
+    return const(1) if k == 0 else mul(power(a, k - 1), a)
 
 def scale(a, c):
     return {m: c * v for m, v in a.items()} if c else {}
@@ -272,11 +259,9 @@ def risk_terms(heads, d, s2, task):
     + k B1 + k (k-1) B2 + 2 k B3 + B4 (THEORY.md 5: m1, m2 of a context token given x_q; f_q the
     query's own term). heads: [(v, M)] with v {"0", "x", "y"} and M {"00", "0x", "0y", "x0", "xx_I",
     "xx_P", "xy"} (theta0 = e1; the label row of M meets the query's zero label slot)."""
-    C = lambda x: const(x)
-    if task == "sphere":
-        t = {"e1": var("t1"), "e2": var("t2") if d >= 2 else {}}
-    else:
-        t = {"e1": C(1 if task == "theta0" else -1), "e2": {}}
+    C = const
+    t = ({"e1": var("t1"), "e2": var("t2") if d >= 2 else {}} if task == "sphere"
+         else {"e1": C(1 if task == "theta0" else -1), "e2": {}})
     tt_s2 = add(add(mul(t["e1"], t["e1"]), mul(t["e2"], t["e2"])), C(s2))
     zq = {"0": C(1), "e1": var("x1"), "e2": var("x2") if d >= 2 else {}, "p": C(1) if d >= 3 else {}}
     H = len(heads)
@@ -312,9 +297,8 @@ VALUE_BLOCKS = {"y0": "0", "yx": "x", "yy": "y"}
 M_BLOCKS = ["00", "0x", "0y", "x0", "xx_I", "xx_P", "xy"]
 
 def written_blocks(fam, fixed):
-    """The family as written ({"V.yy": "1", "Q.xx": "gamma*I", ...}) as the coefficients the atoms
-    name: a d x d block is a I + b P, a vector block c theta0 (V's other rows and Q's label row do
-    not reach the prediction)."""
+    """The blocks as written ("Q.xx": "gamma*I") as the atoms' coefficients: a I + b P, c theta0, scalars
+    (V's rows 0 and x and Q's label row do not reach the prediction)."""
     out = {}
     for key, text in fam["blocks"].items():
         m, rc = key.split(".")
@@ -373,7 +357,7 @@ def check_atom(key, a, fam, fixed, dname, s2name, trusted):
         need(x["degree"] >= base + add_, "degree bounds",
              f"{where}: {x['name']} claimed {x['degree']} < {base + add_} (2 h_v + 2 h_M = {base}, + {add_})")
         if add_:
-            trusted.add(f"degree in {x['name']}: + {add_} ({x['reason'].split('; + ')[-1]})")
+            trusted.add(f"degree in {x['name']}: + {add_} ({x['reason'].split('; + ')[-1].split(': ', 1)[-1]})")
     for x in axes:
         need(x["nodes"] >= x["degree"] + 1 and Q(x["step"]) != 0, "degree bounds",
              f"{where}: {x['name']} has {x['nodes']} nodes for degree {x['degree']}")
@@ -385,7 +369,7 @@ def check_atom(key, a, fam, fixed, dname, s2name, trusted):
     need(all(k.denominator == 1 and k >= 0 for k in ks), "node values", f"{where}: k nodes are not shot counts")
     i = 0
     for point in product(*nodes[:-1]):
-        at = dict(fixed_values(fixed))
+        at = {x: number(v[0]) / number(v[1]) for x, v in fixed.items()}
         at.update(zip(names, point))
         d, s2 = at.get(dname), at.get(s2name)
         need(s2 is not None and s2 >= 0, "node values", f"{where}: s2 = {s2} is not a noise level")
@@ -420,9 +404,6 @@ def check_atom(key, a, fam, fixed, dname, s2name, trusted):
         need(cur.get(idx, 0) == values[j], "interpolation", f"{where}: the numerator is {cur.get(idx, 0)} at node "
              f"{at_text([x['name'] for x in axes], [nodes[n][m] for n, m in enumerate(idx)])}, value {values[j]}")
     return num, den
-
-def fixed_values(fixed):
-    return {x: number(v[0]) / number(v[1]) for x, v in fixed.items()}
 
 def at_text(names, point):
     return ", ".join(f"{x} = {v}" for x, v in zip(names, point))
@@ -462,14 +443,9 @@ def sturm(p):
         seq.append([-c for c in rem(seq[-2], seq[-1])])
     return seq[:-1]
 
-def variations(seq, x):  # x None: +infinity, "-": -infinity
-    def s(c):
-        if x is None:
-            return c[-1]
-        if x == "-":
-            return c[-1] * (-1) ** (len(c) - 1)
-        return ev1(c, x)
-    signs = [v for v in (s(c) for c in seq) if v != 0]
+def variations(seq, x):  # sign changes along the sequence at x (None: +infinity, "-": -infinity)
+    at = lambda c: c[-1] if x is None else c[-1] * (-1) ** (len(c) - 1) if x == "-" else ev1(c, x)
+    signs = [v for v in map(at, seq) if v != 0]
     return sum(1 for u, w in zip(signs, signs[1:]) if (u > 0) != (w > 0))
 
 def sign(x):
@@ -538,11 +514,9 @@ def check_part(cert, part, trusted):
     for x, v in st.get("where", {}).items():
         need(x in fixed and r_equal(fixed[x], parse(v, {})), "statement", f"where {x} = {v} is not the part's")
     if dname is None:
-        fixed["d"] = (const(setting["d"]), const(1))
-        dname = "d"
+        fixed["d"], dname = (const(setting["d"]), const(1)), "d"
     if s2name is None:
-        fixed["s2"] = parse(setting["s2"], {})
-        s2name = "s2"
+        fixed["s2"], s2name = parse(setting["s2"], {}), "s2"
     fits = {k: check_atom(k, a, cert["families"][a["family"]], fixed, dname, s2name, trusted)
             for k, a in part["atoms"].items()}
     names = dict(fixed)
@@ -571,6 +545,8 @@ def check_part(cert, part, trusted):
     elif kind == "stationary":
         x = part["in"]
         at = parse(part["at"], names)
+        for y in set(part["where"]) - set(st.get("where", {})):  # the other names of `in` at the point
+            need(y in st["in"] and y != x and r_equal(fixed[y], at), "stationary", f"{y} is fixed off the point")
         g = add(mul(derivative(E[0], x), E[1]), mul(E[0], derivative(E[1], x)), -1)  # numerator of dE/dx
         need(compose(E[1], x, at[0], at[1]), "stationary", "the expression is undefined at the point")
         need(not compose(g, x, at[0], at[1]), "stationary", f"d/d{x} is not 0 at {x} = {part['at']}")
@@ -593,6 +569,20 @@ def check(cert):
         check_part(cert, part, trusted)
     return sorted(trusted)
 
+def verdict(path, trust):
+    try:
+        with open(path, encoding="utf-8") as f:
+            cert = json.load(f)
+    except (OSError, ValueError, RecursionError) as e:  # unreadable, not UTF-8, not JSON
+        return False, f"REJECTED  {path}  format: not a readable JSON file ({e})"
+    try:
+        trusted = check(cert)
+    except Reject as e:
+        return False, f"REJECTED  {path}  {e}"
+    except (KeyError, TypeError, IndexError, AttributeError, ValueError, ZeroDivisionError, RecursionError) as e:
+        return False, f"REJECTED  {path}  format: a missing or malformed field ({type(e).__name__}: {e})"
+    return True, f"ACCEPTED  {cert.get('id', path)}" + (f"  (trusted: {'; '.join(trusted)})" if trust and trusted else "")
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="+", help="certificates (JSON) written by iclverify prove/verify --export")
@@ -600,23 +590,9 @@ def main():
     args = ap.parse_args()
     ok = True
     for path in args.files:
-        try:
-            with open(path, encoding="utf-8") as f:
-                cert = json.load(f)
-            trusted = check(cert)
-            line = f"ACCEPTED  {cert['id']}"
-            if args.trust and trusted:
-                line += "  (trusted: " + "; ".join(trusted) + ")"
-            print(line)
-        except Reject as e:
-            ok = False
-            print(f"REJECTED  {path}  {e}")
-        except (OSError, ValueError) as e:
-            ok = False
-            print(f"REJECTED  {path}  format: not readable JSON ({e})")
-        except (KeyError, TypeError, IndexError, AttributeError, ZeroDivisionError, RecursionError) as e:
-            ok = False
-            print(f"REJECTED  {path}  format: a missing or malformed field ({type(e).__name__}: {e})")
+        accepted, line = verdict(path, args.trust)
+        ok = ok and accepted
+        print(line, flush=True)
     return 0 if ok else 1
 
 if __name__ == "__main__":
