@@ -58,6 +58,10 @@ tamper 'C2.worse_set_on_theta0_at_gamma___10_13.json' 'r = c["parts"][0]["sign_p
 tamper 'C2.worse_set_on_theta0_at_gamma___10_13.json' 'r = c["parts"][0]["runs"]; r[0]["hi"] += 1; r[1]["lo"] += 1; r[1]["sample"] += 1' "sign runs"
 # the statement's expected sets changed
 tamper 'C2.worse_set_on_theta0_at_gamma___10_13.json' 'c["statement"]["expect"]["positive"] = [[3, None]]' "sets"
+# the sets as printed (a DECIDED statement's answer) changed
+tamper 'C2.worse_set_on_theta0_at_gamma___10_13.json' 'c["sets"]["positive"] = [[3, None]]' "sets"
+# the limit as printed changed
+tamper C2.collapse_on_theta0.json 'c["limit"]["value"] = "s2+2"' "limit"
 # a family block changed (the values then belong to another family)
 tamper C1.R_pre_on_theta0.json 'c["families"]["P"]["blocks"]["Q.xx"] = "2*gamma*I"' "family"
 # identity: the right side changed
