@@ -90,6 +90,35 @@ if grep -q "unknown format version 99" <(python3 "$checker" "$tmp/version.json")
 python3 "$checker" "$good" "$tmp/version.json" >"$tmp/check" 2>&1
 if [ $? -eq 1 ] && [ "$(grep -c '^ACCEPTED' "$tmp/check")" -eq 1 ]; then ok; else bad "mixed: $(cat "$tmp/check")"; fi
 
+# 120 seeded random corruptions (a field deleted, a value of another type, a truncation) of three
+# certificates: each is one line, ACCEPTED only if the change did not matter, never a traceback or a hang
+if timeout 600 python3 - "$checker" "$tmp/certs" <<'PY' >"$tmp/fuzz" 2>&1; then ok; else bad "corruptions: $(tail -5 "$tmp/fuzz")"; fi
+import copy, json, random, subprocess, sys
+checker, d = sys.argv[1], sys.argv[2]
+base = [json.load(open(f"{d}/{n}.json")) for n in ("C1.threshold_sets", "C1.R_pre_on_theta0", "C2.collapse_on_theta0")]
+def paths(o, p=()):
+    yield p
+    for k, v in (o.items() if isinstance(o, dict) else enumerate(o) if isinstance(o, list) else ()):
+        yield from paths(v, p + (k,))
+junk = [None, 0, -1, "x", [], {}, 1e300, "1/0", 10**30, "((((", "n^100000", "2^(-70)", True]
+rng = random.Random(29)
+for i in range(120):
+    c = copy.deepcopy(rng.choice(base))
+    p = rng.choice(list(paths(c))[1:])
+    parent = c
+    for k in p[:-1]:
+        parent = parent[k]
+    if isinstance(parent, dict) and rng.random() < 0.3:
+        del parent[p[-1]]
+    else:
+        parent[p[-1]] = rng.choice(junk)
+    text = json.dumps(c)
+    open(f"{d}/../fuzz.json", "w").write(text[: rng.randrange(len(text))] if rng.random() < 0.1 else text)
+    r = subprocess.run([sys.executable, checker, f"{d}/../fuzz.json"], capture_output=True, text=True, timeout=60)
+    if r.returncode not in (0, 1) or r.stderr or len(r.stdout.splitlines()) != 1:
+        sys.exit(f"corruption {i} at {p}: rc {r.returncode}, {r.stdout} {r.stderr}")
+PY
+
 # --- --export into a directory that cannot be made: one line, exit 2, nothing written ---
 : >"$tmp/a_file"
 expect_reject "--export: cannot create directory" prove --only C1.R_pre_on_theta0 --export "$tmp/a_file/sub"
