@@ -13,7 +13,7 @@ if "$bin" prove --only C1,C2,C4,C5,C6 --export "$tmp/certs" >"$tmp/out" 2>"$tmp/
 count=$(ls "$tmp/certs" | wc -l)
 want=$(grep -c '^\[\[statement' "$theorems"/*.toml | awk -F: '{s += $2} END {print s}')
 if [ "$count" -eq "$want" ]; then ok; else bad "prove --export wrote $count certificates, the claim files have $want statements"; fi
-if grep -q "no certificate (a C++ statement" "$tmp/err" && grep -q "C1.threshold" "$tmp/err"; then ok; else bad "the C++ statements without certificates are not named: $(cat "$tmp/err")"; fi
+if grep -q "no certificate (written in C++" "$tmp/err" && grep -q "C1.threshold" "$tmp/err"; then ok; else bad "the C++ statements without certificates are not named: $(cat "$tmp/err")"; fi
 if python3 "$checker" "$tmp"/certs/*.json >"$tmp/check" 2>"$tmp/err"; then ok; else bad "checker: $(grep -v ACCEPTED "$tmp/check") $(cat "$tmp/err")"; fi
 if [ "$(grep -c '^ACCEPTED' "$tmp/check")" -eq "$want" ] && [ ! -s "$tmp/err" ]; then ok; else bad "not all ACCEPTED: $(head -c 600 "$tmp/check")"; fi
 

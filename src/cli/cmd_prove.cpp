@@ -47,8 +47,9 @@ struct Ran {
 };
 
 // Writes the claim files' certificates (taken out of the proofs) and says which statements have
-// none: those written in C++ (theorems/*.cpp) decide closed forms coded in C++ against the engine,
-// which a checker cannot read as formulas (their claim-file counterparts carry certificates).
+// none: those written in C++ (theorems/*.cpp) decide closed forms and engine gradients coded in C++,
+// which a checker cannot read as formulas (their claim-file restatements carry certificates), and
+// C3.conservation is a randomized test.
 std::string export_certificates(const std::string& dir, std::vector<Ran>& ran) {
   std::vector<std::pair<std::string, nlohmann::json>> documents;
   std::string without;
@@ -65,8 +66,10 @@ std::string export_certificates(const std::string& dir, std::vector<Ran>& ran) {
   std::string out =
       fmt::format("{} proof certificates written to {} (check: checker/check_certificate.py)\n", documents.size(), dir);
   if (!without.empty())
-    out += fmt::format("no certificate (a C++ statement: its closed form is code, not a formula a checker reads): {}\n",
-                       without);
+    out += fmt::format(
+        "no certificate (written in C++: closed forms and gradients as code, not formulas a checker reads, "
+        "restated in the claim files, which have certificates; C3.conservation is randomized): {}\n",
+        without);
   return out;
 }
 
