@@ -4,7 +4,7 @@
 Standard library only; no code shared with src/. Per certificate: the engine's value at every node
 re-computed with our own exact one-layer risk (THEORY.md sections 1, 2, 5; H heads through the
 tensor T of docs/architectures.md section 1); the degree bounds that follow from the model checked,
-the others listed (--trust); the interpolation re-checked; the statement re-decided over Fractions
+the others listed on its ACCEPTED line; the interpolation re-checked; the statement re-decided over Fractions
 (identity, limit, sets by Sturm sequences, stationary). One line per certificate, ACCEPTED or
 REJECTED with the first failing step; exit 0 only if all are accepted (a malformed file: REJECTED).
 """
@@ -584,11 +584,11 @@ def verdict(path, trust):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="+", help="certificates (JSON) written by iclverify prove/verify --export")
-    ap.add_argument("--trust", action="store_true", help="list what each accepted certificate takes on trust")
+    ap.add_argument("--brief", action="store_true", help="ACCEPTED lines without what each takes on trust")
     args = ap.parse_args()
     ok = True
     for path in args.files:
-        accepted, line = verdict(path, args.trust)
+        accepted, line = verdict(path, not args.brief)
         ok = ok and accepted
         print(line, flush=True)
     return 0 if ok else 1

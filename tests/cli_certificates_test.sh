@@ -20,7 +20,8 @@ if [ "$(grep -c '^ACCEPTED' "$tmp/check")" -eq "$want" ] && [ ! -s "$tmp/err" ];
 # --- verify FILE --export: the same certificates from a claim file on disk ---
 if "$bin" verify "$theorems/c2_full_finetuning.toml" --only "R_zs on theta0" --export "$tmp/v" >/dev/null 2>&1 &&
    [ -f "$tmp/v/c2_full_finetuning.R_zs_on_theta0.json" ] &&
-   python3 "$checker" "$tmp/v/c2_full_finetuning.R_zs_on_theta0.json" | grep -q '^ACCEPTED  c2_full_finetuning.R_zs_on_theta0$'; then ok
+   python3 "$checker" --brief "$tmp/v/c2_full_finetuning.R_zs_on_theta0.json" | grep -q '^ACCEPTED  c2_full_finetuning.R_zs_on_theta0$' &&
+   python3 "$checker" "$tmp/v/c2_full_finetuning.R_zs_on_theta0.json" | grep -q '(trusted: degree in d: + 2 .*degree in s2: + 2'; then ok
 else bad "verify --export: $(ls "$tmp/v" 2>&1)"; fi
 
 # tamper <certificate> <python statement over c> <expected step>: the changed certificate is
