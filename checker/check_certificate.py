@@ -507,7 +507,7 @@ def merged(runs):
 def check_part(cert, part, trusted):
     st, setting = cert["statement"], cert["setting"]
     dname = setting["d"] if isinstance(setting["d"], str) else None
-    s2name = setting["s2"] if isinstance(setting["s2"], str) and "/" not in setting["s2"] else None
+    s2name = setting["s2"] if str(setting["s2"]).isidentifier() else None
     fixed = {x: parse(v, {}) for x, v in part["where"].items()}
     for x, v in st.get("where", {}).items():
         need(x in fixed and r_equal(fixed[x], parse(v, {})), "statement", f"where {x} = {v} is not the part's")

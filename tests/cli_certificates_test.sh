@@ -24,6 +24,32 @@ if "$bin" verify "$theorems/c2_full_finetuning.toml" --only "R_zs on theta0" --e
    python3 "$checker" "$tmp/v/c2_full_finetuning.R_zs_on_theta0.json" | grep -q '(trusted: degree in d: + 2 .*degree in s2: + 2'; then ok
 else bad "verify --export: $(ls "$tmp/v" 2>&1)"; fi
 
+# a file with d and s2 given as numbers, a DECIDED limit, and a REFUTED identity (nothing to check)
+cat >"$tmp/mine.toml" <<'TOML'
+[setting]
+d = 3
+sigma2 = "0"
+[symbols]
+gamma = "0 < gamma < 2"
+[family.P]
+"V.yy" = "1"
+"Q.xx" = "gamma*I"
+[[statement]]
+name = "R_pre"
+identity = "risk(P, sphere, n) = 1 - 2*gamma*n/N + gamma^2*n*(n + 3 + 1)/N^2"
+[[statement]]
+name = "wrong"
+identity = "risk(P, theta0, n) = 1 - 2*gamma*n/N + gamma^2*n*(n + 3 + 2)/N^2"
+[[statement]]
+name = "lim"
+limit = "risk(P, -theta0, n)"
+TOML
+"$bin" verify "$tmp/mine.toml" --export "$tmp/mine" >/dev/null 2>&1
+python3 "$checker" --brief "$tmp"/mine/*.json >"$tmp/check" 2>"$tmp/err"
+if [ $? -eq 1 ] && grep -q '^ACCEPTED  mine.R_pre$' "$tmp/check" && grep -q '^ACCEPTED  mine.lim$' "$tmp/check" &&
+   grep -q '^REJECTED .*mine.wrong.json  verdict: REFUTED: no proof to check' "$tmp/check"; then ok
+else bad "numbers in the setting: $(cat "$tmp/check" "$tmp/err")"; fi
+
 # tamper <certificate> <python statement over c> <expected step>: the changed certificate is
 # REJECTED (exit 1) with "<step>:" in its line; the untouched one is ACCEPTED (so the change is what
 # the checker caught).
