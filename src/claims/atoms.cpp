@@ -76,7 +76,54 @@ struct Variable {
   GiNaC::symbol sym;
   int degree;
   Rational x0;
+  std::string reason;
 };
+
+std::string text_of(const GiNaC::ex& e) {
+  std::ostringstream os;
+  os << e;
+  return os.str();
+}
+
+// The coefficients as named blocks, each times its common denominator (a polynomial), for a
+// certificate: a reader checks block * q = polynomial and reads the degrees h off them.
+nlohmann::json coefficient_json(const std::vector<GiNaC::ex>& coefs, const GiNaC::ex& q,
+                                const std::vector<std::string>& names) {
+  nlohmann::json blocks = nlohmann::json::object(), times_q = nlohmann::json::object();
+  for (std::size_t i = 0; i < coefs.size(); ++i) {
+    blocks[names[i]] = text_of(coefs[i]);
+    times_q[names[i]] = text_of(GiNaC::expand(GiNaC::normal(coefs[i] * q)));
+  }
+  return {{"blocks", blocks}, {"q", text_of(q)}, {"times_q", times_q}};
+}
+
+nlohmann::json fit_certificate(const Family& fam, TaskKind task, const Coefficients& c,
+                               const std::vector<Variable>& vars, const std::vector<GridAxis>& axes,
+                               const GiNaC::ex& den, const std::vector<Rational>& values, const MultiPolynomial& num) {
+  nlohmann::json j{{"family", fam.name},
+                   {"task", task_name(task)},
+                   {"value_row", coefficient_json(c.v, c.qv, {"y0", "yx", "yy"})},
+                   {"M", coefficient_json(c.m, c.qm, {"00", "0x", "0y", "x0", "xx_I", "xx_P", "xy"})},
+                   {"denominator", text_of(den)}};
+  for (std::size_t i = 0; i < axes.size(); ++i)
+    j["variables"].push_back({{"name", axes[i].name},
+                              {"first", to_fraction(axes[i].x0)},
+                              {"step", to_fraction(axes[i].h)},
+                              {"degree", axes[i].degree},
+                              {"nodes", axes[i].nodes},
+                              {"reason", i < vars.size() ? vars[i].reason
+                                                         : "(k+1)^2 R(k) = (k+1)^2 (|t|^2 + s2) - 2 (k+1)(k a + b) + "
+                                                           "(k c + k(k-1) e + 2 k f + g), a..g free of k"}});
+  j["values"] = nlohmann::json::array();
+  for (const auto& v : values) j["values"].push_back(to_fraction(v));
+  j["numerator"] = nlohmann::json::array();
+  for (const auto& [exps, coef] : num.terms) {
+    nlohmann::json term(exps);
+    term.push_back(to_fraction(coef));
+    j["numerator"].push_back(term);
+  }
+  return j;
+}
 
 }  // namespace
 
@@ -98,11 +145,21 @@ AtomFit fit_atom(const ClaimFile& f, const Family& fam, TaskKind task, const GiN
   std::vector<Variable> vars;
   for (const auto& s : seen) {
     const auto& x = GiNaC::ex_to<GiNaC::symbol>(s);
-    int degree = 2 * homogeneous_degree(c.v, c.qv, x) + 2 * homogeneous_degree(c.m, c.qm, x);
+    const int hv = homogeneous_degree(c.v, c.qv, x), hm = homogeneous_degree(c.m, c.qm, x);
+    int degree = 2 * hv + 2 * hm;
     Rational x0 = 1;
-    if (x == f.d_sym) degree += sphere_d ? 3 : 2;
-    if (x == f.s2_sym) degree += 2, x0 = 0;
-    vars.push_back({x, degree, x0});
+    std::string reason =
+        fmt::format("2 h_v + 2 h_M = 2*{} + 2*{}: the risk has degree <= 2 in the value row and <= 2 in M", hv, hm);
+    if (x == f.d_sym) {
+      degree += sphere_d ? 3 : 2;
+      reason += sphere_d ? "; + 3: at most two trace loops of I and P, and E[theta theta^T] = I/d times d on the sphere"
+                         : "; + 2: at most two trace loops of I and P (M occurs twice in the squared prediction)";
+    }
+    if (x == f.s2_sym) {
+      degree += 2, x0 = 0;
+      reason += "; + 2: the labels enter the squared prediction at most four times";
+    }
+    vars.push_back({x, degree, x0, reason});
   }
   // a fixed order (d, s2, then the symbols by name), so that grids and evidence do not depend on
   // GiNaC's internal ordering of symbols
@@ -163,6 +220,7 @@ AtomFit fit_atom(const ClaimFile& f, const Family& fam, TaskKind task, const GiN
     fit.axes = axes;
     fit.points = points;
     fit.d_axis = d_free;
+    fit.certificate = fit_certificate(fam, task, c, vars, axes, den_free, values, num);
     return fit;
   }
 }

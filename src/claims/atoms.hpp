@@ -13,6 +13,7 @@
 #include <ginac/ginac.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct AtomFit {
   std::vector<GridAxis> axes;  // the grid (k last)
   long points = 0;             // engine evaluations (curves count once per point of the other axes)
   bool d_axis = false;         // d was a variable of the fit (so "every d" rests on its degree bound)
+  // What the fit consists of, for a proof certificate (docs/proof-certificates.md): the family's
+  // coefficients and their common denominators, the grid with a reason per degree bound, the
+  // engine's exact value at every node and the interpolated numerator.
+  nlohmann::json certificate;
 };
 
 // Fits risk(fam, task, k) with `fixed` (symbol -> number) substituted first. Throws DegreeBoundError

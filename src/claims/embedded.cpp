@@ -3,6 +3,7 @@
 #include <cctype>
 #include <memory>
 
+#include "claims/certificate.hpp"
 #include "claims/verify.hpp"
 #include "core/number.hpp"
 
@@ -95,11 +96,17 @@ std::vector<prove::Statement> claim_file_statements() {
     }
     for (std::size_t i = 0; i < file.shared->file.statements.size(); ++i) {
       const Statement& s = file.shared->file.statements[i];
-      out.push_back({statement_id(e, s), fmt::format("{} ({}, {})", s.name, e.path, kind_name(s.kind)),
-                     [shared = file.shared, i](const prove::ProofOptions&) {
-                       const Decision d = shared->verifier.decide(shared->file.statements[i]);
-                       return prove::Proof{proof_verdict(d.verdict),
-                                           std::string(verdict_name(d.verdict)) + ": " + d.evidence, d.to_json()};
+      const std::string id = statement_id(e, s);
+      out.push_back({id, fmt::format("{} ({}, {})", s.name, e.path, kind_name(s.kind)),
+                     [shared = file.shared, i, id](const prove::ProofOptions& o) {
+                       const Statement& statement = shared->file.statements[i];
+                       shared->verifier.set_certificates(o.certificates);
+                       const Decision d = shared->verifier.decide(statement);
+                       prove::Proof p{proof_verdict(d.verdict),
+                                      std::string(verdict_name(d.verdict)) + ": " + d.evidence, d.to_json()};
+                       if (o.certificates)
+                         p.certificate["proof_certificate"] = certificate_document(id, shared->file, statement, d);
+                       return p;
                      }});
     }
   }

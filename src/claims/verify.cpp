@@ -269,6 +269,7 @@ GiNaC::ex Verifier::symbolic(const Expr& x, const GiNaC::exmap& where, AtomsUsed
       if (std::find(used->evidence.begin(), used->evidence.end(), text) == used->evidence.end())
         used->evidence.push_back(text);
       used->d_axis = used->d_axis || fit.d_axis;
+      if (certify_) used->atoms[a.family + "|" + task_name(a.task)] = fit.certificate;
     }
   }
   return GiNaC::normal(x.e.subs(where).subs(atoms));
@@ -300,6 +301,7 @@ Decision Verifier::decide(const Statement& s) {
     const GiNaC::ex at = s.at->e.subs(s.where);
     std::string names;
     bool d_fitted = false;
+    nlohmann::json parts = nlohmann::json::array();
     for (const auto& v : s.in_all) {
       Statement one = s;
       one.in = v;
@@ -310,12 +312,14 @@ Decision Verifier::decide(const Statement& s) {
       if (part.verdict != ClaimVerdict::Proved) return part;
       names += (names.empty() ? "" : ", ") + v.get_name();
       d_fitted = d_fitted || part.d_fitted;
+      if (certify_) parts.push_back(part.certificate["parts"][0]);
     }
     Decision out = opened(f_, s);
     out.verdict = ClaimVerdict::Proved;
     out.evidence = fmt::format("the derivative in each of {} is 0 at {} = {} (each with the others there); {}", names,
                                names, show(at), coverage_text(f_, s.where, d_fitted));
     out.d_fitted = d_fitted;
+    if (certify_) out.certificate = {{"parts", parts}};
     return out;
   }
   try {
@@ -347,6 +351,13 @@ Decision Verifier::decide(const Statement& s) {
 }
 
 Decision Verifier::decide_once(const Statement& s) {
+  nlohmann::json part;
+  Decision out = decide_part(s, part);
+  if (certify_) out.certificate = {{"parts", nlohmann::json::array({part})}};
+  return out;
+}
+
+Decision Verifier::decide_part(const Statement& s, nlohmann::json& part) {
   Decision out = opened(f_, s);
   AtomsUsed used;
   const GiNaC::ex E = symbolic(s.lhs, s.where, &used);
@@ -357,6 +368,8 @@ Decision Verifier::decide_once(const Statement& s) {
   const bool d_axis = used.d_axis;
   out.d_fitted = d_axis;
   const GiNaC::symbol& n = f_.n_sym;
+  // the certificate's part: where, the atoms' fits, and (below) what decided
+  part = {{"where", values_json(s.where)}, {"atoms", used.atoms}};
 
   auto refute_at = [&](const GiNaC::exmap& at, const std::string& what, nlohmann::json extra) {
     out.verdict = ClaimVerdict::Refuted;
@@ -368,6 +381,7 @@ Decision Verifier::decide_once(const Statement& s) {
   switch (s.kind) {
     case StatementKind::Identity: {
       const GiNaC::ex diff = GiNaC::normal(E - R);
+      part["left_minus_right"] = print(diff);
       if (diff.is_zero()) {
         out.verdict = ClaimVerdict::Proved;
         out.evidence = "left - right = 0 as a rational function (GiNaC normal form); " +
@@ -400,6 +414,10 @@ Decision Verifier::decide_once(const Statement& s) {
       const GiNaC::ex nd = GiNaC::numer_denom(E);
       const GiNaC::ex num = GiNaC::expand(nd.op(0)), den = GiNaC::expand(nd.op(1));
       const int dn = num.degree(n), dd = den.degree(n);
+      part["degree_numerator"] = dn;
+      part["degree_denominator"] = dd;
+      part["leading_numerator"] = print(num.coeff(n, dn));
+      part["leading_denominator"] = print(den.coeff(n, dd));
       if (dn > dd) {
         out.limit = {{"value", "infinity"}};
         if (s.rhs) {
@@ -413,6 +431,7 @@ Decision Verifier::decide_once(const Statement& s) {
         return out;
       }
       const GiNaC::ex L = dn < dd ? GiNaC::ex(0) : GiNaC::normal(num.coeff(n, dn) / den.coeff(n, dd));
+      part["limit"] = print(L);
       out.limit = {{"value", show(L)}};
       if (!s.rhs) {
         out.verdict = ClaimVerdict::Decided;
@@ -456,19 +475,31 @@ Decision Verifier::decide_once(const Statement& s) {
           out.evidence = fmt::format("the expression is undefined at n = {}", r.lo);
           return out;
         }
+      // num/den has the sign of num * den wherever den != 0
+      const Polynomial<Rational> product{[&] {
+        std::vector<Rational> c(num.coeffs.size() + den.coeffs.size(), Rational(0));
+        for (std::size_t i = 0; i < num.coeffs.size(); ++i)
+          for (std::size_t j = 0; j < den.coeffs.size(); ++j) c[i + j] += num.coeffs[i] * den.coeffs[j];
+        return c;
+      }()};
       std::vector<SignRun> runs;
       if (num.degree() < 0 || (num.degree() == 0 && num.coeff(0) == 0))
         runs = {{0, 0, std::nullopt}};
       else
-        runs = sign_runs_any_degree(Polynomial<Rational>{[&] {
-          std::vector<Rational> c(num.coeffs.size() + den.coeffs.size(), Rational(0));
-          for (std::size_t i = 0; i < num.coeffs.size(); ++i)
-            for (std::size_t j = 0; j < den.coeffs.size(); ++j) c[i + j] += num.coeffs[i] * den.coeffs[j];
-          return c;
-        }()});
+        runs = sign_runs_any_degree(product);
       out.sets = {{"positive", prove::runs_json(runs, 1)},
                   {"zero", prove::runs_json(runs, 0)},
                   {"negative", prove::runs_json(runs, -1)}};
+      if (certify_) {  // the sign polynomial's isolating intervals cost a FLINT isolation
+        part["numerator"] = prove::fractions(num);
+        part["denominator"] = prove::fractions(den);
+        part["sign_polynomial"] = prove::sign_certificate(product);
+        for (const auto& r : runs)
+          part["runs"].push_back({{"sign", r.sign},
+                                  {"lo", r.lo},
+                                  {"hi", r.hi ? nlohmann::json(*r.hi) : nlohmann::json(nullptr)},
+                                  {"sample", r.lo}});
+      }
       const std::string described = fmt::format("> 0 for n in {}; = 0 for {}; < 0 for {}", describe_runs(runs, 1),
                                                 describe_runs(runs, 0), describe_runs(runs, -1));
       const std::string how = fmt::format(
@@ -524,6 +555,9 @@ Decision Verifier::decide_once(const Statement& s) {
     case StatementKind::Stationary: {
       const GiNaC::ex& at = At;
       const GiNaC::ex g = GiNaC::normal(GiNaC::diff(E, *s.in).subs(GiNaC::exmap{{*s.in, at}}));
+      part["in"] = s.in->get_name();
+      part["at"] = print(at);
+      part["derivative"] = print(g);
       if (g.is_zero()) {
         out.verdict = ClaimVerdict::Proved;
         out.evidence = fmt::format("d/d{} = 0 at {} = {} as a rational function; {}{}", s.in->get_name(),
@@ -617,6 +651,8 @@ std::vector<Mutant> mutants_of(const ClaimFile& f, const StatementText& text) {
 
 int Verifier::for_each_mutant(const Statement& s,
                               const std::function<bool(const std::string&, const Decision&)>& visit) {
+  const bool certify = certify_;  // mutants get no certificates
+  certify_ = false;
   int total = 0;
   std::set<std::string> seen;
   for (const auto& m : mutants_of(f_, s.text)) {
@@ -635,6 +671,7 @@ int Verifier::for_each_mutant(const Statement& s,
     ++total;
     if (!visit(m.what, d)) break;
   }
+  certify_ = certify;
   return total;
 }
 

@@ -35,6 +35,9 @@ struct Decision {
   std::optional<int> mutants, refuted;
   std::vector<std::string> survivors;
   bool d_fitted = false;  // an atom was fitted with d as a variable ("every d" by the degree bound)
+  // With Verifier::set_certificates(true): {"parts": [...]}, what the decision consists of, one part
+  // per decision on exact rational functions (a stationary list: one per name). See certificate.hpp.
+  nlohmann::json certificate;
 
   bool ok() const { return verdict == ClaimVerdict::Proved || verdict == ClaimVerdict::Decided; }
   nlohmann::json to_json() const;
@@ -47,6 +50,8 @@ class Verifier {
   explicit Verifier(const ClaimFile& file, long max_points = kMaxGridPoints) : f_(file), k_("k"), cache_(max_points) {}
 
   Decision decide(const Statement& s);
+  // Decisions carry their proof certificate (off by default: --mutate decides many statements).
+  void set_certificates(bool on) { certify_ = on; }
   // Every mutant of s (integer constants +-1, symbols swapped, task signs flipped); fills the
   // mutant counts of `original`.
   void mutate(const Statement& s, Decision& original);
@@ -66,6 +71,7 @@ class Verifier {
   struct AtomsUsed {
     std::vector<std::string> evidence;
     bool d_axis = false;
+    nlohmann::json atoms = nlohmann::json::object();  // "FAMILY|TASK" -> the fit's certificate
   };
   GiNaC::ex symbolic(const Expr& x, const GiNaC::exmap& where, AtomsUsed* used = nullptr);
 
@@ -74,10 +80,13 @@ class Verifier {
   // Decides each well-formed, distinct mutant of s in order, calling visit(what, decision) until it
   // returns false; returns how many were decided.
   int for_each_mutant(const Statement& s, const std::function<bool(const std::string&, const Decision&)>& visit);
+  // decide_once's work; `part` receives what the decision consists of (the certificate's part).
+  Decision decide_part(const Statement& s, nlohmann::json& part);
 
   const ClaimFile& f_;
   GiNaC::symbol k_;
   AtomCache cache_;
+  bool certify_ = false;
 };
 
 }  // namespace icl::claims

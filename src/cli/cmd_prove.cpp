@@ -5,16 +5,18 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "claims/certificate.hpp"
 #include "cli/commands.hpp"
 #include "cli/inputs.hpp"
 #include "core/number.hpp"
 #include "prove/paper.hpp"
+#include "report/files.hpp"
 
 namespace icl::cli {
 namespace {
 
 struct ProveArgs {
-  std::string only, format;
+  std::string only, format, export_dir;
   bool full = false;
 };
 
@@ -44,9 +46,37 @@ struct Ran {
   double seconds;
 };
 
+// Writes the claim files' certificates (taken out of the proofs) and says which statements have
+// none: those written in C++ (theorems/*.cpp) decide closed forms and engine gradients coded in C++,
+// which a checker cannot read as formulas (their claim-file restatements carry certificates), and
+// C3.conservation is a randomized test.
+std::string export_certificates(const std::string& dir, std::vector<Ran>& ran) {
+  std::vector<std::pair<std::string, nlohmann::json>> documents;
+  std::string without;
+  for (auto& r : ran) {
+    auto& cert = r.proof.certificate;
+    if (cert.is_object() && cert.contains("proof_certificate")) {
+      documents.emplace_back(r.statement->id, std::move(cert["proof_certificate"]));
+      cert.erase("proof_certificate");
+    } else {
+      without += (without.empty() ? "" : ", ") + r.statement->id;
+    }
+  }
+  claims::write_certificates(dir, documents);
+  std::string out =
+      fmt::format("{} proof certificates written to {} (check: checker/check_certificate.py)\n", documents.size(), dir);
+  if (!without.empty())
+    out += fmt::format(
+        "no certificate (written in C++: closed forms and gradients as code, not formulas a checker reads, "
+        "restated in the claim files, which have certificates; C3.conservation is randomized): {}\n",
+        without);
+  return out;
+}
+
 Result run_prove(const ProveArgs& a) {
   const auto statements = chosen_statements(a.only);
-  const prove::ProofOptions options{a.full};
+  if (!a.export_dir.empty()) report::make_directory(a.export_dir, "--export");  // fail before the work
+  const prove::ProofOptions options{a.full, !a.export_dir.empty()};
   std::vector<Ran> ran;
   const auto start = std::chrono::steady_clock::now();
   for (const auto& s : statements) {
@@ -58,9 +88,10 @@ Result run_prove(const ProveArgs& a) {
   int counts[3] = {0, 0, 0};
   for (const auto& r : ran) ++counts[static_cast<int>(r.proof.verdict)];
   const int status = counts[0] == static_cast<int>(ran.size()) ? 0 : 1;
-  const std::string summary =
+  std::string summary =
       fmt::format("{} statements: {} PROVED, {} REFUTED, {} OPEN in {:.1f} s ({} set: d = 1..{})\n", ran.size(),
                   counts[0], counts[1], counts[2], secs, a.full ? "full" : "fast", a.full ? 12 : 5);
+  if (!a.export_dir.empty()) summary += export_certificates(a.export_dir, ran);
   if (a.format == "json") {
     nlohmann::json j{{"statements", nlohmann::json::array()}, {"full", a.full}, {"seconds", secs}};
     for (const auto& r : ran)
@@ -94,6 +125,10 @@ Runner add_prove(CLI::App& app) {
   app.add_option("--only", a->only, "Comma-separated statement ids (C2.sets) or groups (C2, cf, stat); default all")
       ->type_name("IDS");
   app.add_flag("--full", a->full, "Grids over d = 1..12 instead of 1..5 (slower)");
+  app.add_option("--export", a->export_dir,
+                 "Write one proof certificate (JSON) per claim-file statement into DIR, for "
+                 "checker/check_certificate.py (docs/proof-certificates.md)")
+      ->type_name("DIR");
   add_format(app, a->format, {"table", "json"},
              "table: 'VERDICT  ID  summary' lines; json: statements with their certificates");
   app.footer(statement_list() +

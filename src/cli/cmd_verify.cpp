@@ -3,20 +3,23 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "claims/certificate.hpp"
 #include "claims/verify.hpp"
 #include "cli/commands.hpp"
 #include "cli/inputs.hpp"
 #include "core/number.hpp"
+#include "report/files.hpp"
 
 namespace icl::cli {
 namespace {
 
 struct VerifyArgs {
   std::vector<std::string> files;
-  std::string only, format;
+  std::string only, format, export_dir;
   bool mutate = false;
 };
 
@@ -37,8 +40,10 @@ std::string table_line(const claims::Decision& d, std::size_t width) {
 }  // namespace
 
 // Every statement of the files (those named by `only` if given), decided; InputError on bad input.
+// With `certificates`, each decision's proof certificate is appended (id "<file stem>.<name, '_' for ' '>").
 std::vector<claims::Decision> verify_files(const std::vector<std::string>& paths, const std::string& only_text,
-                                           bool mutate) {
+                                           bool mutate,
+                                           std::vector<std::pair<std::string, nlohmann::json>>* certificates) {
   std::vector<claims::ClaimFile> files;
   for (const auto& p : paths) files.push_back(claims::read_claim_file(p));
   const std::vector<std::string> only = claims::split_items(only_text, "--only");  // names may hold spaces
@@ -51,9 +56,16 @@ std::vector<claims::Decision> verify_files(const std::vector<std::string>& paths
   std::vector<claims::Decision> out;
   for (const auto& f : files) {
     claims::Verifier v(f);
+    v.set_certificates(certificates != nullptr);
     for (const auto& s : f.statements) {
       if (!only.empty() && std::find(only.begin(), only.end(), s.name) == only.end()) continue;
       claims::Decision d = v.decide(s);
+      if (certificates) {
+        std::string id = std::filesystem::path(f.path).stem().string() + "." + s.name;
+        std::replace(id.begin(), id.end(), ' ', '_');
+        certificates->emplace_back(id, claims::certificate_document(id, f, s, d));
+        d.certificate = nullptr;
+      }
       if (mutate) v.mutate(s, d);
       out.push_back(std::move(d));
     }
@@ -64,9 +76,12 @@ std::vector<claims::Decision> verify_files(const std::vector<std::string>& paths
 namespace {
 
 Result run_verify(const VerifyArgs& a) {
+  if (!a.export_dir.empty()) report::make_directory(a.export_dir, "--export");  // fail before the work
+  std::vector<std::pair<std::string, nlohmann::json>> certificates;
   const auto start = std::chrono::steady_clock::now();
-  const auto decisions = verify_files(a.files, a.only, a.mutate);
+  const auto decisions = verify_files(a.files, a.only, a.mutate, a.export_dir.empty() ? nullptr : &certificates);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!a.export_dir.empty()) claims::write_certificates(a.export_dir, certificates);
   int counts[4] = {0, 0, 0, 0}, idle = 0;
   bool ok = true;
   for (const auto& d : decisions) {
@@ -77,6 +92,9 @@ Result run_verify(const VerifyArgs& a) {
   std::string summary = fmt::format("{} statements: {} PROVED, {} REFUTED, {} DECIDED, {} OPEN in {:.1f} s\n",
                                     decisions.size(), counts[0], counts[1], counts[2], counts[3], secs);
   if (a.mutate) summary += fmt::format("{} statements refuted none of their mutants\n", idle);
+  if (!a.export_dir.empty())
+    summary += fmt::format("{} proof certificates written to {} (check: checker/check_certificate.py)\n",
+                           certificates.size(), a.export_dir);
   if (a.format == "json") {
     nlohmann::json j = nlohmann::json::array();
     for (const auto& d : decisions) j.push_back(d.to_json());
@@ -104,6 +122,10 @@ Runner add_verify(CLI::App& app) {
   app.add_flag("--mutate", a->mutate,
                "Perturb every statement (each integer constant +-1, each symbol swapped with another, each task sign "
                "flipped) and count the mutants it refutes; a statement that refutes none checks nothing (exit 1)");
+  app.add_option("--export", a->export_dir,
+                 "Write one proof certificate (JSON) per statement into DIR, for checker/check_certificate.py "
+                 "(docs/proof-certificates.md)")
+      ->type_name("DIR");
   add_format(app, a->format, {"table", "json"},
              "table: 'VERDICT  NAME  evidence' lines per file; json: a list of {file, name, kind, verdict, evidence, "
              "counterexample | sets | limit, mutants}");

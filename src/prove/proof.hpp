@@ -25,6 +25,9 @@ struct Proof {
 
 struct ProofOptions {
   bool full = false;  // d in 1..12 instead of 1..5
+  // Statements that can (the claim files') put their proof certificate (docs/proof-certificates.md)
+  // under "proof_certificate" in their Proof's certificate.
+  bool certificates = false;
 };
 
 struct Statement {
