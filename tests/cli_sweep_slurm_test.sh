@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# iclverify sweep on a real single-node Slurm cluster started here (tests/slurm_cluster.sh): the emitted
+# job array runs end to end, its shard stores merge into a store whose export equals a local run's;
+# every daemon is stopped at the end. A daemon that does not start is one line and a failure.
+source "$(dirname "$0")/cli_lib.sh" "$1"
+source "$(dirname "$0")/slurm_cluster.sh"
+trap 'slurm_stop; rm -rf "$tmp"' EXIT
+cd "$tmp"
+
+cat >study.toml <<'TOML'
+command = "train"
+[fixed]
+trainer = "sgd"
+loss = "zs+fs"
+update = "v"
+batch = 1000
+steps = 120
+[axes]
+seed = [1, 2, 3]
+optimizer = ["sgd", "adam"]
+TOML
+"$bin" sweep study.toml --store local.sqlite --quiet 2>err || bad "local sweep: $(cat err)"
+"$bin" sweep export --store local.sqlite >local.json
+
+slurm_start "$tmp/cluster"
+ok
+"$bin" sweep study.toml --emit slurm --shards 3 --limit 2 --store-dir "$tmp/shards" >study.sbatch || bad "emit"
+mkdir -p shards
+grep -q '^#SBATCH --array=0-2%2$' study.sbatch && grep -q '^#SBATCH --time=' study.sbatch && ok || bad "script: $(cat study.sbatch)"
+job=$(sbatch --parsable study.sbatch 2>err) || bad "sbatch: $(cat err)"
+job=${job%%;*}
+slurm_wait "$job" 120 && ok || { bad "job array $job still queued: $(squeue -j "$job" 2>&1 | tail -n 3)"; scancel "$job"; }
+# Every task completed (scontrol keeps finished jobs for MinJobAge seconds).
+states=$(scontrol show job "$job" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | sort | uniq -c | tr '\n' ' ')
+[ "$(scontrol show job "$job" | grep -c 'JobState=COMPLETED')" -eq 3 ] && ok || bad "array tasks: $states; $(cat shards/shard-*.log 2>/dev/null | tail -n 5)"
+ls shards/shard-{0,1,2}.sqlite >/dev/null 2>&1 && ok || bad "shard stores missing: $(ls shards)"
+"$bin" sweep merge --store merged.sqlite shards/shard-*.sqlite 2>err && grep -q "6 points copied" err && ok || bad "merge: $(cat err)"
+"$bin" sweep export --store merged.sqlite >merged.json
+cmp -s local.json merged.json && ok || bad "Slurm export differs from the local one"
+# The check can fail: a merge of two of the three shards misses points.
+"$bin" sweep merge --store part.sqlite shards/shard-0.sqlite shards/shard-1.sqlite 2>/dev/null
+cmp -s local.json <("$bin" sweep export --store part.sqlite) && bad "two shards exported all points" || ok
+slurm_stop
+pgrep -f "$tmp/cluster" >/dev/null && bad "a daemon outlived slurm_stop: $(pgrep -af "$tmp/cluster")" || ok
+finish
