@@ -20,6 +20,7 @@ steps = 120
 seed = [1, 2, 3, 4, 5, 6]
 optimizer = ["sgd", "adam"]
 TOML
+echo 'not a database, just text' >text.sqlite; cp text.sqlite text0
 export_of() { "$bin" sweep export --store "$1" --format json; }
 rows() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$@"; }
 
@@ -77,6 +78,27 @@ cmp -s two.json <(export_of merged.sqlite) && ok || bad "merged shards export di
 "$bin" sweep study.toml --emit slurm --shards 3 --limit 2 >job.sbatch && grep -q '^#SBATCH --array=0-2%2$' job.sbatch &&
   grep -q -- '--shard "$SLURM_ARRAY_TASK_ID/3"' job.sbatch && ok || bad "slurm script: $(cat job.sbatch)"
 
+# table --store: mean, se, min, max, count per group, as computed here from the export.
+"$bin" table --store two.sqlite --by optimizer --value final_loss --format json >table.json 2>err || bad "table --store: $(cat err)"
+python3 - table.json two.json <<'PY' && ok || bad "table --store statistics"
+import json, math, statistics, sys
+t = json.load(open(sys.argv[1]))["rows"]
+e = json.load(open(sys.argv[2]))
+assert [r["optimizer"] for r in t] == ["adam", "sgd"], t
+for r in t:
+    xs = [float(p["result"]["final_loss"]) for p in e if p["options"]["optimizer"] == r["optimizer"]]
+    assert r["count"] == len(xs) == 6
+    assert math.isclose(r["mean"], statistics.mean(xs), rel_tol=1e-12)
+    assert math.isclose(r["se"], statistics.stdev(xs) / math.sqrt(len(xs)), rel_tol=1e-12)
+    assert r["min"] == min(xs) and r["max"] == max(xs)
+# The grouping matters: a group's mean is not the mean over all points (what a table ignoring --by gives).
+assert not math.isclose(t[0]["mean"], statistics.mean(float(p["result"]["final_loss"]) for p in e), rel_tol=1e-9)
+PY
+for f in table csv latex md; do "$bin" table --store two.sqlite --by optimizer,seed --value final_loss --format $f >/dev/null || bad "table --format $f"; done
+expect_reject "--by: 'colour' is an option of no finished point in two.sqlite" table --store two.sqlite --by colour --value final_loss
+expect_reject "--value: 'nope' is not a finite number in the output of point" table --store two.sqlite --value nope
+expect_reject "text.sqlite: .*not an SQLite database" table --store text.sqlite --value final_loss
+
 # A value the command refuses only when it runs (--d 0 is checked by train itself): the point is
 # recorded as failed with the command's one line, exit 1, and it stays failed (not re-run).
 printf 'command = "train"\n[fixed]\ntrainer = "exact-gd"\nloss = "zs"\nsteps = 5\n[axes]\nd = [0, 2]\n' >d.toml
@@ -116,7 +138,6 @@ python3 -c "import sqlite3; c=sqlite3.connect('version.sqlite'); c.execute(\"upd
 expect_reject "version.sqlite: the store was written by iclverify v0-old Release and this is" sweep study.toml --store version.sqlite
 "$bin" sweep study.toml --store version.sqlite --allow-version-change --quiet 2>/dev/null &&
   [ "$(rows version.sqlite "select count(*) from versions")" = 2 ] && ok || bad "--allow-version-change"
-echo 'not a database, just text' >text.sqlite; cp text.sqlite text0
 expect_reject "text.sqlite: .*not an SQLite database" sweep study.toml --store text.sqlite
 cmp -s text.sqlite text0 && [ ! -e text.sqlite-journal ] && ok || bad "non-SQLite file touched"
 expect_reject "text.sqlite: .*not an SQLite database" sweep export --store text.sqlite

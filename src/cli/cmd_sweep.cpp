@@ -62,18 +62,19 @@ Result run_sweep(const SweepArgs& a, const Host& host) {
   if (host.program.empty())
     throw InputError("sweep: points run as processes of the iclverify executable; run the sweep from it");
   const int jobs = static_cast<int>(parse_integer(a.jobs, "--jobs", 1, 1024));
-  const auto executor = host.distributed ? host.distributed(host.program, jobs)
-                                         : sweep::local_executor(host.program, jobs);
+  const auto executor =
+      host.distributed ? host.distributed(host.program, jobs) : sweep::local_executor(host.program, jobs);
   sweep::RunOptions o;
   o.store = a.store;
   o.allow_version_change = a.allow_version_change;
   o.quiet = a.quiet;
   const sweep::RunSummary s = sweep::run_points(study, points, o, *executor, std::cerr, isatty(2) != 0);
-  const std::string summary =
-      fmt::format("sweep: {} points{}: {} already in the store, {} ran ({} ok, {} failed, {} killed); store {}\n",
-                  s.points, a.shard.empty() ? "" : " in shard " + a.shard, s.skipped, s.ok + s.failed + s.killed,
-                  s.ok, s.failed, s.killed, a.store);
-  return {"", s.failed + s.killed > 0 ? 1 : 0, summary};
+  const std::string summary = fmt::format(
+      "sweep: {} points{}: {} already in the store ({} failed), {} ran ({} ok, {} failed, {} killed); "
+      "store {}\n",
+      s.points, a.shard.empty() ? "" : " in shard " + a.shard, s.skipped, s.failed_before, s.ok + s.failed + s.killed,
+      s.ok, s.failed, s.killed, a.store);
+  return {"", s.failed + s.killed + s.failed_before > 0 ? 1 : 0, summary};
 }
 
 }  // namespace

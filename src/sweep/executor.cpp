@@ -1,6 +1,7 @@
 #include "sweep/executor.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -11,8 +12,6 @@
 #include <ctime>
 #include <stdexcept>
 #include <thread>
-
-#include <fmt/format.h>
 
 namespace icl::sweep {
 namespace {

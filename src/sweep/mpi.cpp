@@ -38,9 +38,8 @@ MPI_Status wait_for(int source, int tag) {
 }
 
 nlohmann::json to_json(const Finished& f) {
-  return {{"index", f.index}, {"exit_code", f.exit_code}, {"signaled", f.signaled}, {"out", f.out},
-          {"err", f.err},     {"host", f.host},           {"start", f.start},       {"end", f.end},
-          {"wall", f.wall}};
+  return {{"index", f.index}, {"exit_code", f.exit_code}, {"signaled", f.signaled}, {"out", f.out},  {"err", f.err},
+          {"host", f.host},   {"start", f.start},         {"end", f.end},           {"wall", f.wall}};
 }
 
 Finished from_json(const nlohmann::json& j) {

@@ -46,7 +46,9 @@ struct Statement {
     if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) != SQLITE_OK) s = nullptr;
   }
   ~Statement() { sqlite3_finalize(s); }
-  void text(int i, const std::string& v) { sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); }
+  void text(int i, const std::string& v) {
+    sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
   std::string column(int i) const {
     const auto* p = sqlite3_column_text(s, i);
     return p ? reinterpret_cast<const char*>(p) : "";
@@ -62,17 +64,21 @@ Store::Store(const std::string& path, Mode mode) : path_(path) {
   const bool exists = fs::exists(path, ec);
   if (exists && fs::is_directory(path, ec)) throw InputError(fmt::format("{}: is a directory, not a store", path));
   if (!exists && mode == Mode::Read) throw InputError(fmt::format("{}: no such store", path));
+  const fs::path parent = fs::absolute(path, ec).parent_path();
   if (!exists) {
-    const fs::path parent = fs::absolute(path, ec).parent_path();
     if (!fs::is_directory(parent, ec))
       throw InputError(fmt::format("{}: cannot create the store: {} is not a directory", path, parent.string()));
     if (access(parent.c_str(), W_OK) != 0)
       throw InputError(fmt::format("{}: cannot create the store: {}", path, std::strerror(errno)));
-  } else if (mode == Mode::Write && access(path.c_str(), W_OK) != 0) {
-    throw InputError(fmt::format("{}: the store is not writable: {}", path, std::strerror(errno)));
+  } else if (mode == Mode::Write) {
+    if (access(path.c_str(), W_OK) != 0)
+      throw InputError(fmt::format("{}: the store is not writable: {}", path, std::strerror(errno)));
+    if (access(parent.c_str(), W_OK) != 0)  // SQLite writes its rollback journal beside the store
+      throw InputError(fmt::format("{}: the directory {} is not writable ({}; SQLite keeps its journal there)", path,
+                                   parent.string(), std::strerror(errno)));
   }
-  const int flags = mode == Mode::Read ? SQLITE_OPEN_READONLY
-                                       : SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE);
+  const int flags =
+      mode == Mode::Read ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE);
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   try {
     if (rc != SQLITE_OK) fail("cannot open the store");
@@ -150,9 +156,10 @@ void Store::bind(const std::string& study_canonical, const std::string& study_ha
   const auto known = versions();
   const bool new_version = std::find(known.begin(), known.end(), version) == known.end();
   if (bound && new_version && !allow_version_change)
-    throw InputError(fmt::format("{}: the store was written by iclverify {} and this is {} "
-                                 "(--allow-version-change to add to it anyway)",
-                                 path_, known.empty() ? "?" : known.back(), version));
+    throw InputError(
+        fmt::format("{}: the store was written by iclverify {} and this is {} "
+                    "(--allow-version-change to add to it anyway)",
+                    path_, known.empty() ? "?" : known.back(), version));
   if (bound && !new_version) return;
   exec("BEGIN IMMEDIATE");
   if (!bound) {
@@ -168,10 +175,10 @@ void Store::bind(const std::string& study_canonical, const std::string& study_ha
   exec("COMMIT");
 }
 
-std::vector<std::string> Store::finished() const {
-  std::vector<std::string> out;
-  Statement st(db_, "SELECT options FROM points WHERE status != 'killed'");
-  while (sqlite3_step(st.s) == SQLITE_ROW) out.push_back(st.column(0));
+std::map<std::string, std::string> Store::finished() const {
+  std::map<std::string, std::string> out;
+  Statement st(db_, "SELECT options, status FROM points WHERE status != 'killed'");
+  while (sqlite3_step(st.s) == SQLITE_ROW) out[st.column(0)] = st.column(1);
   return out;
 }
 
@@ -181,8 +188,14 @@ void Store::put(const Row& r) {
                "INSERT OR REPLACE INTO points(options, status, exit_code, result, error, version, host, start, end, "
                "wall) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (st.s == nullptr) fail("cannot write the store");
-  for (const auto& [i, v] : {std::pair{1, &r.options}, {2, &r.status}, {4, &r.result}, {5, &r.error},
-                             {6, &r.version}, {7, &r.host}, {8, &r.start}, {9, &r.end}})
+  for (const auto& [i, v] : {std::pair{1, &r.options},
+                             {2, &r.status},
+                             {4, &r.result},
+                             {5, &r.error},
+                             {6, &r.version},
+                             {7, &r.host},
+                             {8, &r.start},
+                             {9, &r.end}})
     st.text(i, *v);
   sqlite3_bind_int(st.s, 3, r.exit_code);
   sqlite3_bind_double(st.s, 10, r.wall);

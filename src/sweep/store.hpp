@@ -5,7 +5,7 @@
 // killed sweep leaves no stale lock. Every point is written in one transaction.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,9 +45,9 @@ class Store {
   std::optional<std::string> study() const;  // the canonical study, if bound
   std::vector<std::string> versions() const;
 
-  // Canonical options of the points that need no run: "ok" and "failed" (a killed point runs again).
-  std::vector<std::string> finished() const;
-  void put(const Row& row);  // one transaction; replaces a "killed" row of the same point
+  // The points that need no run, canonical options -> status: "ok" and "failed" (a killed point runs again).
+  std::map<std::string, std::string> finished() const;
+  void put(const Row& row);       // one transaction; replaces a "killed" row of the same point
   std::vector<Row> rows() const;  // every row, sorted by options
 
   const std::string& path() const { return path_; }

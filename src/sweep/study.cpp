@@ -1,10 +1,10 @@
 #include "sweep/study.hpp"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <cmath>
 #include <map>
-#include <toml++/toml.h>
 
 #include "core/number.hpp"
 

@@ -24,7 +24,7 @@ struct Point {
 };
 
 struct Study {
-  std::string path;      // as given, for messages
+  std::string path;  // as given, for messages
   std::string command;
   nlohmann::json fixed;  // object
   nlohmann::json axes;   // object of non-empty arrays, in the file's order of keys (sorted)
@@ -37,8 +37,7 @@ struct Study {
 // option of it (not --format), flags are `true`/`false`, no key is both fixed and an axis, no axis is
 // empty, values are integers, numbers, strings or booleans. `options_of(command)` lists a command's
 // options and throws std::invalid_argument for an unknown command. Throws InputError naming the file.
-Study read_study(const std::string& path,
-                 const std::function<std::vector<OptionSpec>(const std::string&)>& options_of);
+Study read_study(const std::string& path, const std::function<std::vector<OptionSpec>(const std::string&)>& options_of);
 
 // The command line of a point: {program, command, --key value..., --flag..., --format json}.
 std::vector<std::string> point_arguments(const Study& study, const Point& point, const std::string& program);

@@ -25,9 +25,7 @@ const std::string& program_version() {
 
 Shard read_shard(const std::string& text) {
   const auto slash = text.find('/');
-  const auto bad = [&](const std::string& why) {
-    return InputError(fmt::format("--shard: '{}' {}", text, why));
-  };
+  const auto bad = [&](const std::string& why) { return InputError(fmt::format("--shard: '{}' {}", text, why)); };
   if (slash == std::string::npos) throw bad("is not I/K");
   Shard s;
   try {
@@ -36,7 +34,8 @@ Shard read_shard(const std::string& text) {
   } catch (const InputError&) {
     throw bad("is not I/K with integers 0 <= I < K");
   }
-  if (s.index >= s.count) throw bad(fmt::format("names shard {} of {} (shards are 0..{})", s.index, s.count, s.count - 1));
+  if (s.index >= s.count)
+    throw bad(fmt::format("names shard {} of {} (shards are 0..{})", s.index, s.count, s.count - 1));
   return s;
 }
 
@@ -118,16 +117,18 @@ RunSummary run_points(const Study& study, const std::vector<Point>& points, cons
                       Executor& executor, std::ostream& progress, bool live) {
   Store store(options.store, Store::Mode::Write);
   store.bind(study.canonical, study.hash, program_version(), options.allow_version_change);
-  const auto finished = store.finished();
-  const std::set<std::string> done(finished.begin(), finished.end());
+  const auto done = store.finished();
   std::vector<Point> todo;
   RunSummary sum;
   sum.points = points.size();
   for (const Point& p : longest_first(points)) {
-    if (done.contains(p.key))
-      ++sum.skipped;
-    else
+    const auto it = done.find(p.key);
+    if (it == done.end()) {
       todo.push_back(p);
+    } else {
+      ++sum.skipped;
+      if (it->second == "failed") ++sum.failed_before;
+    }
   }
 
   std::size_t next = 0, reported = 0;
@@ -193,8 +194,7 @@ std::string export_json(const std::string& path) {
   return out.dump(1) + "\n";
 }
 
-std::size_t merge_stores(const std::string& target, const std::vector<std::string>& shards,
-                         bool allow_version_change) {
+std::size_t merge_stores(const std::string& target, const std::vector<std::string>& shards, bool allow_version_change) {
   struct Shard {
     std::string study;
     std::vector<std::string> versions;
@@ -215,8 +215,8 @@ std::size_t merge_stores(const std::string& target, const std::vector<std::strin
   std::set<std::string> versions;
   for (const auto& s : read) versions.insert(s.versions.begin(), s.versions.end());
   for (const auto& v : versions) out.bind(read.front().study, hash, v, allow_version_change);
-  const auto finished = out.finished();
-  std::set<std::string> done(finished.begin(), finished.end());
+  std::set<std::string> done;
+  for (const auto& [options, status] : out.finished()) done.insert(options);
   std::size_t copied = 0;
   for (const auto& s : read)
     for (const Row& r : s.rows) {
@@ -251,8 +251,9 @@ std::string slurm_script(const Study& study, const std::string& program, const S
   s += "#SBATCH --ntasks=1\n#SBATCH --cpus-per-task=1\n#SBATCH --mem=1G\n";
   s += fmt::format("#SBATCH --output={}/shard-%a.log\n", dir);
   s += "set -euo pipefail\n";
-  s += fmt::format("exec {} sweep {} --shard \"$SLURM_ARRAY_TASK_ID/{}\" --store \"{}/shard-$SLURM_ARRAY_TASK_ID.sqlite\"\n",
-                   program, study_path, o.shards, dir);
+  s += fmt::format(
+      "exec {} sweep {} --shard \"$SLURM_ARRAY_TASK_ID/{}\" --store \"{}/shard-$SLURM_ARRAY_TASK_ID.sqlite\"\n",
+      program, study_path, o.shards, dir);
   s += fmt::format("# then: {} sweep merge --store {}/study.sqlite {}/shard-*.sqlite\n", program, dir, dir);
   return s;
 }

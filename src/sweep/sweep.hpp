@@ -6,6 +6,7 @@
 //   study.hpp     the study file, canonical options of a point, the cost estimate
 //   store.hpp     the SQLite store, its lock and schema
 //   executor.hpp  child processes K at a time, or any other Executor
+//   aggregate.hpp a number of every point grouped by options: mean, se, min, max, count
 #pragma once
 
 #include <functional>
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "sweep/aggregate.hpp"
 #include "sweep/executor.hpp"
 #include "sweep/store.hpp"
 #include "sweep/study.hpp"
@@ -46,6 +48,7 @@ struct RunOptions {
 
 struct RunSummary {
   std::size_t points = 0, skipped = 0, ok = 0, failed = 0, killed = 0;
+  std::size_t failed_before = 0;  // of the skipped points, those the command had refused
 };
 
 // Runs the points of `points` not yet finished in the store, longest first, with `executor`; each
@@ -60,8 +63,7 @@ std::string export_json(const std::string& store);
 
 // Copies every finished point of `shards` into `target` (created when absent). All must belong to one
 // study; versions as for a sweep (allow_version_change).
-std::size_t merge_stores(const std::string& target, const std::vector<std::string>& shards,
-                         bool allow_version_change);
+std::size_t merge_stores(const std::string& target, const std::vector<std::string>& shards, bool allow_version_change);
 
 // A Slurm job-array script: task I runs `program sweep STUDY --shard I/K --store DIR/shard-I.sqlite`.
 struct SlurmOptions {
