@@ -145,6 +145,7 @@ expect_reject "missing/s.sqlite: cannot create the store: .*missing is not a dir
 [ ! -e missing ] && ok || bad "created a directory"
 expect_reject "study.toml/s.sqlite: cannot create the store" sweep study.toml --store study.toml/s.sqlite
 expect_reject "nothing.sqlite: no such store" sweep export --store nothing.sqlite
+expect_reject "nope.toml: cannot read the study file (no such file)" sweep nope.toml --store keep.sqlite; untouched missing study
 # A read-only directory (as an unprivileged user: root writes anywhere).
 mkdir ro && cp two.sqlite ro/s.sqlite && chmod 666 ro/s.sqlite && chmod 555 ro && chmod 755 "$tmp"
 as_user() { if [ "$(id -u)" -eq 0 ]; then setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; else "$@"; fi; }

@@ -4,6 +4,7 @@
 #include <toml++/toml.h>
 
 #include <cmath>
+#include <filesystem>
 #include <map>
 
 #include "core/number.hpp"
@@ -46,6 +47,10 @@ std::string argument_text(const nlohmann::json& v) {
 
 Study read_study(const std::string& path,
                  const std::function<std::vector<OptionSpec>(const std::string&)>& options_of) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw InputError(fmt::format("{}: cannot read the study file ({})", path,
+                                 std::filesystem::exists(path, ec) ? "not a regular file" : "no such file"));
   toml::table root;
   try {
     root = toml::parse_file(path);
