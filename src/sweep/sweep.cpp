@@ -232,7 +232,7 @@ std::string slurm_script(const Study& study, const std::string& program, const S
   namespace fs = std::filesystem;
   // Seconds per unit of point_cost on one core, measured on this project's 2-core machine (docs/sweep.md);
   // a task asks for 3 times its estimate and at least 10 minutes.
-  constexpr double kSecondsPerCost = 2e-8;
+  constexpr double kSecondsPerCost = 5e-8;  // train --trainer sgd, 500 steps x 1000 prompts, d = 5: 0.6 s
   double worst = 0;
   for (int i = 0; i < o.shards; ++i) {
     double t = 0;
