@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # iclverify sweep under OpenMPI (mpirun -np 2): the export equals a local run's, two points run at a time
-# (rank 0 and rank 1), and a refused study stops every rank with one line, exit 2 (docs/sweep.md, "MPI").
+# (rank 0 and rank 1), a sweep whose ranks are killed with SIGKILL resumes, and a refused study stops
+# every rank with one line, exit 2 (docs/sweep.md, "MPI").
 source "$(dirname "$0")/cli_lib.sh" "$1"
 cd "$tmp"
 command -v mpirun >/dev/null || { echo "cannot start MPI: mpirun not found (Debian openmpi-bin)"; exit 1; }
@@ -36,6 +37,19 @@ cmp -s local.json mpi.json && ok || bad "MPI export differs from the local one"
 [ "$(overlaps local.sqlite)" -eq 0 ] && ok || bad "local --jobs 1 overlapped"
 # Restarted under MPI: nothing runs again.
 mpi sweep study.toml --store mpi.sqlite >out 2>err && grep -q "8 already in the store (0 failed), 0 ran" err && ok || bad "mpi rerun: $(cat err)"
+# Rank 0 killed with SIGKILL mid-run (every rank and mpirun, by their ids): the restarted MPI sweep runs
+# only the rest and exports the same bytes.
+mpi sweep study.toml --store killed.sqlite >out 2>progress &
+launcher=$!
+for _ in $(seq 300); do [ "$(grep -c ' ok ' progress)" -ge 2 ] && break; sleep 0.05; done
+ranks=$(pgrep -f -- "--store killed.sqlite" | grep -v "^$launcher\$")
+for p in $ranks; do kill -9 "$p" 2>/dev/null; done
+kill -9 "$launcher" 2>/dev/null; wait "$launcher" 2>/dev/null
+sleep 0.5
+n=$(python3 -c "import sqlite3; print(sqlite3.connect('killed.sqlite').execute('select count(*) from points').fetchone()[0])")
+[ "$n" -ge 2 ] && [ "$n" -lt 8 ] && ok || bad "MPI sweep killed after $n of 8 points (want 2..7)"
+mpi sweep study.toml --store killed.sqlite >out 2>err && grep -q "$n already in the store (0 failed), $((8 - n)) ran" err && ok || bad "MPI restart: $(cat err)"
+cmp -s local.json <("$bin" sweep export --store killed.sqlite) && ok || bad "killed and restarted MPI export differs"
 # A refused study: rank 0 says why in one line, every rank stops, exit 2.
 printf 'command = "train"\n[fixed]\ntrainer = "sgd"\nloss = "zs"\n[axes]\nseed = []\n' >bad.toml
 mpi sweep bad.toml --store mpi.sqlite >out 2>err; rc=$?

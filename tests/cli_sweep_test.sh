@@ -99,6 +99,12 @@ expect_reject "--by: 'colour' is an option of no finished point in two.sqlite" t
 expect_reject "--value: 'nope' is not a finite number in the output of point" table --store two.sqlite --value nope
 expect_reject "text.sqlite: .*not an SQLite database" table --store text.sqlite --value final_loss
 
+# Progress: on a terminal one live line (carriage returns, done/total, ETA); otherwise a line per point.
+printf 'command = "risk"\n[fixed]\nfamily = "pretrained"\nshots = "0,5"\nm = 20\nsigma2 = "1/10"\n[axes]\nd = [1, 2, 3]\n' >tiny.toml
+script -qec "'$bin' sweep tiny.toml --store tty.sqlite" /dev/null >tty.out </dev/null
+grep -q $'\rsweep: 3/3 done, 0 failed, ETA 0s' tty.out && [ "$(grep -c 'ok ' tty.out)" -eq 0 ] && ok || bad "live progress: $(cat -A tty.out | head -c 400)"
+"$bin" sweep tiny.toml --store notty.sqlite 2>notty.err && [ "$(grep -c '^sweep: [1-3]/3 ok ' notty.err)" -eq 3 ] && ! grep -q $'\r' notty.err && ok || bad "plain progress: $(cat notty.err)"
+
 # A value the command refuses only when it runs (--d 0 is checked by train itself): the point is
 # recorded as failed with the command's one line, exit 1, and it stays failed (not re-run).
 printf 'command = "train"\n[fixed]\ntrainer = "exact-gd"\nloss = "zs"\nsteps = 5\n[axes]\nd = [0, 2]\n' >d.toml

@@ -46,8 +46,8 @@ report::DataTable claims_table(const TableArgs& a) {
 report::DataTable store_table(const TableArgs& a) {
   if (a.value.empty()) throw InputError("--store needs --value PATH (a number in the command's JSON)");
   const std::vector<std::string> by = a.by.empty() ? std::vector<std::string>{} : read_ids(a.by);
-  report::DataTable t{"study", fmt::format("{} of the points of {}, over the options not grouped", a.value, a.store),
-                      by, {}, ""};
+  report::DataTable t{
+      "study", fmt::format("{} of the points of {}, over the options not grouped", a.value, a.store), by, {}, ""};
   for (const char* c : {"mean", "se", "min", "max", "count"}) t.columns.push_back(c);
   for (const auto& g : sweep::aggregate(a.store, by, a.value)) {
     std::vector<report::Cell> row;
