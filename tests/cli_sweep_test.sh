@@ -75,6 +75,13 @@ for i in 0 1 2; do "$bin" sweep study.toml --shard $i/3 --store shard-$i.sqlite 
 [ "$(( $(rows shard-0.sqlite "select count(*) from points") + $(rows shard-1.sqlite "select count(*) from points") + $(rows shard-2.sqlite "select count(*) from points") ))" = 12 ] && ok || bad "shards overlap or miss points"
 "$bin" sweep merge --store merged.sqlite shard-*.sqlite 2>err && grep -q "12 points copied" err && ok || bad "merge: $(cat err)"
 cmp -s two.json <(export_of merged.sqlite) && ok || bad "merged shards export differs"
+# merge refuses shards of two studies, a missing shard and a non-SQLite shard; the target is untouched.
+cp merged.sqlite merged0.sqlite
+expect_reject "other.sqlite: belongs to another study than shard-0.sqlite" sweep merge --store merged.sqlite shard-0.sqlite other.sqlite
+expect_reject "gone.sqlite: no such store" sweep merge --store merged.sqlite shard-0.sqlite gone.sqlite
+expect_reject "text.sqlite: .*not an SQLite database" sweep merge --store merged.sqlite text.sqlite
+expect_reject "merged.sqlite: the store belongs to another study" sweep merge --store merged.sqlite other.sqlite
+cmp -s merged.sqlite merged0.sqlite && ok || bad "a refused merge changed the target"
 "$bin" sweep study.toml --emit slurm --shards 3 --limit 2 >job.sbatch && grep -q '^#SBATCH --array=0-2%2$' job.sbatch &&
   grep -q -- '--shard "$SLURM_ARRAY_TASK_ID/3"' job.sbatch && ok || bad "slurm script: $(cat job.sbatch)"
 

@@ -250,6 +250,7 @@ std::string slurm_script(const Study& study, const std::string& program, const S
   s += fmt::format("#SBATCH --time={}:{:02d}:00\n", minutes / 60, minutes % 60);
   s += "#SBATCH --ntasks=1\n#SBATCH --cpus-per-task=1\n#SBATCH --mem=1G\n";
   s += fmt::format("#SBATCH --output={}/shard-%a.log\n", dir);
+  s += fmt::format("# {} must exist before sbatch (Slurm opens the logs there)\n", dir);
   s += "set -euo pipefail\n";
   s += fmt::format(
       "exec {} sweep {} --shard \"$SLURM_ARRAY_TASK_ID/{}\" --store \"{}/shard-$SLURM_ARRAY_TASK_ID.sqlite\"\n",
