@@ -39,10 +39,10 @@ cmp -s local.json mpi.json && ok || bad "MPI export differs from the local one"
 mpi sweep study.toml --store mpi.sqlite >out 2>err && grep -q "8 already in the store (0 failed), 0 ran" err && ok || bad "mpi rerun: $(cat err)"
 # Rank 0 killed with SIGKILL mid-run (every rank and mpirun, by their ids): the restarted MPI sweep runs
 # only the rest and exports the same bytes.
-mpi sweep study.toml --store killed.sqlite >out 2>progress &
+mpi sweep study.toml --store "$tmp/killed.sqlite" >out 2>progress &
 launcher=$!
 for _ in $(seq 300); do [ "$(grep -c ' ok ' progress)" -ge 2 ] && break; sleep 0.05; done
-ranks=$(pgrep -f -- "--store killed.sqlite" | grep -v "^$launcher\$")
+ranks=$(pgrep -f -- "--store $tmp/killed.sqlite" | grep -v "^$launcher\$")  # this test's processes only
 for p in $ranks; do kill -9 "$p" 2>/dev/null; done
 kill -9 "$launcher" 2>/dev/null; wait "$launcher" 2>/dev/null
 sleep 0.5
