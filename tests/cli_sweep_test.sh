@@ -155,6 +155,12 @@ expect_reject "version.sqlite: the store was written by iclverify v0-old Release
 expect_reject "text.sqlite: .*not an SQLite database" sweep study.toml --store text.sqlite
 cmp -s text.sqlite text0 && [ ! -e text.sqlite-journal ] && ok || bad "non-SQLite file touched"
 expect_reject "text.sqlite: .*not an SQLite database" sweep export --store text.sqlite
+# Another program's SQLite database is not a store: refused, not written into.
+python3 -c "import sqlite3; c=sqlite3.connect('foreign.sqlite'); c.execute('create table t(x)'); c.commit()"
+foreign=$(md5sum <foreign.sqlite)
+expect_reject "foreign.sqlite: an SQLite database but not a sweep store" sweep study.toml --store foreign.sqlite
+expect_reject "foreign.sqlite: an SQLite database but not a sweep store" sweep export --store foreign.sqlite
+[ "$(md5sum <foreign.sqlite)" = "$foreign" ] && ok || bad "another program's database was changed"
 expect_reject "missing/s.sqlite: cannot create the store: .*missing is not a directory" sweep study.toml --store missing/s.sqlite
 [ ! -e missing ] && ok || bad "created a directory"
 expect_reject "study.toml/s.sqlite: cannot create the store" sweep study.toml --store study.toml/s.sqlite

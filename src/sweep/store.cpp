@@ -87,13 +87,19 @@ Store::Store(const std::string& path, Mode mode) : path_(path) {
     exec("PRAGMA locking_mode = EXCLUSIVE");
     exec(mode == Mode::Read ? "BEGIN" : "BEGIN EXCLUSIVE");
     exec("SELECT count(*) FROM sqlite_schema");  // takes the lock; NOTADB for a file that is not SQLite
+    // Another program's database is not written into: a store is empty or has the table 'points'.
+    bool empty = false, store = false;
+    {
+      Statement tables(db_, "SELECT count(*), sum(name = 'points') FROM sqlite_schema WHERE type = 'table'");
+      if (tables.s == nullptr || sqlite3_step(tables.s) != SQLITE_ROW) fail("cannot read the store");
+      empty = sqlite3_column_int(tables.s, 0) == 0;
+      store = sqlite3_column_int(tables.s, 1) == 1;
+    }
+    if (!store && (!empty || mode == Mode::Read))
+      throw InputError(fmt::format("{}: an SQLite database but not a sweep store (no table 'points')", path));
     if (mode == Mode::Write) {
       exec(kSchema);
       exec("COMMIT");
-    } else {
-      Statement st(db_, "SELECT count(*) FROM sqlite_schema WHERE name = 'points'");
-      if (st.s == nullptr || sqlite3_step(st.s) != SQLITE_ROW || sqlite3_column_int(st.s, 0) != 1)
-        throw InputError(fmt::format("{}: an SQLite file but not a sweep store (no table 'points')", path));
     }
   } catch (...) {
     sqlite3_close(db_);
