@@ -5,6 +5,7 @@
 // is its identity in a store; the canonical text of the study (command, fixed, axes) is the study's.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
-#include <numeric>
 #include <ostream>
 #include <set>
 
@@ -55,10 +54,7 @@ std::string duration(double s) {
 }
 
 // The first line of a message (a command's stderr is one line on bad input).
-std::string first_line(const std::string& s) {
-  std::string line = s.substr(0, s.find('\n'));
-  return line;
-}
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
 Row row_of(const Point& p, const Finished& f) {
   Row r;
