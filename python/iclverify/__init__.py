@@ -7,6 +7,7 @@ the same command line as the `iclverify` executable) and returns what its `--for
         -> numpy float64 array, a list of fractions.Fraction (exact=True), or a dict of arrays (mc)
     grad, optimum, compare, curve, prove, hessian, train, protocol, check, diagnose
         -> dict (the command's JSON)
+    study(store) -> pandas DataFrame of a sweep's store (one row per point)
 
 Keyword arguments are the command's options: `nft=20` is `--nft 20`, `steps_pretrain=100` is
 `--steps-pretrain 100`, `exact=True` is the flag `--exact`; `help(iclverify.grad)` lists them.
@@ -46,7 +47,7 @@ import numpy as np
 from . import _core
 
 __all__ = ["risk", "grad", "optimum", "compare", "curve", "prove", "hessian", "train", "protocol", "check",
-           "diagnose", "run", "DivergedError"]
+           "diagnose", "run", "study", "DivergedError"]
 
 
 class DivergedError(RuntimeError):
@@ -456,6 +457,42 @@ def verify(files, only=None, mutate=False):
     if mutate:
         args.append("--mutate")
     return json.loads(_checked(args)[1])
+
+
+def study(store):
+    """A sweep's store (`iclverify sweep`, docs/sweep.md) as a pandas DataFrame, one row per finished
+    point in the store's order (sorted by options): a column per option of the study (its axes and
+    fixed values; None where a point lacks one), "result" (the command's JSON as a dict, wall-time
+    fields removed, as `sweep export` prints it) and "error" (the command's one line for a point it
+    refused, else None), then every top-level number of the results as its own column (a JSON number
+    as a float, an exact "p/q" as a fractions.Fraction). A bad store is a ValueError with the command
+    line's one-line message. Needs pandas (Debian python3-pandas), imported here."""
+    import pandas as pd
+    points = json.loads(_checked(["sweep", "export", "--store", os.fspath(store), "--format", "json"])[1])
+    options = sorted({k for p in points for k in p["options"]})
+    rows = []
+    for p in points:
+        row = {k: p["options"].get(k) for k in options}
+        row["result"] = p.get("result")
+        row["error"] = p.get("error")
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=[*options, "result", "error"])
+    numbers = {}
+    for i, p in enumerate(points):
+        for k, v in (p.get("result") or {}).items():
+            if k in options or k in ("result", "error"):
+                continue
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                numbers.setdefault(k, [None] * len(points))[i] = float(v)
+            elif isinstance(v, str):
+                try:
+                    numbers.setdefault(k, [None] * len(points))[i] = Fraction(v)
+                except ValueError:
+                    pass
+    for k, column in numbers.items():
+        if any(x is not None for x in column):
+            frame[k] = column
+    return frame
 
 
 def _add_options_to_docstrings():

@@ -3,6 +3,7 @@
 #include <exception>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -19,16 +20,25 @@ struct CommandLine {
       "iclverify: closed forms, Monte Carlo and theorem checks for fine-tuning one-layer linear attention "
       "without losing in-context learning (THEORY.md)."};
   std::map<CLI::App*, Runner> runners;
+  std::string only;  // when set, the one subcommand registered (a sweep validating its points)
 
   template <class Registrar>
   void add(const char* name, const char* description, Registrar registrar) {
+    if (!only.empty() && only != name) return;
     CLI::App* sub = app.add_subcommand(name, description);
     runners[sub] = registrar(*sub);
   }
 };
 
-std::unique_ptr<CommandLine> make_command_line() {
+// The host of a command line that runs no sweep (validation, the option lists).
+const Host& no_host() {
+  static const Host host;
+  return host;
+}
+
+std::unique_ptr<CommandLine> make_command_line(const Host& host = no_host(), const std::string& only = "") {
   auto cl = std::make_unique<CommandLine>();
+  cl->only = only;
   cl->app.require_subcommand(1, 1);
   cl->app.set_help_all_flag("--help-all", "Print help for every subcommand");
   cl->add("risk", "Risk curve of a named family (closed form), optionally against Monte Carlo", add_risk);
@@ -63,6 +73,8 @@ std::unique_ptr<CommandLine> make_command_line() {
   cl->add("verify", "Claim files (TOML): your own statements PROVED or REFUTED against the exact engine for every n",
           add_verify);
   cl->add("list", "List the claims with their statements, hypotheses and checks", add_list);
+  cl->add("sweep", "A study: many runs of one command into one SQLite store (local jobs, MPI, Slurm shards)",
+          [&host](CLI::App& sub) { return add_sweep(sub, host); });
   return cl;
 }
 
@@ -85,33 +97,52 @@ Outcome dispatch(CommandLine& cl) {
   return failure("no subcommand given (" + names_of(cl.app) + ")");
 }
 
-Outcome parse_and_run(CommandLine& cl, const std::vector<std::string>& args) {
+// Parses `args` into `cl`'s options; an outcome (help, a parse error) when there is nothing to run.
+std::optional<Outcome> parse(CommandLine& cl, const std::vector<std::string>& args) {
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());
   try {
     cl.app.parse(static_cast<int>(argv.size()), argv.data());
   } catch (const CLI::CallForHelp& e) {
     std::ostringstream out, err;
-    return {cl.app.exit(e, out, err), out.str(), err.str()};
+    return Outcome{cl.app.exit(e, out, err), out.str(), err.str()};
   } catch (const CLI::CallForAllHelp& e) {
     std::ostringstream out, err;
-    return {cl.app.exit(e, out, err), out.str(), err.str()};
+    return Outcome{cl.app.exit(e, out, err), out.str(), err.str()};
   } catch (const CLI::ParseError& e) {
     return failure(e.what());
   }
+  return std::nullopt;
+}
+
+Outcome parse_and_run(CommandLine& cl, const std::vector<std::string>& args) {
+  if (auto o = parse(cl, args)) return *o;
   return dispatch(cl);
 }
 
 }  // namespace
 
-Outcome run_command_line(const std::vector<std::string>& args) {
+Outcome run_command_line(const std::vector<std::string>& args, const Host& host) {
   try {
-    auto cl = make_command_line();
+    auto cl = make_command_line(host);
     return parse_and_run(*cl, args);
   } catch (const InputError& e) {
     return failure(e.what());
   } catch (const Interrupted&) {
     return {kInterruptedStatus, "", "iclverify: interrupted\n"};
+  } catch (const std::exception& e) {
+    return {4, "", std::string("iclverify: internal error: ") + e.what() + "\n"};
+  }
+}
+
+Outcome validate_command_line(const std::vector<std::string>& args) {
+  try {
+    // Only the named subcommand is built (a study validates every point; the whole app costs ~10 ms).
+    auto cl = make_command_line(no_host(), args.size() > 1 ? args[1] : "");
+    if (auto o = parse(*cl, args)) return *o;
+    return {};
+  } catch (const InputError& e) {
+    return failure(e.what());
   } catch (const std::exception& e) {
     return {4, "", std::string("iclverify: internal error: ") + e.what() + "\n"};
   }

@@ -3,8 +3,14 @@
 // commands.hpp), so a command added here appears in both.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace icl::sweep {
+class Executor;
+}
 
 namespace icl::cli {
 
@@ -18,9 +24,22 @@ struct Outcome {
   std::string err;  // and on stderr: a summary, or the one-line error "iclverify: error: ..."
 };
 
+// What the executable provides and the Python module does not: `sweep` runs its points as child
+// processes of `program` (empty: sweep refuses to run, export and merge work), with local child
+// processes or, when `distributed` is set (an mpirun launch, main.cpp), the executor it returns.
+struct Host {
+  std::string program;
+  std::function<std::unique_ptr<sweep::Executor>(const std::string& program, int jobs)> distributed;
+};
+
 // Parses `args` (args[0] is the program name) and runs the chosen subcommand. Never throws: bad input
 // is status 2 with one line in `err`, an internal error status 4, an interrupt kInterruptedStatus.
-Outcome run_command_line(const std::vector<std::string>& args);
+Outcome run_command_line(const std::vector<std::string>& args, const Host& host = {});
+
+// Parses `args` as run_command_line does and runs nothing: status 0, or status 2 with the same one-line
+// message the command line gives (an unknown option, a value an option's own check refuses). Checks
+// that a command makes while it runs (rules that tie options together) are not made here.
+Outcome validate_command_line(const std::vector<std::string>& args);
 
 // The options of subcommand `command` (for the Python module's keyword arguments): long name without
 // the dashes (positionals: their name), whether it is a flag (takes no value) or a positional.

@@ -8,6 +8,7 @@
 #include "core/number.hpp"
 #include "report/files.hpp"
 #include "report/tables.hpp"
+#include "sweep/aggregate.hpp"
 #include "train/progress.hpp"
 
 namespace icl::cli {
@@ -17,6 +18,7 @@ struct TableArgs {
   BudgetArgs budget;
   std::string which, format, shots = "0,1,2,3,5,10,20,40", digits, d = "5", sigma2 = "1/10", m = "20", out;
   std::string claims, family, where;  // table --claims FILE --family NAME --where NAME=VALUE,...
+  std::string store, by, value;       // table --store S.sqlite --by AXES --value PATH (a sweep's store)
   CLI::Option* digits_opt = nullptr;
 };
 
@@ -40,8 +42,37 @@ report::DataTable claims_table(const TableArgs& a) {
   return t;
 }
 
+// A sweep's store: one number of every point, summarized over the options not in --by (docs/sweep.md).
+report::DataTable store_table(const TableArgs& a) {
+  if (a.value.empty()) throw InputError("--store needs --value PATH (a number in the command's JSON)");
+  const std::vector<std::string> by = a.by.empty() ? std::vector<std::string>{} : read_ids(a.by);
+  report::DataTable t{
+      "study", fmt::format("{} of the points of {}, over the options not grouped", a.value, a.store), by, {}, ""};
+  for (const char* c : {"mean", "se", "min", "max", "count"}) t.columns.push_back(c);
+  for (const auto& g : sweep::aggregate(a.store, by, a.value)) {
+    std::vector<report::Cell> row;
+    for (const auto& k : g.key) row.push_back(report::Cell::label(k));
+    row.push_back(report::Cell::approx(g.mean));
+    row.push_back(g.se ? report::Cell::approx(*g.se) : report::Cell::label("-"));
+    row.push_back(report::Cell::approx(g.min));
+    row.push_back(report::Cell::approx(g.max));
+    row.push_back(report::Cell::approx(static_cast<double>(g.count)));
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
 Result run_table(const TableArgs& a) {
-  if (a.which.empty() == a.claims.empty()) throw InputError("give --which NAME or --claims FILE --family NAME");
+  if (!a.store.empty()) {
+    if (!a.which.empty() || !a.claims.empty()) throw InputError("--store goes without --which and --claims");
+    const std::string text = render(store_table(a), a.format, report::NumberStyle{false, 6});
+    if (a.out.empty()) return {text};
+    report::write_file_atomic(a.out, text);
+    return {"", 0, fmt::format("wrote {}\n", a.out)};
+  }
+  if (!a.by.empty() || !a.value.empty()) throw InputError("--by and --value go with --store");
+  if (a.which.empty() == a.claims.empty())
+    throw InputError("give --which NAME, --claims FILE --family NAME or --store S.sqlite --value PATH");
   if (a.claims.empty() && (!a.family.empty() || !a.where.empty()))
     throw InputError("--family and --where go with --claims");
   report::TableRequest request;
@@ -80,6 +111,16 @@ Runner add_table(CLI::App& app) {
                  "With --claims: a number for each free name of the family, e.g. \"gamma=10/13,c=1\" (and d, s2 "
                  "when the file leaves them symbolic)")
       ->type_name("NAME=VALUE,...");
+  app.add_option("--store", a->store,
+                 "A sweep's store (docs/sweep.md): one number of every finished point, grouped by --by, with mean, "
+                 "standard error, min, max and count over the other options (the seeds)")
+      ->type_name("S.sqlite");
+  app.add_option("--by", a->by, "With --store: the options to group by, comma-separated (none: one row)")
+      ->type_name("AXES");
+  app.add_option("--value", a->value,
+                 "With --store: the number, a path into the command's JSON (final_loss, rows.1.risk, or a JSON "
+                 "pointer /rows/1/risk)")
+      ->type_name("PATH");
   add_format(app, a->format, {"table", "latex", "csv", "md", "json"},
              "table: aligned text; latex: booktabs, siunitx; csv, json: numbers at full precision (exact as p/q)");
   a->digits_opt = add_digits(app, a->digits,

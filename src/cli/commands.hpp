@@ -39,5 +39,7 @@ Runner add_figure(CLI::App& app);    // cmd_figure.cpp
 Runner add_report(CLI::App& app);    // cmd_report.cpp
 Runner add_verify(CLI::App& app);    // cmd_verify.cpp
 Runner add_diagnose(CLI::App& app);  // cmd_diagnose.cpp
+struct Host;
+Runner add_sweep(CLI::App& app, const Host& host);  // cmd_sweep.cpp
 
 }  // namespace icl::cli

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# iclverify sweep end to end with a real SQLite store (docs/sweep.md): local jobs give the same export
+# for 1 or 2 jobs, a sweep killed with SIGKILL and restarted exports what an uninterrupted one does and
+# never re-runs a finished point, a second sweep on a store is refused (lock), shards merge to the same
+# export, and every bad input is one line (a bad study: one line per refused point), exit 2, the store
+# untouched.
+source "$(dirname "$0")/cli_lib.sh" "$1"
+cd "$tmp"
+
+# Twelve tiny points (about 0.2 s each): SGD on the few-shot loss, two optimizers, six seeds.
+cat >study.toml <<'TOML'
+command = "train"
+[fixed]
+trainer = "sgd"
+loss = "zs+fs"
+update = "v"
+batch = 1000
+steps = 121
+[axes]
+seed = [1, 2, 3, 4, 5, 6]
+optimizer = ["sgd", "adam"]
+TOML
+echo 'not a database, just text' >text.sqlite; cp text.sqlite text0
+export_of() { "$bin" sweep export --store "$1" --format json; }
+rows() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$@"; }
+
+# Two jobs, then one: the same export (a point's result depends on the point only).
+"$bin" sweep study.toml --store two.sqlite --jobs 2 --quiet 2>err || bad "sweep --jobs 2: $(cat err)"
+export_of two.sqlite >two.json
+"$bin" sweep study.toml --store one.sqlite --jobs 1 --quiet 2>err || bad "sweep --jobs 1: $(cat err)"
+export_of one.sqlite >one.json
+cmp -s one.json two.json && ok || bad "export depends on --jobs"
+python3 - two.json <<'PY' && ok || bad "export shape"
+import json, sys
+e = json.load(open(sys.argv[1]))
+assert len(e) == 12 and [x["options"] for x in e] == sorted([x["options"] for x in e], key=json.dumps)
+assert all(set(x) == {"options", "result"} and "seconds" not in x["result"] and "final_loss" in x["result"] for x in e)
+assert len({x["result"]["final_loss"] for x in e}) == 12  # twelve different runs
+PY
+# The comparison can fail: another seed gives another export (the mutant of the equality checks).
+sed 's/seed = \[1, 2, 3, 4, 5, 6\]/seed = [1, 2, 3, 4, 5, 7]/' study.toml >other.toml
+"$bin" sweep other.toml --store other.sqlite --jobs 2 --quiet 2>/dev/null
+cmp -s two.json <(export_of other.sqlite) && bad "a different study exported the same bytes" || ok
+# The store keeps the command's full JSON, its version, host, start, end and wall time.
+[ "$(rows two.sqlite "select count(*) from points where status='ok' and json_valid(result) and json_extract(result,'\$.seconds') > 0 and host != '' and start < end and wall > 0 and version != ''")" = 12 ] && ok || bad "rows lack provenance"
+# A second sweep of the same study runs nothing and keeps every row as it was.
+before=$(rows two.sqlite "select group_concat(start) from points")
+"$bin" sweep study.toml --store two.sqlite 2>err && grep -q "12 already in the store (0 failed), 0 ran" err && ok || bad "rerun: $(cat err)"
+[ "$(rows two.sqlite "select group_concat(start) from points")" = "$before" ] && ok || bad "a finished point ran again"
+
+# SIGKILL mid-run: the points written stay, the others run on restart, the export is the same.
+"$bin" sweep study.toml --store killed.sqlite --jobs 1 2>progress &
+pid=$!
+for _ in $(seq 200); do [ "$(grep -c ' ok ' progress)" -ge 3 ] && break; sleep 0.05; done
+kill -9 $pid; wait $pid 2>/dev/null
+n=$(rows killed.sqlite "select count(*) from points")
+[ "$n" -ge 3 ] && [ "$n" -lt 12 ] && ok || bad "killed after $n of 12 points (want 3..11)"
+# (steps = 121 is this script's own: other tests' points may run at the same time under ctest -j)
+[ -z "$(pgrep -f -- "--steps 121 --trainer sgd")" ] && ok || bad "points outlived their sweep"
+kept=$(rows killed.sqlite "select group_concat(options || start) from points")
+"$bin" sweep study.toml --store killed.sqlite --jobs 2 2>err && grep -q "$n already in the store (0 failed), $((12 - n)) ran" err && ok || bad "restart: $(cat err)"
+cmp -s two.json <(export_of killed.sqlite) && ok || bad "killed and restarted export differs"
+[ "$(rows killed.sqlite "select group_concat(options || start) from points where options || start in (select options || start from points)")" != "" ] &&
+  python3 -c "import sys; k=set(sys.argv[1].split(',{')); a=set(sys.argv[2].split(',{')); sys.exit(0 if k <= a else 1)" "$kept" "$(rows killed.sqlite "select group_concat(options || start) from points")" && ok || bad "a point finished before the kill ran again"
+
+# The lock: a second sweep on a store in use is refused, one line; the running one is unharmed.
+"$bin" sweep study.toml --store locked.sqlite --jobs 1 --quiet 2>/dev/null &
+pid=$!
+for _ in $(seq 100); do [ -s locked.sqlite ] && break; sleep 0.05; done
+expect_reject "locked.sqlite: .*locked by another sweep" sweep study.toml --store locked.sqlite
+expect_reject "locked.sqlite: .*locked" sweep export --store locked.sqlite
+wait $pid && cmp -s two.json <(export_of locked.sqlite) && ok || bad "the locked sweep did not finish whole"
+
+# Shards (what Slurm array tasks run) merge to the same export.
+for i in 0 1 2; do "$bin" sweep study.toml --shard $i/3 --store shard-$i.sqlite --quiet 2>/dev/null || bad "shard $i"; done
+[ "$(( $(rows shard-0.sqlite "select count(*) from points") + $(rows shard-1.sqlite "select count(*) from points") + $(rows shard-2.sqlite "select count(*) from points") ))" = 12 ] && ok || bad "shards overlap or miss points"
+"$bin" sweep merge --store merged.sqlite shard-*.sqlite 2>err && grep -q "12 points copied" err && ok || bad "merge: $(cat err)"
+cmp -s two.json <(export_of merged.sqlite) && ok || bad "merged shards export differs"
+# merge refuses shards of two studies, a missing shard and a non-SQLite shard; the target is untouched.
+cp merged.sqlite merged0.sqlite
+expect_reject "other.sqlite: belongs to another study than shard-0.sqlite" sweep merge --store merged.sqlite shard-0.sqlite other.sqlite
+expect_reject "gone.sqlite: no such store" sweep merge --store merged.sqlite shard-0.sqlite gone.sqlite
+expect_reject "text.sqlite: .*not an SQLite database" sweep merge --store merged.sqlite text.sqlite
+expect_reject "merged.sqlite: the store belongs to another study" sweep merge --store merged.sqlite other.sqlite
+cmp -s merged.sqlite merged0.sqlite && ok || bad "a refused merge changed the target"
+"$bin" sweep study.toml --emit slurm --shards 3 --limit 2 >job.sbatch && grep -q '^#SBATCH --array=0-2%2$' job.sbatch &&
+  grep -q -- '--shard "$SLURM_ARRAY_TASK_ID/3"' job.sbatch && ok || bad "slurm script: $(cat job.sbatch)"
+
+# table --store: mean, se, min, max, count per group, as computed here from the export.
+"$bin" table --store two.sqlite --by optimizer --value final_loss --format json >table.json 2>err || bad "table --store: $(cat err)"
+python3 - table.json two.json <<'PY' && ok || bad "table --store statistics"
+import json, math, statistics, sys
+t = json.load(open(sys.argv[1]))["rows"]
+e = json.load(open(sys.argv[2]))
+assert [r["optimizer"] for r in t] == ["adam", "sgd"], t
+for r in t:
+    xs = [float(p["result"]["final_loss"]) for p in e if p["options"]["optimizer"] == r["optimizer"]]
+    assert r["count"] == len(xs) == 6
+    assert math.isclose(r["mean"], statistics.mean(xs), rel_tol=1e-12)
+    assert math.isclose(r["se"], statistics.stdev(xs) / math.sqrt(len(xs)), rel_tol=1e-12)
+    assert r["min"] == min(xs) and r["max"] == max(xs)
+# The grouping matters: a group's mean is not the mean over all points (what a table ignoring --by gives).
+assert not math.isclose(t[0]["mean"], statistics.mean(float(p["result"]["final_loss"]) for p in e), rel_tol=1e-9)
+PY
+for f in table csv latex md; do "$bin" table --store two.sqlite --by optimizer,seed --value final_loss --format $f >/dev/null || bad "table --format $f"; done
+expect_reject "--by: 'colour' is an option of no finished point in two.sqlite" table --store two.sqlite --by colour --value final_loss
+expect_reject "--value: 'nope' is not a finite number in the output of point" table --store two.sqlite --value nope
+expect_reject "text.sqlite: .*not an SQLite database" table --store text.sqlite --value final_loss
+
+# Progress: on a terminal one live line (carriage returns, done/total, ETA); otherwise a line per point.
+printf 'command = "risk"\n[fixed]\nfamily = "pretrained"\nshots = "0,5"\nm = 20\nsigma2 = "1/10"\n[axes]\nd = [1, 2, 3]\n' >tiny.toml
+script -qec "'$bin' sweep tiny.toml --store tty.sqlite" /dev/null >tty.out </dev/null
+grep -q $'\rsweep: 3/3 done, 0 failed, ETA 0s' tty.out && [ "$(grep -c 'ok ' tty.out)" -eq 0 ] && ok || bad "live progress: $(cat -A tty.out | head -c 400)"
+"$bin" sweep tiny.toml --store notty.sqlite 2>notty.err && [ "$(grep -c '^sweep: [1-3]/3 ok ' notty.err)" -eq 3 ] && ! grep -q $'\r' notty.err && ok || bad "plain progress: $(cat notty.err)"
+
+# A value the command refuses only when it runs (--d 0 is checked by train itself): the point is
+# recorded as failed with the command's one line, exit 1, and it stays failed (not re-run).
+printf 'command = "train"\n[fixed]\ntrainer = "exact-gd"\nloss = "zs"\nsteps = 5\n[axes]\nd = [0, 2]\n' >d.toml
+"$bin" sweep d.toml --store d.sqlite --quiet 2>/dev/null; [ $? -eq 1 ] && ok || bad "a failed point is not exit 1"
+export_of d.sqlite | python3 -c "import json,sys; e=json.load(sys.stdin); assert e[0]['error'] == \"iclverify: error: --d: '0' is not an integer >= 1\" and 'result' in e[1]" && ok || bad "failed point in export"
+"$bin" sweep d.toml --store d.sqlite --quiet 2>/dev/null; [ $? -eq 1 ] && ok || bad "a failed point in the store is not exit 1"
+
+# Bad input: one line naming the file and the problem, exit 2, the store untouched.
+cp two.sqlite keep.sqlite
+sum0=$(md5sum <keep.sqlite)
+untouched() { [ "$(md5sum <keep.sqlite)" = "$sum0" ] && [ ! -e keep.sqlite-journal ] && ok || bad "store touched by: $*"; }
+study() { printf '%s\n' "$@" >bad.toml; }
+study 'command = "nope"'
+expect_reject "bad.toml: command: unknown command 'nope'" sweep bad.toml --store keep.sqlite; untouched unknown command
+study 'command = "train"' '[fixed]' 'trainer = "sgd"' 'loss = "zs"' 'colour = 3'
+expect_reject "bad.toml: \[fixed\] colour: 'colour' is not an option of train" sweep bad.toml --store keep.sqlite; untouched unknown option
+study 'command = "train"' '[fixed]' 'trainer = "sgd"' 'loss = "zs"' '[axes]' 'seed = []'
+expect_reject "bad.toml: \[axes\] seed: the axis is empty" sweep bad.toml --store keep.sqlite; untouched empty axis
+study 'command = "train"' '[fixed]' 'trainer = "sgd"' 'quiet = 1'
+expect_reject "bad.toml: \[fixed\] quiet: 'quiet' is a flag of train, written quiet = true" sweep bad.toml --store keep.sqlite; untouched flag
+study 'command = "train"' '[fixed]' 'format = "json"'
+expect_reject "bad.toml: \[fixed\] format: 'format' is set by the sweep" sweep bad.toml --store keep.sqlite; untouched format
+study 'command = "train"' '[fixed' 
+expect_reject "bad.toml:2:" sweep bad.toml --store keep.sqlite; untouched TOML syntax
+# Values the command line refuses: every refused point listed, one line each after the first, nothing ran.
+study 'command = "train"' '[fixed]' 'trainer = "sgd"' 'loss = "zs"' '[axes]' 'optimizer = ["sgd", "sgdx", "nadam"]'
+"$bin" sweep bad.toml --store keep.sqlite >out 2>err; rc=$?
+[ $rc -eq 2 ] && [ ! -s out ] && [ "$(wc -l <err)" -eq 3 ] && grep -q "bad.toml: 2 of 3 points refused by 'train', nothing ran:" err &&
+  grep -q '"optimizer":"sgdx","trainer":"sgd"}: --optimizer: sgdx not in {sgd,adam}' err && grep -q '"optimizer":"nadam",' err && ok || bad "refused points: rc=$rc $(cat err)"
+untouched refused values
+expect_reject "--shard: '3/2' names shard 3 of 2" sweep study.toml --shard 3/2 --store keep.sqlite; untouched shard
+expect_reject "--shard: '1' is not I/K" sweep study.toml --shard 1 --store keep.sqlite
+expect_reject "keep.sqlite: the store belongs to another study" sweep other.toml --store keep.sqlite; untouched another study
+# Another program version: refused unless --allow-version-change, then both versions are recorded.
+cp two.sqlite version.sqlite
+python3 -c "import sqlite3; c=sqlite3.connect('version.sqlite'); c.execute(\"update versions set version='v0-old Release'\"); c.commit()"
+expect_reject "version.sqlite: the store was written by iclverify v0-old Release and this is" sweep study.toml --store version.sqlite
+"$bin" sweep study.toml --store version.sqlite --allow-version-change --quiet 2>/dev/null &&
+  [ "$(rows version.sqlite "select count(*) from versions")" = 2 ] && ok || bad "--allow-version-change"
+expect_reject "text.sqlite: .*not an SQLite database" sweep study.toml --store text.sqlite
+cmp -s text.sqlite text0 && [ ! -e text.sqlite-journal ] && ok || bad "non-SQLite file touched"
+expect_reject "text.sqlite: .*not an SQLite database" sweep export --store text.sqlite
+# Another program's SQLite database is not a store: refused, not written into.
+python3 -c "import sqlite3; c=sqlite3.connect('foreign.sqlite'); c.execute('create table t(x)'); c.commit()"
+foreign=$(md5sum <foreign.sqlite)
+expect_reject "foreign.sqlite: an SQLite database but not a sweep store" sweep study.toml --store foreign.sqlite
+expect_reject "foreign.sqlite: an SQLite database but not a sweep store" sweep export --store foreign.sqlite
+[ "$(md5sum <foreign.sqlite)" = "$foreign" ] && ok || bad "another program's database was changed"
+expect_reject "missing/s.sqlite: cannot create the store: .*missing is not a directory" sweep study.toml --store missing/s.sqlite
+[ ! -e missing ] && ok || bad "created a directory"
+expect_reject "study.toml/s.sqlite: cannot create the store" sweep study.toml --store study.toml/s.sqlite
+expect_reject "nothing.sqlite: no such store" sweep export --store nothing.sqlite
+expect_reject "nope.toml: cannot read the study file (no such file)" sweep nope.toml --store keep.sqlite; untouched missing study
+# A read-only directory (as an unprivileged user: root writes anywhere).
+mkdir ro && cp two.sqlite ro/s.sqlite && chmod 666 ro/s.sqlite && chmod 555 ro && chmod 755 "$tmp"
+as_user() { if [ "$(id -u)" -eq 0 ]; then setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; else "$@"; fi; }
+ro_sum=$(md5sum <ro/s.sqlite)
+as_user "$bin" sweep "$tmp/other.toml" --store "$tmp/ro/s.sqlite" >out 2>err; rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l <err)" -eq 1 ] && grep -q "ro/s.sqlite: the directory .*ro is not writable" err && ok || bad "read-only dir: rc=$rc $(cat err)"
+as_user "$bin" sweep "$tmp/study.toml" --store "$tmp/ro/new.sqlite" >out 2>err; rc=$?
+[ $rc -eq 2 ] && grep -q "ro/new.sqlite: cannot create the store: Permission denied" err && [ ! -e ro/new.sqlite ] && ok || bad "read-only dir new: rc=$rc $(cat err)"
+[ "$(md5sum <ro/s.sqlite)" = "$ro_sum" ] && ok || bad "read-only store touched"
+chmod 755 ro
+
+finish
