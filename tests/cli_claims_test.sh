@@ -150,7 +150,7 @@ expect_json "j['rows'][1] == {'n': '1', 'theta0': '11/8', '-theta0': '19/8', 'sp
 expect_reject "give d a value" table --claims "$root/theorems/c2_full_finetuning.toml" --family F --where "c=1"
 expect_reject "no family 'G'" table --claims "$root/theorems/c2_full_finetuning.toml" --family G
 expect_reject "violates" table --claims "$root/theorems/c2_full_finetuning.toml" --family F --where "c=0,d=5,s2=0"
-expect_reject "give --which NAME or --claims" table
+expect_reject "give --which NAME, --claims FILE --family NAME or --store S.sqlite --value PATH" table
 
 echo "cli_claims: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

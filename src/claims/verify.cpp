@@ -273,10 +273,17 @@ GiNaC::ex Verifier::symbolic(const Expr& x, const GiNaC::exmap& where, AtomsUsed
     }
   }
   return GiNaC::normal(x.e.subs(where).subs(atoms));
-} catch (const std::domain_error& e) {  // GiNaC: a pole, e.g. a shot count of -1
-  throw InputError(fmt::format("{}: the expression is undefined at the values of where ({})", f_.path, e.what()));
-} catch (const std::overflow_error& e) {  // GiNaC's normal(): a denominator that cancels to zero at them
-  throw InputError(fmt::format("{}: the expression is undefined at the values of where ({})", f_.path, e.what()));
+} catch (const std::domain_error&) {  // GiNaC: a pole, e.g. a shot count of -1
+  throw undefined_at_where();
+} catch (const std::overflow_error&) {  // GiNaC's normal(): a denominator that cancels to zero at them
+  // Which of the two GiNaC meets first depends on its term order, which changes from run to run: the
+  // message names neither, so that it is the same every time.
+  throw undefined_at_where();
+}
+
+InputError Verifier::undefined_at_where() const {
+  return InputError(
+      fmt::format("{}: the expression is undefined at the values of where (it divides by zero there)", f_.path));
 }
 
 Rational Verifier::evaluate(const Expr& x, const GiNaC::exmap& values) {

@@ -18,6 +18,7 @@
 
 #include "claims/atoms.hpp"
 #include "claims/claim_file.hpp"
+#include "core/number.hpp"
 
 namespace icl::claims {
 
@@ -77,6 +78,8 @@ class Verifier {
 
  private:
   Decision decide_once(const Statement& s);
+  // "<file>: the expression is undefined at the values of where ...": one message for every pole.
+  InputError undefined_at_where() const;
   // Decides each well-formed, distinct mutant of s in order, calling visit(what, decision) until it
   // returns false; returns how many were decided.
   int for_each_mutant(const Statement& s, const std::function<bool(const std::string&, const Decision&)>& visit);
