@@ -14,8 +14,13 @@
 // sphere at the end (the risk has degree up to 16 in theta: no shortcut by +-e_i).
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "exact/task.hpp"
@@ -186,29 +191,47 @@ Poly<S> scaled_error(const Arch<S>& a, const Layout& at, const std::vector<Poly<
   return Y - N2 * N2 * target;
 }
 
+// Packed monomials for the inner loop: the context's items 4 bits each (exponents <= 8 in F^2),
+// the coefficient's n and theta 5 bits each (degrees <= 16).
+using CtxKey = unsigned __int128;
+struct CtxHash {
+  std::size_t operator()(CtxKey k) const {
+    const auto lo = static_cast<std::uint64_t>(k), hi = static_cast<std::uint64_t>(k >> 64);
+    return std::hash<std::uint64_t>{}(lo ^ (hi * 0x9E3779B97F4A7C15ULL));
+  }
+};
+
 // E over the query's x and the context of F^2, as a polynomial in n (and theta on the sphere).
+// E over q is diagonal in the Hermite basis; within one Hermite index the context's part is a sum
+// over pairs of monomials of coefficient products times the joint moment of the pair.
 template <class S>
 Poly<S> expected_square(const Poly<S>& F, const Layout& at, ContextMoments<S>& cm) {
-  using P = Poly<S>;
-  // Hermite index of q -> context monomial -> coefficient (a polynomial in n and theta).
-  std::map<Monomial, std::map<Monomial, P>> groups;
   const int q0 = at.q(0), i0 = at.item(0);
+  const int coef_vars = q0;  // n and theta
+  if (at.items * 4 > 128 || coef_vars * 5 > 64) throw std::invalid_argument("the exact two-layer engine covers d <= 5");
+  auto pack_coef = [&](const Monomial& m) {
+    std::uint64_t k = 0;
+    for (int v = 0; v < coef_vars; ++v) k |= static_cast<std::uint64_t>(m[v]) << (5 * v);
+    return k;
+  };
+  // Hermite index of q -> context monomial -> coefficient (a polynomial in n and theta).
+  std::map<std::uint64_t, std::unordered_map<CtxKey, std::unordered_map<std::uint64_t, S>, CtxHash>> groups;
+  std::vector<int> beta(at.d), j(at.d);
   for (const auto& [m, c] : F.terms()) {
-    Monomial coef{}, ctx{};
-    for (int v = 0; v < q0; ++v) coef[v] = m[v];
-    for (int v = i0; v < at.count(); ++v) ctx[v] = m[v];
+    const std::uint64_t coef = pack_coef(m);
+    CtxKey ctx = 0;
+    for (int k = 0; k < at.items; ++k) ctx |= static_cast<CtxKey>(m[i0 + k]) << (4 * k);
+    for (int i = 0; i < at.d; ++i) j[i] = (beta[i] = m[q0 + i]) % 2;
     // Every Hermite index j <= beta of the same parity, coordinate by coordinate.
-    std::vector<int> beta(at.d), j(at.d);
-    for (int i = 0; i < at.d; ++i) j[i] = beta[i] = m[q0 + i] % 2;
-    for (int i = 0; i < at.d; ++i) beta[i] = m[q0 + i];
     while (true) {
       S h = c;
-      Monomial idx{};
+      std::uint64_t idx = 0;
       for (int i = 0; i < at.d; ++i) {
         h *= hermite_coefficient<S>(beta[i], j[i]);
-        idx[q0 + i] = static_cast<std::uint8_t>(j[i]);
+        idx |= static_cast<std::uint64_t>(j[i]) << (5 * i);
       }
-      groups[idx][ctx].add(coef, h);
+      auto& slot = groups[idx][ctx][coef];
+      slot += h;
       int i = 0;
       while (i < at.d && j[i] + 2 > beta[i]) {
         j[i] = beta[i] % 2;
@@ -218,34 +241,54 @@ Poly<S> expected_square(const Poly<S>& F, const Layout& at, ContextMoments<S>& c
       j[i] += 2;
     }
   }
-  P total;
+  std::unordered_map<CtxKey, const std::vector<S>*, CtxHash> moment_of;
   typename ContextMoments<S>::Items items(at.items);
+  auto moment = [&](CtxKey key) -> const std::vector<S>& {
+    if (auto it = moment_of.find(key); it != moment_of.end()) return *it->second;
+    for (int k = 0; k < at.items; ++k) items[k] = static_cast<int>((key >> (4 * k)) & 15);
+    const std::vector<S>* m = &cm.moment(items);
+    moment_of.emplace(key, m);
+    return *m;
+  };
+  std::unordered_map<std::uint64_t, S> total;
+  struct Entry {
+    CtxKey ctx;
+    std::vector<std::pair<std::uint64_t, S>> coef;
+  };
   for (const auto& [idx, ctxs] : groups) {
     S norm(1);
     for (int i = 0; i < at.d; ++i)
-      for (int k = 2; k <= idx[q0 + i]; ++k) norm *= S(k);
-    std::vector<std::pair<Monomial, const P*>> entries;
-    for (const auto& [ctx, coef] : ctxs)
-      if (!coef.zero()) entries.emplace_back(ctx, &coef);
+      for (int k = 2; k <= static_cast<int>((idx >> (5 * i)) & 31); ++k) norm *= S(k);
+    std::vector<Entry> entries;
+    for (const auto& [ctx, coef] : ctxs) {
+      Entry e{ctx, {}};
+      for (const auto& [k, v] : coef)
+        if (v != S(0)) e.coef.emplace_back(k, v);
+      if (!e.coef.empty()) entries.push_back(std::move(e));
+    }
+    // A fixed order of the pairs (the hash order depends on nothing but the insertions).
+    std::sort(entries.begin(), entries.end(), [](const Entry& x, const Entry& y) { return x.ctx < y.ctx; });
     for (std::size_t x = 0; x < entries.size(); ++x)
       for (std::size_t y = x; y < entries.size(); ++y) {
-        for (int k = 0; k < at.items; ++k) items[k] = entries[x].first[i0 + k] + entries[y].first[i0 + k];
-        const std::vector<S> mom = cm.moment(items);
-        bool any = false;
-        for (const auto& v : mom) any = any || v != S(0);
-        if (!any) continue;
+        const std::vector<S>& mom = moment(entries[x].ctx + entries[y].ctx);
         const S weight = x == y ? norm : S(2 * norm);
-        const P prod = *entries[x].second * *entries[y].second;
-        for (const auto& [m, c] : prod.terms())
-          for (std::size_t k = 0; k < mom.size(); ++k) {
-            if (mom[k] == S(0)) continue;
-            Monomial mk = m;
-            mk[Layout::n] = static_cast<std::uint8_t>(mk[Layout::n] + k);
-            total.add(mk, S(c * mom[k] * weight));
-          }
+        for (std::size_t k = 0; k < mom.size(); ++k) {
+          if (mom[k] == S(0)) continue;
+          const S mw = mom[k] * weight;
+          for (const auto& [kx, cx] : entries[x].coef)
+            for (const auto& [ky, cy] : entries[y].coef) total[kx + ky + k] += cx * cy * mw;
+        }
       }
   }
-  return total;
+  Poly<S> out;
+  std::vector<std::pair<std::uint64_t, S>> sorted(total.begin(), total.end());
+  std::sort(sorted.begin(), sorted.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (const auto& [k, c] : sorted) {
+    Monomial m{};
+    for (int v = 0; v < coef_vars; ++v) m[v] = static_cast<std::uint8_t>((k >> (5 * v)) & 31);
+    out.add(m, c);
+  }
+  return out;
 }
 
 template <class S>
