@@ -276,9 +276,9 @@ expect_reject "rank 4, expected rank 5" risk --params "$tmp/rank4.npy" --task sp
 expect_reject "int.npy: dtype '<i8' is not float32 or float64" risk --params "$tmp/int.npy" --task sphere --sigma2 0 --shots 0 --mc 100
 expect_reject "--heads: 3 does not match the parameter file (H = 2)" risk --params "$tmp/h2.npz" --heads 3 --task sphere --sigma2 0 --shots 0 --mc 100
 expect_reject "--layers: 1 does not match the parameter file (L = 2)" risk --params "$tmp/l2.json" --layers 1 --task sphere --sigma2 0 --shots 0 --mc 100
-expect_reject "--exact: no exact engine exists for L >= 2 layers" risk --params "$tmp/l2.json" --task sphere --sigma2 0 --shots 0 --mc 100 --exact
-expect_reject "--digits: no exact engine exists for L >= 2 layers" risk --params "$tmp/l2.json" --task sphere --sigma2 0 --shots 0 --digits 20
-expect_reject "no exact engine exists for L >= 2 layers.*--mc SAMPLES" risk --params "$tmp/l2.json" --task sphere --sigma2 0 --shots 0
+expect_reject "--exact: the exact two-layer engine covers d <= 3 (.*l2.json has d = 5)" risk --params "$tmp/l2.json" --task sphere --sigma2 0 --shots 0 --mc 100 --exact
+expect_reject "--digits: the exact two-layer engine covers d <= 3" risk --params "$tmp/l2.json" --task sphere --sigma2 0 --shots 0 --digits 20
+expect_reject "the exact two-layer engine covers d <= 3.*--mc SAMPLES" risk --params "$tmp/l2.json" --task sphere --sigma2 0 --shots 0
 # H = 2, L = 1: the exact engine. Two heads of P(10/13) average to P(10/13): its closed form, exactly
 # (h2.json; h2.npy holds the float64 nearest to 10/13, so its exact risk is another rational).
 [ "$(csv risk --params "$tmp/h2.json" --theta 1,0,0,0,0 --sigma2 1/10 --shots 0,3,20 --exact)" = "$(csv risk --family pretrained --gamma 10/13 --d 5 --sigma2 1/10 --shots 0,3,20 --exact)" ] && ok || bad "two heads of P(10/13) != R_pre(10/13) exactly"

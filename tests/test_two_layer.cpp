@@ -73,8 +73,8 @@ TEST_CASE("two layers: the engine equals the brute-force expansion exactly, fixe
                                 {2, 2, Parameterization::Separate, 1, false},
                                 {2, 1, Parameterization::Merged, 2, true}};
   for (const auto& c : cases) {
-    const Arch<Rational> a = c.d == 1 || c.max_n == 1 ? random_two_layer(rng, c.d, c.H, c.kind)
-                                                      : sparse_two_layer(rng, c.d, c.H, c.kind);
+    const Arch<Rational> a =
+        c.d == 1 || c.max_n == 1 ? random_two_layer(rng, c.d, c.H, c.kind) : sparse_two_layer(rng, c.d, c.H, c.kind);
     std::vector<std::optional<Vec<Rational>>> thetas{some_task(c.d)};
     if (c.sphere) thetas.push_back(std::nullopt);
     for (const auto& th : thetas) {
@@ -111,7 +111,7 @@ TEST_CASE("two layers: a zero layer gives today's one-layer engine exactly, and 
           // The query masked out of S is caught by the one-layer engine too (dense layers).
           if (d == 1)
             CHECK(tl::risk_polynomial(only_layer(a, 0), task, kS2, tl::Mutant::QueryMasked).at(2) !=
-                exact::arch_risk(only_layer(a, 0), task, 2, kS2));
+                  exact::arch_risk(only_layer(a, 0), task, 2, kS2));
         }
       }
 }
@@ -190,7 +190,8 @@ TEST_CASE("two layers: timing probe" * doctest::skip()) {
   const auto t0 = std::chrono::steady_clock::now();
   double r5 = 0;
   if (scalar == "double") r5 = tl::risk_polynomial(a.cast<double>(), task.cast<double>(), 0.1).at(5);
-  if (scalar == "float50") r5 = to_double(tl::risk_polynomial(a.cast<Float50>(), task.cast<Float50>(), Float50(0.1)).at(5));
+  if (scalar == "float50")
+    r5 = to_double(tl::risk_polynomial(a.cast<Float50>(), task.cast<Float50>(), Float50(0.1)).at(5));
   if (scalar == "rational") r5 = to_double(tl::risk_polynomial(a, task, kS2).at(5));
   const auto t1 = std::chrono::steady_clock::now();
   MESSAGE("d " << d << " sphere " << sphere << " " << scalar << " " << std::chrono::duration<double>(t1 - t0).count()

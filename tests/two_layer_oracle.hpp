@@ -7,6 +7,7 @@
 // Nothing here is shared with src/exact/two_layer: no S, no sufficient statistics, no cumulants.
 #pragma once
 
+#include <fmt/format.h>
 #include <ginac/ginac.h>
 
 #include <map>
@@ -33,7 +34,7 @@ inline Rational two_layer_risk(const Arch<Rational>& a, const std::optional<Vec<
     if (theta) {
       t[i] = num((*theta)(i));
     } else {
-      th.emplace_back("t" + std::to_string(i));
+      th.emplace_back(fmt::format("t{}", i));
       t[i] = th.back();
     }
   }
@@ -43,13 +44,13 @@ inline Rational two_layer_risk(const Arch<Rational>& a, const std::optional<Vec<
     Z[r][0] = 1;
     ex y = 0;
     for (int c = 0; c < d; ++c) {
-      gauss.emplace_back("x" + std::to_string(r) + "_" + std::to_string(c));
+      gauss.emplace_back(fmt::format("x{}_{}", r, c));
       variance.push_back(1);
       Z[r][1 + c] = gauss.back();
       y += t[c] * gauss.back();
     }
     if (r < n) {
-      gauss.emplace_back("e" + std::to_string(r));
+      gauss.emplace_back(fmt::format("e{}", r));
       variance.push_back(num(s2));
       Z[r][D - 1] = (y + gauss.back()).expand();
     }
@@ -89,8 +90,8 @@ inline Rational two_layer_risk(const Arch<Rational>& a, const std::optional<Vec<
   // The Hermite coefficients of err, one Gaussian variable at a time.
   std::map<std::vector<int>, ex> hermite;
   auto factorial = [](int k) { return GiNaC::factorial(k); };
-  const std::vector<ex> terms = GiNaC::is_a<GiNaC::add>(err) ? std::vector<ex>(err.begin(), err.end())
-                                                             : std::vector<ex>{err};
+  const std::vector<ex> terms =
+      GiNaC::is_a<GiNaC::add>(err) ? std::vector<ex>(err.begin(), err.end()) : std::vector<ex>{err};
   for (const ex& term : terms) {
     std::vector<int> k(gauss.size());
     GiNaC::exmap ones;

@@ -1,5 +1,5 @@
 // Sparse multivariate polynomials with exact exponents, the algebra of the two-layer engine
-// (docs/exact_risk.md#8-two-layers). A monomial is an array of small exponents, one per variable;
+// (docs/exact_risk.md#10-two-layers-issue-27). A monomial is an array of small exponents, one per variable;
 // the coefficients are any scalar (double, Float50, Rational). Terms are kept in a sorted map, so
 // every sum runs in the same order on every run.
 #pragma once

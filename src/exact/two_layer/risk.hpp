@@ -1,4 +1,4 @@
-// The exact population risk of one or two layers with any heads (docs/exact_risk.md#8-two-layers).
+// The exact population risk of one or two layers with any heads (docs/exact_risk.md#10-two-layers-issue-27).
 //
 // A layer maps every row by the same matrix: with S = sum over all N rows of z z^T (the query
 // included), row r becomes A(S) z_r, A(S) = I + (1/(H N)) sum_h V_h S M_h^T. So the rows after layer 1
@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/scalar.hpp"
 #include "exact/task.hpp"
 #include "exact/two_layer/poly.hpp"
 #include "exact/two_layer/wishart.hpp"
@@ -67,15 +68,24 @@ struct Layout {
   bool is_query(int v) const { return v >= q(0) && v < item(0); }
 };
 
+}  // namespace detail
+
+// The largest d the engine accepts: the number of monomials of degree <= 4 in the (d+1)(d+3)/2
+// context statistics grows like d^8, and d = 3 already takes tens of seconds in double
+// (docs/performance.md); d = 4, 5 would take hours.
+inline constexpr int kMaxD = 3;
+
+namespace detail {
+
 template <class S>
 void check_two_layer(const Arch<S>& a) {
   validate_arch(a);
   if (a.L() > 2)
     throw std::invalid_argument("the exact engine covers L <= 2 layers; " + std::to_string(a.L()) +
                                 " layers need Monte Carlo (--mc)");
-  if (a.d() > 5)
-    throw std::invalid_argument("the exact two-layer engine covers d <= 5; d = " + std::to_string(a.d()) +
-                                " needs Monte Carlo (--mc)");
+  if (a.d() > kMaxD)
+    throw std::invalid_argument("the exact two-layer engine covers d <= " + std::to_string(kMaxD) +
+                                "; d = " + std::to_string(a.d()) + " needs Monte Carlo (--mc)");
 }
 
 // x^k = sum_j c_kj He_j(x) for the probabilists' Hermite polynomials (E He_j He_j' = j! delta).
@@ -111,8 +121,8 @@ using Mat_ = PolyMat<S>;
 
 // N^4 yhat - N^4 theta.q as a polynomial (the sign does not matter: it is squared).
 template <class S>
-Poly<S> scaled_error(const Arch<S>& a, const Layout& at, const std::vector<Poly<S>>& theta,
-                     const ContextMoments<S>& cm, Mutant mutant) {
+Poly<S> scaled_error(const Arch<S>& a, const Layout& at, const std::vector<Poly<S>>& theta, const ContextMoments<S>& cm,
+                     Mutant mutant) {
   const int d = at.d, D = d + 2;
   using P = Poly<S>;
   const P n = P::variable(Layout::n);
@@ -191,9 +201,19 @@ Poly<S> scaled_error(const Arch<S>& a, const Layout& at, const std::vector<Poly<
   return Y - N2 * N2 * target;
 }
 
+// The type the rational pair loop sums in (integers, no gcd); the scalar itself otherwise.
+template <class S>
+struct Integral {
+  using type = S;
+};
+template <>
+struct Integral<Rational> {
+  using type = Integer;
+};
+
 // Packed monomials for the inner loop: the context's items 4 bits each (exponents <= 8 in F^2),
 // the coefficient's n and theta 5 bits each (degrees <= 16).
-using CtxKey = unsigned __int128;
+__extension__ typedef unsigned __int128 CtxKey;
 struct CtxHash {
   std::size_t operator()(CtxKey k) const {
     const auto lo = static_cast<std::uint64_t>(k), hi = static_cast<std::uint64_t>(k >> 64);
@@ -205,7 +225,7 @@ struct CtxHash {
 // E over q is diagonal in the Hermite basis; within one Hermite index the context's part is a sum
 // over pairs of monomials of coefficient products times the joint moment of the pair.
 template <class S>
-Poly<S> expected_square(const Poly<S>& F, const Layout& at, ContextMoments<S>& cm) {
+Poly<S> expected_square(const Poly<S>& F, const Layout& at, ContextMoments<S>& cm, const S& mom_scale) {
   const int q0 = at.q(0), i0 = at.item(0);
   const int coef_vars = q0;  // n and theta
   if (at.items * 4 > 128 || coef_vars * 5 > 64) throw std::invalid_argument("the exact two-layer engine covers d <= 5");
@@ -241,59 +261,83 @@ Poly<S> expected_square(const Poly<S>& F, const Layout& at, ContextMoments<S>& c
       j[i] += 2;
     }
   }
-  std::unordered_map<CtxKey, const std::vector<S>*, CtxHash> moment_of;
-  typename ContextMoments<S>::Items items(at.items);
-  auto moment = [&](CtxKey key) -> const std::vector<S>& {
-    if (auto it = moment_of.find(key); it != moment_of.end()) return *it->second;
-    for (int k = 0; k < at.items; ++k) items[k] = static_cast<int>((key >> (4 * k)) & 15);
-    const std::vector<S>* m = &cm.moment(items);
-    moment_of.emplace(key, m);
-    return *m;
+  // Exact sums without a gcd in every step: in rationals the pair loop runs in integers (F's
+  // coefficients times the lcm L of their denominators, the moments times mom_scale), and the total
+  // is divided by L^2 mom_scale once at the end. Other scalars run as they are.
+  using A = typename Integral<S>::type;
+  S coef_scale(1);
+  if constexpr (is_exact_v<S>) {
+    Integer l(1);
+    for (const auto& [idx, ctxs] : groups)
+      for (const auto& [ctx, coef] : ctxs)
+        for (const auto& [k, v] : coef)
+          l = boost::multiprecision::lcm(l, Integer(boost::multiprecision::denominator(v)));
+    coef_scale = S(l);
+  }
+  auto integral = [](const S& x) -> A {
+    if constexpr (is_exact_v<S>) {
+      if (boost::multiprecision::denominator(x) != 1) throw std::logic_error("two-layer risk: scaling not integral");
+      return A(boost::multiprecision::numerator(x));
+    } else {
+      return x;
+    }
   };
-  std::unordered_map<std::uint64_t, S> total;
+  std::unordered_map<CtxKey, std::vector<A>, CtxHash> moment_of;
+  typename ContextMoments<S>::Items items(at.items);
+  auto moment = [&](CtxKey key) -> const std::vector<A>& {
+    if (auto it = moment_of.find(key); it != moment_of.end()) return it->second;
+    for (int k = 0; k < at.items; ++k) items[k] = static_cast<int>((key >> (4 * k)) & 15);
+    std::vector<A> m;
+    for (const S& c : cm.moment(items)) m.push_back(integral(S(c * mom_scale)));
+    return moment_of.emplace(key, std::move(m)).first->second;
+  };
+  std::unordered_map<std::uint64_t, A> total;
   struct Entry {
     CtxKey ctx;
-    std::vector<std::pair<std::uint64_t, S>> coef;
+    std::vector<std::pair<std::uint64_t, A>> coef;
   };
   for (const auto& [idx, ctxs] : groups) {
-    S norm(1);
+    long norm = 1;
     for (int i = 0; i < at.d; ++i)
-      for (int k = 2; k <= static_cast<int>((idx >> (5 * i)) & 31); ++k) norm *= S(k);
+      for (int k = 2; k <= static_cast<int>((idx >> (5 * i)) & 31); ++k) norm *= k;
     std::vector<Entry> entries;
     for (const auto& [ctx, coef] : ctxs) {
       Entry e{ctx, {}};
       for (const auto& [k, v] : coef)
-        if (v != S(0)) e.coef.emplace_back(k, v);
+        if (v != S(0)) e.coef.emplace_back(k, integral(S(v * coef_scale)));
       if (!e.coef.empty()) entries.push_back(std::move(e));
     }
     // A fixed order of the pairs (the hash order depends on nothing but the insertions).
     std::sort(entries.begin(), entries.end(), [](const Entry& x, const Entry& y) { return x.ctx < y.ctx; });
+    A cxy;
     for (std::size_t x = 0; x < entries.size(); ++x)
       for (std::size_t y = x; y < entries.size(); ++y) {
-        const std::vector<S>& mom = moment(entries[x].ctx + entries[y].ctx);
-        const S weight = x == y ? norm : S(2 * norm);
+        const std::vector<A>& mom = moment(entries[x].ctx + entries[y].ctx);
+        const A weight(x == y ? norm : 2 * norm);
         for (std::size_t k = 0; k < mom.size(); ++k) {
-          if (mom[k] == S(0)) continue;
-          const S mw = mom[k] * weight;
+          if (mom[k] == A(0)) continue;
+          const A mw = mom[k] * weight;
           for (const auto& [kx, cx] : entries[x].coef)
-            for (const auto& [ky, cy] : entries[y].coef) total[kx + ky + k] += cx * cy * mw;
+            for (const auto& [ky, cy] : entries[y].coef) {
+              cxy = cx * cy;
+              total[kx + ky + k] += cxy * mw;
+            }
         }
       }
   }
+  const S unscale = S(1) / (coef_scale * coef_scale * mom_scale);
   Poly<S> out;
-  std::vector<std::pair<std::uint64_t, S>> sorted(total.begin(), total.end());
+  std::vector<std::pair<std::uint64_t, A>> sorted(total.begin(), total.end());
   std::sort(sorted.begin(), sorted.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
   for (const auto& [k, c] : sorted) {
     Monomial m{};
     for (int v = 0; v < coef_vars; ++v) m[v] = static_cast<std::uint8_t>((k >> (5 * v)) & 31);
-    out.add(m, c);
+    out.add(m, S(S(c) * unscale));
   }
   return out;
 }
-
 template <class S>
-RiskPolynomial<S> risk_polynomial_at(const Arch<S>& a, const std::optional<Vec<S>>& theta, const S& s2,
-                                     Mutant mutant) {
+RiskPolynomial<S> risk_polynomial_at(const Arch<S>& a, const std::optional<Vec<S>>& theta, const S& s2, Mutant mutant) {
   Layout at;
   at.d = a.d();
   at.sphere = !theta.has_value();
@@ -305,7 +349,12 @@ RiskPolynomial<S> risk_polynomial_at(const Arch<S>& a, const std::optional<Vec<S
   std::vector<Poly<S>> th(at.d);
   for (int i = 0; i < at.d; ++i) th[i] = at.sphere ? Poly<S>::variable(at.theta(i)) : Poly<S>((*theta)(i));
   const Poly<S> F = scaled_error(a, at, th, cm, mutant);
-  const Poly<S> E = expected_square(F, at, cm);
+  // The moments times den(s2)^8 are integers (a moment of <= 8 items has the noise variance to a
+  // power <= 8), which lets the rational pair loop run in integers.
+  S mom_scale(1);
+  if constexpr (is_exact_v<S>)
+    for (int k = 0; k < 8; ++k) mom_scale *= S(boost::multiprecision::denominator(s2));
+  const Poly<S> E = expected_square(F, at, cm, mom_scale);
   RiskPolynomial<S> out;
   out.numerator.assign(9, S(0));
   // N^8 s2 = s2 sum_k C(8, k) n^k.
@@ -331,10 +380,9 @@ RiskPolynomial<S> risk_polynomial_at(const Arch<S>& a, const std::optional<Vec<S
 }  // namespace detail
 
 // R(n) of one or two layers as an exact rational function of n, on a fixed task or the sphere.
-// Throws std::invalid_argument for L > 2, d > 5, a task of the wrong length or invalid heads.
+// Throws std::invalid_argument for L > 2, d > kMaxD, a task of the wrong length or invalid heads.
 template <class S>
-RiskPolynomial<S> risk_polynomial(const Arch<S>& a, const TaskLaw<S>& task, const S& s2,
-                                  Mutant mutant = Mutant::None) {
+RiskPolynomial<S> risk_polynomial(const Arch<S>& a, const TaskLaw<S>& task, const S& s2, Mutant mutant = Mutant::None) {
   detail::check_two_layer(a);
   if (task.theta && task.theta->size() != a.d()) throw std::invalid_argument("exact risk: theta must have length d");
   if (task.is_sphere() && mutant == Mutant::SphereShortcut) {

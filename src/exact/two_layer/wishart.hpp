@@ -1,5 +1,5 @@
 // Joint moments of the context's sufficient statistics a = sum_i g_i and K = sum_i g_i g_i^T over
-// n iid Gaussian vectors g_i ~ N(0, diag(var)), as exact polynomials in n (docs/exact_risk.md#8).
+// n iid Gaussian vectors g_i ~ N(0, diag(var)), as exact polynomials in n (docs/exact_risk.md#10-two-layers-issue-27).
 // The n tokens are iid, so every joint cumulant of entries of a and K is n times the joint cumulant
 // of the same products of ONE vector g ("item" a_p -> g_p, K_rs -> g_r g_s):
 //   E[X_1 X_2 ... X_k] = sum over sub-multisets B of {X_2..X_k} of n kappa1(X_1, B) E[rest],
