@@ -36,6 +36,9 @@ template <class S>
 struct RiskPolynomial {
   std::vector<S> numerator;
   int power = 8;
+  // What it cost (docs/performance.md): terms of N^4 (yhat - theta.x_q) in (n, theta, x_q, a, K),
+  // pairs of context monomials with a nonzero moment, and multiply-adds of their coefficients.
+  long long terms = 0, pairs = 0, products = 0;
 
   S at(long n) const {
     if (n < 0) throw std::invalid_argument("exact risk: n must be >= 0");
@@ -225,7 +228,8 @@ struct CtxHash {
 // E over q is diagonal in the Hermite basis; within one Hermite index the context's part is a sum
 // over pairs of monomials of coefficient products times the joint moment of the pair.
 template <class S>
-Poly<S> expected_square(const Poly<S>& F, const Layout& at, ContextMoments<S>& cm, const S& mom_scale) {
+Poly<S> expected_square(const Poly<S>& F, const Layout& at, ContextMoments<S>& cm, const S& mom_scale, long long& pairs,
+                        long long& products) {
   const int q0 = at.q(0), i0 = at.item(0);
   const int coef_vars = q0;  // n and theta
   if (at.items * 4 > 128 || coef_vars * 5 > 64) throw std::invalid_argument("the exact two-layer engine covers d <= 5");
@@ -292,9 +296,21 @@ Poly<S> expected_square(const Poly<S>& F, const Layout& at, ContextMoments<S>& c
     return moment_of.emplace(key, std::move(m)).first->second;
   };
   std::unordered_map<std::uint64_t, A> total;
+  // A pair can have a nonzero moment only if every coordinate of g has an even total power, i.e.
+  // if both monomials have the same parity mask: only pairs within a mask are visited.
   struct Entry {
+    unsigned mask;
     CtxKey ctx;
     std::vector<std::pair<std::uint64_t, A>> coef;
+  };
+  auto parity = [&](CtxKey ctx) {
+    unsigned mask = 0;
+    for (int k = 0; k < at.items; ++k) {
+      const int e = static_cast<int>((ctx >> (4 * k)) & 15);
+      if (e % 2)
+        for (int c : cm.coords(k)) mask ^= 1U << c;
+    }
+    return mask;
   };
   for (const auto& [idx, ctxs] : groups) {
     long norm = 1;
@@ -302,21 +318,28 @@ Poly<S> expected_square(const Poly<S>& F, const Layout& at, ContextMoments<S>& c
       for (int k = 2; k <= static_cast<int>((idx >> (5 * i)) & 31); ++k) norm *= k;
     std::vector<Entry> entries;
     for (const auto& [ctx, coef] : ctxs) {
-      Entry e{ctx, {}};
+      Entry e{parity(ctx), ctx, {}};
       for (const auto& [k, v] : coef)
         if (v != S(0)) e.coef.emplace_back(k, integral(S(v * coef_scale)));
       if (!e.coef.empty()) entries.push_back(std::move(e));
     }
     // A fixed order of the pairs (the hash order depends on nothing but the insertions).
-    std::sort(entries.begin(), entries.end(), [](const Entry& x, const Entry& y) { return x.ctx < y.ctx; });
+    std::sort(entries.begin(), entries.end(),
+              [](const Entry& x, const Entry& y) { return x.mask != y.mask ? x.mask < y.mask : x.ctx < y.ctx; });
     A cxy;
     for (std::size_t x = 0; x < entries.size(); ++x)
-      for (std::size_t y = x; y < entries.size(); ++y) {
+      for (std::size_t y = x; y < entries.size() && entries[y].mask == entries[x].mask; ++y) {
         const std::vector<A>& mom = moment(entries[x].ctx + entries[y].ctx);
         const A weight(x == y ? norm : 2 * norm);
+        bool counted = false;
         for (std::size_t k = 0; k < mom.size(); ++k) {
           if (mom[k] == A(0)) continue;
           const A mw = mom[k] * weight;
+          if (!counted) {
+            ++pairs;
+            counted = true;
+          }
+          products += static_cast<long long>(entries[x].coef.size() * entries[y].coef.size());
           for (const auto& [kx, cx] : entries[x].coef)
             for (const auto& [ky, cy] : entries[y].coef) {
               cxy = cx * cy;
@@ -354,8 +377,9 @@ RiskPolynomial<S> risk_polynomial_at(const Arch<S>& a, const std::optional<Vec<S
   S mom_scale(1);
   if constexpr (is_exact_v<S>)
     for (int k = 0; k < 8; ++k) mom_scale *= S(boost::multiprecision::denominator(s2));
-  const Poly<S> E = expected_square(F, at, cm, mom_scale);
   RiskPolynomial<S> out;
+  out.terms = static_cast<long long>(F.size());
+  const Poly<S> E = expected_square(F, at, cm, mom_scale, out.pairs, out.products);
   out.numerator.assign(9, S(0));
   // N^8 s2 = s2 sum_k C(8, k) n^k.
   S binom(1);

@@ -36,6 +36,8 @@ class ContextMoments {
   }
 
   int items() const { return static_cast<int>(item_coords_.size()); }
+  // The coordinates of g an item multiplies (one for a_p, two for K_rs, r = s counted twice).
+  const std::vector<int>& coords(int item) const { return item_coords_[item]; }
   int a_item(int p) const { return p; }
   int k_item(int r, int s) const {
     if (r > s) std::swap(r, s);
@@ -62,6 +64,7 @@ class ContextMoments {
         Items block = b;
         ++block[first];
         if (mutant_ == Mutant::DroppedClass && order(block) >= 3) return;
+        if (vanishes(block)) return;
         const S k = cumulant1(block);
         if (k == S(0)) return;
         Items left = rest;
@@ -97,9 +100,9 @@ class ContextMoments {
   }
 
   static S binomial(int n, int k) {
-    S c(1);
-    for (int j = 1; j <= k; ++j) c = c * S(n - k + j) / S(j);
-    return c;
+    long c = 1;
+    for (int j = 1; j <= k; ++j) c = c * (n - k + j) / j;  // exact at every step
+    return S(c);
   }
 
   // The moment of one vector g of the products the items stand for.
@@ -120,6 +123,32 @@ class ContextMoments {
     return m;
   }
 
+  // Whether the joint cumulant of one vector's products is zero by structure: a coordinate of g
+  // with an odd total power (g_c -> -g_c is a symmetry of the diagonal Gaussian), or items that split
+  // into groups on disjoint coordinates (independent groups have no joint cumulant).
+  bool vanishes(const Items& e) const {
+    const int m = static_cast<int>(var_.size());
+    std::vector<int> power(m, 0), group(m);
+    for (int c = 0; c < m; ++c) group[c] = c;
+    auto root = [&](int c) {
+      while (group[c] != c) c = group[c];
+      return c;
+    };
+    int first = -1;
+    for (int i = 0; i < items(); ++i) {
+      if (e[i] == 0) continue;
+      for (int c : item_coords_[i]) power[c] += e[i];
+      const auto& cs = item_coords_[i];
+      if (cs.size() == 2) group[root(cs[0])] = root(cs[1]);
+      if (first < 0) first = cs[0];
+    }
+    for (int c = 0; c < m; ++c)
+      if (power[c] % 2) return true;
+    for (int c = 0; c < m; ++c)
+      if (power[c] > 0 && root(c) != root(first)) return true;
+    return false;
+  }
+
   // The joint cumulant of one vector's products, the first nonzero item marked.
   S cumulant1(const Items& e) {
     if (auto it = cumulants_.find(e); it != cumulants_.end()) return it->second;
@@ -132,6 +161,7 @@ class ContextMoments {
       if (b == rest) return;
       Items block = b;
       ++block[first];
+      if (vanishes(block)) return;
       Items left = rest;
       for (int i = 0; i < items(); ++i) left[i] -= b[i];
       k -= ways * cumulant1(block) * moment1(left);
