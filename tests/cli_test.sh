@@ -276,12 +276,38 @@ expect_reject "rank 4, expected rank 5" risk --params "$tmp/rank4.npy" --task sp
 expect_reject "int.npy: dtype '<i8' is not float32 or float64" risk --params "$tmp/int.npy" --task sphere --sigma2 0 --shots 0 --mc 100
 expect_reject "--heads: 3 does not match the parameter file (H = 2)" risk --params "$tmp/h2.npz" --heads 3 --task sphere --sigma2 0 --shots 0 --mc 100
 expect_reject "--layers: 1 does not match the parameter file (L = 2)" risk --params "$tmp/l2.json" --layers 1 --task sphere --sigma2 0 --shots 0 --mc 100
-expect_reject "--exact: no exact engine exists for L >= 2 layers" risk --params "$tmp/l2.json" --task sphere --sigma2 0 --shots 0 --mc 100 --exact
-expect_reject "--digits: no exact engine exists for L >= 2 layers" risk --params "$tmp/l2.json" --task sphere --sigma2 0 --shots 0 --digits 20
-expect_reject "no exact engine exists for L >= 2 layers.*--mc SAMPLES" risk --params "$tmp/l2.json" --task sphere --sigma2 0 --shots 0
+expect_reject "--exact: the exact two-layer engine covers d <= 3 (.*l2.json has d = 5)" risk --params "$tmp/l2.json" --task sphere --sigma2 0 --shots 0 --mc 100 --exact
+expect_reject "--digits: the exact two-layer engine covers d <= 3" risk --params "$tmp/l2.json" --task sphere --sigma2 0 --shots 0 --digits 20
+expect_reject "the exact two-layer engine covers d <= 3.*--mc SAMPLES" risk --params "$tmp/l2.json" --task sphere --sigma2 0 --shots 0
 # H = 2, L = 1: the exact engine. Two heads of P(10/13) average to P(10/13): its closed form, exactly
 # (h2.json; h2.npy holds the float64 nearest to 10/13, so its exact risk is another rational).
 [ "$(csv risk --params "$tmp/h2.json" --theta 1,0,0,0,0 --sigma2 1/10 --shots 0,3,20 --exact)" = "$(csv risk --family pretrained --gamma 10/13 --d 5 --sigma2 1/10 --shots 0,3,20 --exact)" ] && ok || bad "two heads of P(10/13) != R_pre(10/13) exactly"
 expect_reject "--heads applies to --params only" risk --family pretrained --gamma 1 --d 5 --sigma2 0 --shots 0 --heads 1
+
+# Two layers (issue 27): the exact engine. A zero second layer (V = 0) is its first layer exactly; the
+# curve --symbolic numerator over (n + 1)^8 equals risk --exact; three layers are refused.
+python3 - "$tmp" <<'PYEOF'
+import json, sys
+tmp = sys.argv[1]
+h1 = {"V": [["0", "1/4", "0"], ["0", "0", "0"], ["1/2", "-1/4", "3/4"]], "Q": [["1/4", "0", "1/2"], ["0", "3/4", "-1/4"], ["1/2", "0", "1/4"]]}
+h2 = {"V": [["0", "0", "0"], ["0", "0", "0"], ["-1/4", "1/2", "1"]], "Q": [["0", "1/4", "0"], ["1/2", "1", "0"], ["0", "0", "-1/2"]]}
+zero = {"V": [["0"] * 3] * 3, "Q": h2["Q"]}
+json.dump({"layers": [{"heads": [h1]}]}, open(f"{tmp}/tl1.json", "w"))
+json.dump({"layers": [{"heads": [h1]}, {"heads": [zero]}]}, open(f"{tmp}/tl2zero.json", "w"))
+json.dump({"layers": [{"heads": [h1]}, {"heads": [h2]}]}, open(f"{tmp}/tl2.json", "w"))
+json.dump({"layers": [{"heads": [h1]}, {"heads": [h2]}, {"heads": [h2]}]}, open(f"{tmp}/tl3.json", "w"))
+PYEOF
+for task in "--theta 1" "--task sphere"; do
+  [ "$(csv risk --params "$tmp/tl2zero.json" $task --sigma2 1/10 --shots 0,1,5,40 --exact)" = "$(csv risk --params "$tmp/tl1.json" $task --sigma2 1/10 --shots 0,1,5,40 --exact)" ] && ok || bad "two layers with a zero second layer != the first layer ($task)"
+done
+want=$(csv risk --params "$tmp/tl2.json" --theta 1 --sigma2 1/10 --shots 5 --exact)
+"$bin" curve --symbolic --params "$tmp/tl2.json" --theta 1 --sigma2 1/10 --format json | python3 -c '
+import json, sys
+from fractions import Fraction as F
+j = json.load(sys.stdin)
+r = sum(F(c) * 5 ** k for k, c in enumerate(j["numerator"])) / F(6) ** j["denominator_power"]
+assert j["denominator_power"] == 8 and str(r) == sys.argv[1], (r, sys.argv[1])' "$want" && ok || bad "curve --symbolic of two layers != risk --exact at n = 5"
+expect_reject "--exact: no exact engine exists for L >= 3 layers" risk --params "$tmp/tl3.json" --theta 1 --sigma2 1/10 --shots 0 --exact
+expect_reject "the exact engine covers L <= 2" curve --symbolic --params "$tmp/tl3.json" --theta 1 --sigma2 1/10
 
 finish

@@ -346,7 +346,7 @@ def risk(params, shots, sigma2, theta=None, task=None, exact=False, mc=None, see
     Task: theta=VECTOR (any nonzero norm; task="opposite" negates it) or task="sphere".
     Returns a NumPy float64 array (double evaluation; digits=K evaluates with 50 digits and rounds to
     K), or with exact=True a list of fractions.Fraction, the exact risk. With mc=SAMPLES (and seed)
-    a dict of arrays: "n", "risk" (absent for L >= 2 layers, where only Monte Carlo exists),
+    a dict of arrays: "n", "risk" (absent for L >= 3, or L = 2 with d > 3, where only Monte Carlo exists),
     "mc_mean", "mc_se" and "z" (the Monte Carlo estimate is double, its standard error is "mc_se").
     """
     out = _json("risk", dict(params=params, shots=shots, sigma2=sigma2, theta=theta, task=task, exact=exact,

@@ -8,6 +8,7 @@
 #include "cli/inputs.hpp"
 #include "cli/model_spec.hpp"
 #include "core/number.hpp"
+#include "exact/two_layer.hpp"
 #include "model/families.hpp"
 #include "prove/proof.hpp"
 
@@ -21,6 +22,38 @@ struct CurveArgs {
   CLI::Option* theta_opt;
 };
 
+// Two layers: R(n) = numerator(n) / (n + 1)^8 straight from the engine (exact/two_layer.hpp), whose
+// numerator has degree <= 8 by construction (no interpolation); L >= 3 has no exact engine.
+Result two_layer_curve(const CurveArgs& a, const Arch<Rational>& arch, const Rational& s2) {
+  if (arch.L() > 2 || arch.d() > exact::two_layer::kMaxD)
+    throw InputError(fmt::format("--params: {} has L = {}, d = {}; the exact engine covers L <= 2 with d <= {}",
+                                 a.params, arch.L(), arch.d(), exact::two_layer::kMaxD));
+  const int d = arch.d();
+  const auto task = a.task.empty() ? exact::TaskLaw<Rational>::fixed(read_theta(a.theta_opt, a.theta, d))
+                                   : read_task(a.task, first_axis<Rational>(d));
+  const std::string task_text = a.task.empty() ? "theta = (" + a.theta + ")" : a.task + " (theta0 = e_1)";
+  const auto r = exact::two_layer::risk_polynomial(arch, task, s2);
+  const Polynomial<Rational> p{r.numerator};
+  const std::string name = fmt::format("{} (L = 2, H = {})", a.params, arch.H());
+  if (a.o.format == "json") {
+    const nlohmann::json j{{"model", name},
+                           {"task", task_text},
+                           {"d", d},
+                           {"sigma2", to_fraction(s2)},
+                           {"numerator", prove::fractions(p)},
+                           {"denominator_power", r.power},
+                           {"limit", to_fraction(r.limit())},
+                           {"degree_bound", 8}};
+    return {j.dump(2) + "\n"};
+  }
+  return {
+      fmt::format("model        {}\ntask         {}, d = {}, s2 = {}\nR(n)         ({}) / (n + 1)^8\n"
+                  "numerator    {} (ascending powers of n; degree <= 8)\nR(0)         {}\nlimit        {} "
+                  "(n -> infinity)\n",
+                  name, task_text, d, to_fraction(s2), polynomial_text(p, "n"), fmt::join(prove::fractions(p), ", "),
+                  prove::show(r.at(0)), prove::show(r.limit()))};
+}
+
 Result run_curve(const CurveArgs& a) {
   if ((a.params.empty()) == (a.family.empty())) throw InputError("give exactly one of --params FILE and --family SPEC");
   if ((a.theta.empty()) == (a.task.empty())) throw InputError("give exactly one of --theta LIST and --task NAME");
@@ -28,6 +61,11 @@ Result run_curve(const CurveArgs& a) {
   const Rational s2 = read_sigma2(a.o.sigma2);
   const std::string text = a.params.empty() ? a.family : a.params;
   const std::string flag = a.params.empty() ? "--family" : "--params";
+  if (!a.params.empty()) {
+    ArchParamsFile file =
+        read_arch_params(a.params, a.o.d.empty() ? std::nullopt : std::optional(read_dimension(a.o.d)));
+    if (file.arch.L() >= 2) return two_layer_curve(a, file.arch, s2);
+  }
   const int d = resolve_dimension(a.o.d, {{text, flag}});
   const Model model = read_model(text, flag, first_axis<Rational>(d), s2);
   const auto task = a.task.empty() ? exact::TaskLaw<Rational>::fixed(read_theta(a.theta_opt, a.theta, d))
@@ -67,10 +105,12 @@ Runner add_curve(CLI::App& app) {
   a->theta_opt = add_theta(app, a->theta, "evaluate on this task (or --task)");
   add_task(app, a->task, "theta0 = e_1 (or --theta)");
   add_curve_options(app, a->o, "required for --family; must match --params", "");
-  app.add_flag("--symbolic", a->symbolic, "Print (n+1)^2 R(n) as an exact polynomial (required)");
+  app.add_flag("--symbolic", a->symbolic,
+               "Print (n+1)^2 R(n) (two layers: (n+1)^8 R(n)) as an exact polynomial (required)");
   app.footer(
       "R(n) = numerator(n) / (n + 1)^2 with a numerator of degree <= 2 (docs/proofs.md), interpolated from the "
-      "exact engine at n = 0, 1, 2 and confirmed at n = 3, 4, 5.\n");
+      "exact engine at n = 0, 1, 2 and confirmed at n = 3, 4, 5. A two-layer file: R(n) = numerator(n) / (n + 1)^8, "
+      "degree <= 8, from the two-layer engine directly (docs/exact_risk.md section 10).\n");
   return [a] { return run_curve(*a); };
 }
 

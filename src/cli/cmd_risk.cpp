@@ -1,7 +1,8 @@
 // iclverify risk: the risk curve of a named family (closed form) or of any parameter file (the
 // exact engine), in double, K digits or exact rationals, optionally next to a Monte Carlo estimate.
-// A file of L layers x H heads (model/arch_file.hpp) with L = H = 1 takes the one-head path; with
-// more heads or layers the risk is a Monte Carlo estimate (--mc) wherever no exact engine exists.
+// A file of L layers x H heads (model/arch_file.hpp) with L = H = 1 takes the one-head path; one layer
+// of H heads and two layers (d <= 3) have exact engines; with L >= 3 the risk is a Monte Carlo
+// estimate (--mc).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include "core/number.hpp"
 #include "exact/heads.hpp"
 #include "exact/risk.hpp"
+#include "exact/two_layer.hpp"
 #include "report/table.hpp"
 #include "sim/monte_carlo.hpp"
 
@@ -51,12 +53,14 @@ exact::TaskLaw<Rational> params_task(const RiskJob& job) {
   return job.theta ? exact::TaskLaw<Rational>::fixed(*job.theta) : exact::TaskLaw<Rational>::sphere();
 }
 
-// The exact risk of an L x H file: exact::arch_curve for one layer (exact/heads.hpp); none for L >= 2.
+// The exact risk of an L x H file: exact::arch_curve for one layer, exact::two_layer::curve for two
+// (R(n) as a polynomial over (n + 1)^8); none for L >= 3.
 template <class T>
 std::optional<std::vector<T>> arch_exact_curve(const Arch<T>& a, const exact::TaskLaw<T>& task,
                                                const std::vector<long>& shots, const T& s2) {
-  if (a.L() != 1) return std::nullopt;
-  return exact::arch_curve(a, task, shots, s2);
+  if (a.L() == 1) return exact::arch_curve(a, task, shots, s2);
+  if (a.L() == 2 && a.d() <= exact::two_layer::kMaxD) return exact::two_layer::curve(a, task, shots, s2);
+  return std::nullopt;
 }
 
 // The risk at every n of the job: the exact engine for a parameter file (the point prepared once,
@@ -212,11 +216,13 @@ RiskJob validate(const RiskArgs& a) {
   return job;
 }
 
-// Two or more layers: no exact engine, only a Monte Carlo estimate in double can be given.
+// Three or more layers (or two with d > 3): no exact engine, only a Monte Carlo estimate in double.
 void require_monte_carlo(const RiskArgs& a, const RiskJob& job) {
   const Arch<Rational>& arch = *job.arch;
-  const std::string why =
-      fmt::format("no exact engine exists for L >= 2 layers ({} has L = {})", job.params_path, arch.L());
+  const std::string why = arch.L() == 2 ? fmt::format("the exact two-layer engine covers d <= {} ({} has d = {})",
+                                                      exact::two_layer::kMaxD, job.params_path, arch.d())
+                                        : fmt::format("no exact engine exists for L >= 3 layers ({} has L = {})",
+                                                      job.params_path, arch.L());
   if (job.precision.kind != Precision::Kind::Double)
     throw InputError(fmt::format("{}: {}; --mc SAMPLES estimates the risk in double",
                                  a.precision.exact ? "--exact" : "--digits", why));

@@ -495,7 +495,7 @@ class TorchModels(unittest.TestCase):
                         self.assertLess(abs(mean - exact) / se, 4, (mean, se, exact))
 
     def test_two_layers_have_only_monte_carlo(self):
-        with self.assertRaisesRegex(ValueError, "no exact engine exists for L >= 2"):
+        with self.assertRaisesRegex(ValueError, "the exact two-layer engine covers d <= 3"):
             iclverify.risk(self.layers, [0], "1/10", task="sphere", exact=True)
         got = iclverify.risk(self.layers, [0, 5], "1/10", task="sphere", mc=20000, seed=1)
         self.assertEqual(set(got), {"n", "mc_mean", "mc_se"})

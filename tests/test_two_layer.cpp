@@ -1,0 +1,203 @@
+// The exact engine for two layers (exact/two_layer): against a brute-force symbolic expansion of the
+// prompt (tests/two_layer_oracle.hpp), against today's one-layer engine when a layer is zero, against
+// Monte Carlo, and with deliberately wrong variants (mutants) that each check must catch.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <string>
+
+#include "exact/exact.hpp"
+#include "exact/two_layer.hpp"
+#include "model/arch.hpp"
+#include "sim/monte_carlo.hpp"
+#include "sim/random_params.hpp"
+#include "two_layer_oracle.hpp"
+
+using namespace icl;
+namespace tl = icl::exact::two_layer;
+
+namespace {
+
+// Two layers of H random heads, entries k / den with |k| <= span (sim/random_params.hpp).
+Arch<Rational> random_two_layer(sim::Engine& rng, int d, int H, Parameterization kind, int span = 4, int den = 4) {
+  Arch<Rational> a = sim::random_heads(rng, kind, d, H, span, den);
+  a.layers.push_back(sim::random_heads(rng, kind, d, H, span, den).layers.front());
+  return a;
+}
+
+Vec<Rational> some_task(int d) {
+  Vec<Rational> t = Vec<Rational>::Zero(d);
+  t(0) = Rational(3, 5);
+  if (d > 1) t(1) = Rational(-4, 5);
+  return t;
+}
+
+const Rational kS2(1, 10);
+
+// Two layers with few nonzero entries (each entry k / den, |k| <= span, kept with probability 1/3):
+// the same engine on a smaller polynomial, so that the sphere at d = 2 and d = 3 stays cheap.
+Arch<Rational> sparse_two_layer(sim::Engine& rng, int d, int H, Parameterization kind, int span = 4, int den = 4) {
+  Arch<Rational> a = random_two_layer(rng, d, H, kind, span, den);
+  std::uniform_int_distribution<int> keep(0, 2);
+  for (auto& layer : a.layers)
+    for (auto& h : layer)
+      for (Mat<Rational>* m : {&h.V, &h.Q, &h.K})
+        for (Eigen::Index i = 0; i < m->size(); ++i)
+          if (keep(rng) != 0) m->data()[i] = 0;
+  return a;
+}
+
+// The model with layer l's value matrices zero (that layer is then the identity), and the other
+// layer alone as a one-layer model.
+Arch<Rational> zero_values(Arch<Rational> a, int l) {
+  for (auto& h : a.layers[l]) h.V.setZero();
+  return a;
+}
+Arch<Rational> only_layer(const Arch<Rational>& a, int l) { return Arch<Rational>{{a.layers[l]}}; }
+
+}  // namespace
+
+TEST_CASE("two layers: the engine equals the brute-force expansion exactly, fixed task and sphere") {
+  sim::Engine rng(11);
+  struct Case {
+    int d, H;
+    Parameterization kind;
+    int max_n;
+    bool sphere;
+  };
+  // Dense random layers at d = 1, sparse ones at d = 2 (the expansion of a dense d = 2 prompt takes
+  // minutes); n up to 2.
+  const std::vector<Case> cases{{1, 1, Parameterization::Merged, 2, true},
+                                {1, 2, Parameterization::Separate, 2, true},
+                                {2, 2, Parameterization::Separate, 1, false},
+                                {2, 1, Parameterization::Merged, 2, true}};
+  for (const auto& c : cases) {
+    const Arch<Rational> a =
+        c.d == 1 || c.max_n == 1 ? random_two_layer(rng, c.d, c.H, c.kind) : sparse_two_layer(rng, c.d, c.H, c.kind);
+    std::vector<std::optional<Vec<Rational>>> thetas{some_task(c.d)};
+    if (c.sphere) thetas.push_back(std::nullopt);
+    for (const auto& th : thetas) {
+      const auto task = th ? exact::TaskLaw<Rational>::fixed(*th) : exact::TaskLaw<Rational>::sphere();
+      const auto poly = tl::risk_polynomial(a, task, kS2);
+      for (int n = 0; n <= c.max_n; ++n) {
+        CAPTURE(c.d);
+        CAPTURE(c.H);
+        CAPTURE(n);
+        CAPTURE(th.has_value());
+        const Rational want = oracle::two_layer_risk(a, th, n, kS2);
+        CHECK(poly.at(n) == want);
+      }
+    }
+  }
+}
+
+TEST_CASE("two layers: a zero layer gives today's one-layer engine exactly, and L = 1 too") {
+  sim::Engine rng(23);
+  const std::vector<long> shots{0, 1, 2, 7, 40};
+  for (int d : {1, 2})
+    for (int H : {1, 2})
+      for (auto kind : {Parameterization::Merged, Parameterization::Separate}) {
+        const Arch<Rational> a = d == 1 ? random_two_layer(rng, d, H, kind) : sparse_two_layer(rng, d, H, kind);
+        for (const auto& task : {exact::TaskLaw<Rational>::fixed(some_task(d)), exact::TaskLaw<Rational>::sphere()}) {
+          CAPTURE(d);
+          CAPTURE(H);
+          CAPTURE(task.is_sphere());
+          for (int l : {0, 1}) {
+            const auto one = exact::arch_curve(only_layer(a, 1 - l), task, shots, kS2);
+            CHECK(tl::curve(zero_values(a, l), task, shots, kS2) == one);
+          }
+          CHECK(tl::curve(only_layer(a, 0), task, shots, kS2) == exact::arch_curve(only_layer(a, 0), task, shots, kS2));
+          // The query masked out of S is caught by the one-layer engine too (dense layers).
+          if (d == 1)
+            CHECK(tl::risk_polynomial(only_layer(a, 0), task, kS2, tl::Mutant::QueryMasked).at(2) !=
+                  exact::arch_risk(only_layer(a, 0), task, 2, kS2));
+        }
+      }
+}
+
+TEST_CASE("two layers: every mutant is caught by the brute-force expansion") {
+  sim::Engine rng(31);
+  const Arch<Rational> a = random_two_layer(rng, 1, 2, Parameterization::Separate);
+  const Vec<Rational> t = some_task(1);
+  const auto task = exact::TaskLaw<Rational>::fixed(t);
+  const Rational want = oracle::two_layer_risk(a, t, 2, kS2);
+  CHECK(tl::risk_polynomial(a, task, kS2).at(2) == want);
+  for (auto m : {tl::Mutant::DroppedClass, tl::Mutant::WrongMoment, tl::Mutant::QueryMasked}) {
+    CAPTURE(static_cast<int>(m));
+    CHECK(tl::risk_polynomial(a, task, kS2, m).at(2) != want);
+  }
+}
+
+TEST_CASE("two layers: the one-layer sphere shortcut (+-e_i) is exact for L = 1 and wrong for L = 2") {
+  // An anisotropic model: value e_y, x-block diag(1, 2) / 2 and a label-label entry 1/2 in both
+  // layers (with only x in the attention and only y in the value, yhat would be linear in theta and
+  // the shortcut exact for any L).
+  const int d = 2, D = d + 2;
+  Mat<Rational> V = Mat<Rational>::Zero(D, D), M = Mat<Rational>::Zero(D, D);
+  V(D - 1, D - 1) = 1;
+  M(1, 1) = Rational(1, 2);
+  M(2, 2) = 1;
+  M(D - 1, D - 1) = Rational(1, 2);
+  const Arch<Rational> two{{{Head<Rational>{V, M, Mat<Rational>()}}, {Head<Rational>{V, M, Mat<Rational>()}}}};
+  const Arch<Rational> one = only_layer(two, 0);
+  const auto sphere = exact::TaskLaw<Rational>::sphere();
+  for (long n : {0L, 1L, 2L, 5L}) {
+    CAPTURE(n);
+    const auto exact_one = tl::risk_polynomial(one, sphere, kS2).at(n);
+    CHECK(tl::risk_polynomial(one, sphere, kS2, tl::Mutant::SphereShortcut).at(n) == exact_one);
+    const auto exact_two = tl::risk_polynomial(two, sphere, kS2).at(n);
+    if (n <= 1) CHECK(exact_two == oracle::two_layer_risk(two, std::nullopt, static_cast<int>(n), kS2));
+    if (n >= 1) CHECK(tl::risk_polynomial(two, sphere, kS2, tl::Mutant::SphereShortcut).at(n) != exact_two);
+  }
+}
+
+TEST_CASE("two layers: equal to Monte Carlo for small random parameters, d = 1..3, H = 1, 2") {
+  sim::Engine rng(41);
+  for (int d : {1, 2, 3})
+    for (int H : {1, 2}) {
+      // Entries k / 8, |k| <= 3: small enough for the degree-18 tails to be tame.
+      const Arch<Rational> a = d < 3 ? random_two_layer(rng, d, H, Parameterization::Separate, 3, 8)
+                                     : sparse_two_layer(rng, d, H, Parameterization::Separate, 3, 8);
+      for (bool sphere : {false, true}) {
+        const auto task = sphere ? exact::TaskLaw<Rational>::sphere() : exact::TaskLaw<Rational>::fixed(some_task(d));
+        const auto r = tl::risk_polynomial(a.cast<double>(), task.cast<double>(), 0.1);
+        Eigen::VectorXd th = some_task(d).cast<double>();
+        for (long n : {0L, 3L}) {
+          const auto mc = sim::mc_risk(a.cast<double>(), sphere ? sim::TaskSpec::sphere() : sim::TaskSpec::fixed(th), n,
+                                       0.1, sim::McOptions{200000, 17, 1});
+          CAPTURE(d);
+          CAPTURE(H);
+          CAPTURE(sphere);
+          CAPTURE(n);
+          CAPTURE(mc.mean);
+          CAPTURE(r.at(n));
+          CHECK(std::abs(sim::z_score(mc, r.at(n))) < 4);
+        }
+      }
+    }
+}
+
+// Timings for docs/performance.md: TL_D=3 TL_SCALAR=double build/tests/test_two_layer -tc='*timing*' --no-skip -s
+TEST_CASE("two layers: timing probe" * doctest::skip()) {
+  const int d = std::getenv("TL_D") ? std::atoi(std::getenv("TL_D")) : 2;
+  const std::string scalar = std::getenv("TL_SCALAR") ? std::getenv("TL_SCALAR") : "double";
+  const bool sphere = std::getenv("TL_SPHERE") != nullptr;
+  sim::Engine rng(5);
+  const Arch<Rational> a = random_two_layer(rng, d, 2, Parameterization::Merged);
+  const auto task = sphere ? exact::TaskLaw<Rational>::sphere() : exact::TaskLaw<Rational>::fixed(some_task(d));
+  const auto t0 = std::chrono::steady_clock::now();
+  double r5 = 0;
+  long long terms = 0, pairs = 0, products = 0;
+  auto run = [&](const auto& r) {
+    r5 = to_double(r.at(5));
+    terms = r.terms, pairs = r.pairs, products = r.products;
+  };
+  if (scalar == "double") run(tl::risk_polynomial(a.cast<double>(), task.cast<double>(), 0.1));
+  if (scalar == "float50") run(tl::risk_polynomial(a.cast<Float50>(), task.cast<Float50>(), Float50(1) / 10));
+  if (scalar == "rational") run(tl::risk_polynomial(a, task, kS2));
+  const auto t1 = std::chrono::steady_clock::now();
+  MESSAGE("d " << d << " sphere " << sphere << " " << scalar << " " << std::chrono::duration<double>(t1 - t0).count()
+               << " s, R(5) = " << r5 << "; " << terms << " terms, " << pairs << " pairs, " << products
+               << " coefficient products");
+}
