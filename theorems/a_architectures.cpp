@@ -470,7 +470,7 @@ Outcome two_layer_degree(const ArchSetup& su, const CheckContext&) {
   const std::string ev = fmt::format(
       "yhat(lambda Z) of two random layers (d = 2, n = 2, rational) is an odd polynomial of degree {} in lambda "
       "(coefficient of lambda^9 = {}): the two-layer prediction has degree 9 in the prompt, so its exact risk needs "
-      "Gaussian moments of degree 18 (THEORY.md section 7 says degree 5 and moments of degree 10)",
+      "Gaussian moments of degree 18 (THEORY.md section 7 said degree 5 and moments of degree 10 until this measurement corrected it)",
       degree, to_fraction(c(9)));
   return {degree == 9 && parity ? Verdict::Note : Verdict::Fail, ev};
 }
