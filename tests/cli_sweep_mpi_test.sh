@@ -3,24 +3,14 @@
 # (rank 0 and rank 1), a sweep whose ranks are killed with SIGKILL resumes, and a refused study stops
 # every rank with one line, exit 2 (docs/sweep.md, "MPI").
 source "$(dirname "$0")/cli_lib.sh" "$1"
+source "$(dirname "$0")/sweep_lib.sh"
 cd "$tmp"
 command -v mpirun >/dev/null || { echo "cannot start MPI: mpirun not found (Debian openmpi-bin)"; exit 1; }
 # As root OpenMPI needs both variables; --oversubscribe: this machine may have fewer free slots than ranks.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 mpi() { timeout 120 mpirun -np 2 --oversubscribe "$bin" "$@"; }
 
-cat >study.toml <<'TOML'
-command = "train"
-[fixed]
-trainer = "sgd"
-loss = "zs+fs"
-update = "v"
-batch = 1000
-steps = 120
-[axes]
-seed = [1, 2, 3, 4]
-optimizer = ["sgd", "adam"]
-TOML
+write_study study.toml 120 "1, 2, 3, 4"
 rows() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$@"; }
 # Points that ran at the same time as another one.
 overlaps() { rows "$1" "select count(*) from points a where exists (select 1 from points b where b.options != a.options and b.start < a.end and a.start < b.end)"; }

@@ -4,22 +4,12 @@
 # an MPI sweep inside Slurm (srun --mpi=pmix, two ranks) exports the same; every daemon is stopped at
 # the end. A daemon that does not start is one line and a failure.
 source "$(dirname "$0")/cli_lib.sh" "$1"
+source "$(dirname "$0")/sweep_lib.sh"
 source "$(dirname "$0")/slurm_cluster.sh"
 trap 'slurm_stop; rm -rf "$tmp"' EXIT
 cd "$tmp"
 
-cat >study.toml <<'TOML'
-command = "train"
-[fixed]
-trainer = "sgd"
-loss = "zs+fs"
-update = "v"
-batch = 1000
-steps = 120
-[axes]
-seed = [1, 2, 3]
-optimizer = ["sgd", "adam"]
-TOML
+write_study study.toml 120 "1, 2, 3"
 "$bin" sweep study.toml --store local.sqlite --quiet 2>err || bad "local sweep: $(cat err)"
 "$bin" sweep export --store local.sqlite >local.json
 

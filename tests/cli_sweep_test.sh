@@ -5,21 +5,11 @@
 # export, and every bad input is one line (a bad study: one line per refused point), exit 2, the store
 # untouched.
 source "$(dirname "$0")/cli_lib.sh" "$1"
+source "$(dirname "$0")/sweep_lib.sh"
 cd "$tmp"
 
 # Twelve tiny points (about 0.2 s each): SGD on the few-shot loss, two optimizers, six seeds.
-cat >study.toml <<'TOML'
-command = "train"
-[fixed]
-trainer = "sgd"
-loss = "zs+fs"
-update = "v"
-batch = 1000
-steps = 121
-[axes]
-seed = [1, 2, 3, 4, 5, 6]
-optimizer = ["sgd", "adam"]
-TOML
+write_study study.toml 121 "1, 2, 3, 4, 5, 6"
 echo 'not a database, just text' >text.sqlite; cp text.sqlite text0
 export_of() { "$bin" sweep export --store "$1" --format json; }
 rows() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$@"; }

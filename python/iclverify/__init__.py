@@ -90,6 +90,11 @@ def _text(q, what):
     return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
+def _exact_text(x, what):
+    """x read exactly (_fraction) and written as the command line reads it (_text); errors name `what`."""
+    return _text(_fraction(x, what), what)
+
+
 def _value_text(x, what):
     """An option's value as text: strings pass through (the command reads them), numbers exactly,
     sequences as comma-separated lists."""
@@ -104,8 +109,8 @@ def _value_text(x, what):
         entries = _array(x, what).ravel().tolist()
         if len(entries) > limit:
             raise ValueError(f"{what}: {len(entries)} values, more than {limit}, the limit of a list")
-        return ",".join(_text(_fraction(v, what), what) for v in entries)
-    return _text(_fraction(x, what), what)
+        return ",".join(_exact_text(v, what) for v in entries)
+    return _exact_text(x, what)
 
 
 # --- arrays and models ------------------------------------------------------------------------------
@@ -142,8 +147,7 @@ def _array(x, what):
 
 def _exact_matrix(a, what):
     """A 2-D array as nested lists of exact "p/q" strings."""
-    return [[_text(_fraction(v, f"{what}[{i}][{j}]"), f"{what}[{i}][{j}]") for j, v in enumerate(row)]
-            for i, row in enumerate(a.tolist())]
+    return [[_exact_text(v, f"{what}[{i}][{j}]") for j, v in enumerate(row)] for i, row in enumerate(a.tolist())]
 
 
 def _square(x, what, D=None):
