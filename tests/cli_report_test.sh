@@ -163,22 +163,81 @@ touch "$tmp/a-file"
 expect_reject "--out" report --fast --out "$tmp/a-file/sub"
 [ -z "$(ls "$tmp" | grep -e '\.tmp-' -e '^x\.')" ] && ok || bad "files left behind: $(ls "$tmp")"
 
+# figure --store and report --store: a tiny protocol study (2 optimizers x 3 seeds, about 0.5 s a point);
+# the plotted seed means and standard errors against Python's own from `sweep export`.
+cat >"$tmp/study.toml" <<'TOML'
+command = "protocol"
+[fixed]
+steps-pretrain = 40
+steps-finetune = 20
+batch = 100
+eval-batch = 200
+test-seeds = 2
+max-shots = 6
+threads = 1
+quiet = true
+[axes]
+optimizer = ["sgd", "adam"]
+seed = [1, 2, 3]
+TOML
+"$bin" sweep "$tmp/study.toml" --store "$tmp/study.sqlite" >/dev/null 2>"$tmp/err" || bad "sweep: $(cat "$tmp/err")"
+"$bin" sweep export --store "$tmp/study.sqlite" --format json >"$tmp/study.json" || bad "sweep export"
+expect_reject "differ in optimizer besides the seed" figure --store "$tmp/study.sqlite" --out "$tmp/s.tex"
+expect_reject "no point has the option 'heads'" figure --store "$tmp/study.sqlite" --where heads=2 --out "$tmp/s.tex"
+expect_reject "no finished point matches" figure --store "$tmp/study.sqlite" --where optimizer=rmsprop --out "$tmp/s.tex"
+expect_reject "is not NAME=VALUE" figure --store "$tmp/study.sqlite" --where optimizer --out "$tmp/s.tex"
+expect_reject "give no figure name" figure pretrained --store "$tmp/study.sqlite" --where optimizer=sgd --out "$tmp/s.tex"
+expect_reject "--where applies to --store only" figure pretrained --where optimizer=sgd --out "$tmp/s.tex"
+printf 'command = "train"\n[fixed]\ntrainer = "sgd"\nloss = "zs"\nsteps = 5\nbatch = 50\n[axes]\nseed = [1]\n' >"$tmp/train.toml"
+"$bin" sweep "$tmp/train.toml" --store "$tmp/train.sqlite" >/dev/null 2>"$tmp/err" || bad "sweep train: $(cat "$tmp/err")"
+expect_reject "a study of 'train'" figure --store "$tmp/train.sqlite" --out "$tmp/s.tex"
+printf 'not sqlite' >"$tmp/junk.sqlite"
+expect_reject "junk.sqlite" figure --store "$tmp/junk.sqlite" --out "$tmp/s.tex"
+expect_reject "junk.sqlite" report --fast --store "$tmp/junk.sqlite" --out "$tmp/rep-junk"
+[ ! -e "$tmp/s.tex" ] && [ ! -e "$tmp/rep-junk" ] && ok || bad "a refused figure or report wrote something"
+"$bin" figure --store "$tmp/study.sqlite" --where optimizer=adam --out "$tmp/s.tex" >"$tmp/out" 2>&1 ||
+  bad "figure --store: $(cat "$tmp/out")"
+grep -q "9 methods, 3 seeds" "$tmp/out" && ok || bad "figure --store summary: $(cat "$tmp/out")"
+python3 - "$tmp/study.json" "$tmp/s.tex" <<'PY' && ok || bad "figure --store: plotted means or standard errors"
+import json, math, re, sys
+points = [p for p in json.load(open(sys.argv[1])) if p["options"]["optimizer"] == "adam"]
+assert len(points) == 3
+tex = open(sys.argv[2]).read()
+blocks = re.findall(r"x y err \\\\\n(.*?)\};", tex, re.S)
+names = re.findall(r"\\addlegendentry\{(.*?)\}", tex)
+methods = [m["name"] for m in points[0]["result"]["methods"]]
+assert len(blocks) == 2 * len(methods) == 18, (len(blocks), names)
+for b, (field, m) in zip(blocks, [(f, m) for f in ("risk_target", "risk_opposite") for m in range(len(methods))]):
+    rows = [list(map(float, r.split()[:3])) for r in b.strip().split("\n")]
+    for n, mean, se in rows:
+        xs = [next(e["mean"] for e in p["result"]["methods"][m][field] if e["n"] == n) for p in points]
+        mu = sum(xs) / 3
+        sd = math.sqrt(sum((x - mu) ** 2 for x in xs) / 2)
+        assert abs(mean - mu) <= 1e-12 * abs(mu) and abs(se - sd / math.sqrt(3)) <= 1e-9 * max(sd, 1e-300), (m, n, mean, mu)
+PY
+if command -v gnuplot >/dev/null; then
+  "$bin" figure --store "$tmp/study.sqlite" --where optimizer=sgd --out "$tmp/s.png" >/dev/null 2>&1 && image_check "$tmp/s.png" &&
+    ok || bad "figure --store .png"
+fi
+
 # The whole report, fast: >= 5 figures, every table as .tex and .csv, an index linking only existing files;
-# the architectures section: 12 comparison figures, the architectures table, claim A linking them.
-"$bin" report --fast --quiet --out "$tmp/rep" >"$tmp/files" 2>"$tmp/err" || bad "report: $(cat "$tmp/err")"
-files=$((7 * 2 + 17 + 2))
-command -v gnuplot >/dev/null && files=$((files + 17))
+# the architectures section: 12 comparison figures, the architectures table, claim A linking them; the
+# studies section: one figure and one table per optimizer of the study above.
+"$bin" report --fast --quiet --store "$tmp/study.sqlite" --out "$tmp/rep" >"$tmp/files" 2>"$tmp/err" ||
+  bad "report: $(cat "$tmp/err")"
+files=$((7 * 2 + 17 + 2 + 2 * 3))
+command -v gnuplot >/dev/null && files=$((files + 17 + 2))
 grep -q "wrote $files files" "$tmp/err" && ok || bad "report summary (want $files files): $(cat "$tmp/err")"
 while read -r f; do [ -s "$f" ] || bad "listed but missing or empty: $f"; done <"$tmp/files"
-[ "$(ls "$tmp/rep"/*.tex | wc -l)" -eq 24 ] && [ "$(ls "$tmp/rep"/*.csv | wc -l)" -eq 7 ] && ok || bad "report tables: $(ls "$tmp/rep")"
+[ "$(ls "$tmp/rep"/*.tex | wc -l)" -eq 28 ] && [ "$(ls "$tmp/rep"/*.csv | wc -l)" -eq 9 ] && ok || bad "report tables: $(ls "$tmp/rep")"
 for t in risk-families risk-methods-target risk-methods-opposite optima w-star architectures verdicts; do
   [ -s "$tmp/rep/$t.tex" ] && [ -s "$tmp/rep/$t.csv" ] && ok || bad "report table $t"
 done
 if command -v gnuplot >/dev/null; then
   [ "$(ls "$tmp/rep"/*.png | wc -l)" -ge 5 ] && image_check "$tmp/rep"/*.png && ok || bad "report figures"
 fi
-python3 - "$tmp/rep" <<'PY' && ok || bad "index links a missing file"
-import os, re, sys
+python3 - "$tmp/rep" "$tmp/study.json" <<'PY' && ok || bad "index links a missing file, or the studies section"
+import json, os, re, sys
 root = sys.argv[1]
 md = open(os.path.join(root, "index.md")).read()
 html = open(os.path.join(root, "index.html")).read()
@@ -204,6 +263,21 @@ import csv
 rows = list(csv.reader(open(os.path.join(root, "architectures.csv"))))
 assert len(rows) == 1 + 12 * 9 and len(rows[0]) == 9, len(rows)
 assert "<h2>Architectures (claim A)</h2>" in html
+# The studies section: a figure and a table per optimizer; the table's seed means are Python's own.
+studies = md[md.index("## Studies"):md.index("## Tables")]
+export = json.load(open(sys.argv[2]))
+for opt in ("adam", "sgd"):
+    stem = "study-study-optimizer-" + opt
+    assert "(%s.tex)" % stem in studies and "(%s-table.csv)" % stem in studies, (stem, studies[:400])
+    pts = [p for p in export if p["options"]["optimizer"] == opt]
+    table = list(csv.reader(open(os.path.join(root, stem + "-table.csv"))))
+    assert table[0][:2] == ["method", "theta0 n=0"] and len(table) == 1 + 9, table[0]
+    for i, r in enumerate(table[1:]):
+        assert r[0] == pts[0]["result"]["methods"][i]["name"] and r[-1] == "3", r
+        for col, field, n in ((1, "risk_target", 0), (3, "risk_target", 6), (5, "risk_opposite", 0), (7, "risk_opposite", 6)):
+            xs = [next(e["mean"] for e in p["result"]["methods"][i][field] if e["n"] == n) for p in pts]
+            assert abs(float(r[col]) - sum(xs) / 3) <= 1e-12 * abs(sum(xs)), (opt, r[0], col)
+assert "<h2>Studies</h2>" in html
 PY
 [ -z "$(ls -a "$tmp/rep" | grep '\.tmp-')" ] && ok || bad "temporary files left in the report"
 

@@ -1,10 +1,12 @@
 // iclverify figure: one figure of the paper's regression section as PNG, SVG or PDF (gnuplot) or
-// as a pgfplots source (.tex) (docs/report.md#figures).
+// as a pgfplots source (.tex) (docs/report.md#figures); or, with --store, a protocol study's risk
+// curves over its seeds (docs/sweep.md, "Figures and the report").
 #include <fmt/format.h>
 
 #include "cli/report_args.hpp"
 #include "core/number.hpp"
 #include "report/figures.hpp"
+#include "report/study.hpp"
 #include "train/progress.hpp"
 
 namespace icl::cli {
@@ -16,6 +18,10 @@ struct FigureArgs {
   // The comparison figure: the configuration and the protocol's sizes (empty: the budget's).
   std::string heads = "1", layers = "1", optimizer = "sgd", steps_pretrain, steps_finetune, batch;
   std::vector<CLI::Option*> comparison_opts;
+  // A study's curves instead of a catalog figure.
+  std::string store;
+  std::vector<std::string> where;
+  CLI::Option* where_opt = nullptr;
 };
 
 // The budget, with the comparison figure's configuration and sizes; those options apply to it only.
@@ -34,7 +40,34 @@ report::Budget figure_budget(const FigureArgs& a) {
   return b;
 }
 
+// `figure --store`: the one group of the study that the --where conditions leave.
+Result run_study_figure(const FigureArgs& a) {
+  if (!a.name.empty())
+    throw InputError(fmt::format("--store draws the study's curves: give no figure name (got '{}')", a.name));
+  for (const CLI::Option* opt : a.comparison_opts) applies_only_to(false, opt, "--which comparison");
+  report::check_writable(a.out);
+  std::vector<report::Where> where;
+  for (const auto& w : a.where) where.push_back(report::parse_where(w));
+  const report::Study study = report::read_study(a.store, where);
+  if (study.groups.size() > 1) {
+    std::string choices;
+    for (const auto& name : study.varying) choices += (choices.empty() ? "" : ", ") + name;
+    throw InputError(
+        fmt::format("--store {}: the points differ in {} besides the seed ({} groups): choose one with "
+                    "--where NAME=VALUE",
+                    a.store, choices, study.groups.size()));
+  }
+  const report::StudyGroup& g = study.groups.front();
+  std::string title = fmt::format("{}: {} seeds", a.store, g.seeds.size());
+  for (const auto& [name, value] : where) title += fmt::format(", {}={}", name, value);
+  report::write_figure(report::study_figure(g, "study", title), a.out);
+  return {"", 0, fmt::format("wrote {} ({} methods, {} seeds)\n", a.out, g.methods.size(), g.seeds.size())};
+}
+
 Result run_figure(const FigureArgs& a) {
+  if (!a.store.empty()) return run_study_figure(a);
+  applies_only_to(false, a.where_opt, "--store");
+  if (a.name.empty()) throw InputError("figure: give a figure name (list below in --help) or --store");
   const report::Budget budget = figure_budget(a);
   report::check_writable(a.out);  // a bad --out fails before any work
   train::ProgressBar bar("figure", a.budget.quiet);
@@ -51,13 +84,20 @@ Runner add_figure(CLI::App& app) {
   const CatalogHelp help = catalog_help(report::figure_catalog());
   app.add_option("name,--which", a->name, "The figure (list below)")
       ->type_name("NAME")
-      ->required()
       ->check(CLI::IsMember(help.names));
   app.add_option("--out", a->out,
                  "Output file; the extension picks the format: .png, .svg, .pdf (gnuplot) or .tex (pgfplots source)")
       ->type_name("PATH")
       ->required();
   add_budget_options(app, a->budget);
+  app.add_option("--store", a->store,
+                 "Instead of a named figure: a protocol study's risk curves per method on theta0 and -theta0, the seed "
+                 "mean with +-1 standard error bars (a store of `iclverify sweep`)")
+      ->type_name("S.sqlite");
+  a->where_opt = app.add_option("--where", a->where,
+                                "With --store: only the points whose option NAME has VALUE (repeatable); needed when "
+                                "the points differ in more than the seed")
+                     ->type_name("NAME=VALUE");
   auto comparison_opt = [&](const std::string& flag, std::string& text, const std::string& what,
                             const std::string& type) {
     CLI::Option* opt = app.add_option(flag, text, "comparison: " + what)->type_name(type);
@@ -75,7 +115,8 @@ Runner add_figure(CLI::App& app) {
   app.footer("Figures:\n" + help.list +
              "Lines are closed forms (or the theory point's exact risk), markers Monte Carlo means with +-1 standard "
              "error bars or learned models' exact risks. Images need gnuplot (Debian gnuplot-nox); .tex does not.\n"
-             "Exit status: 0; 2 on bad input (nothing written); 3 if an SGD run diverged.\n");
+             "Exit status: 0; 2 on bad input (nothing written); 3 if an SGD run diverged.\n"
+             "Example: iclverify figure --store two_layers.sqlite --where optimizer=sgd --out two_layers_sgd.png\n");
   return [a] { return diverged_as_exit_3("figure", [&] { return run_figure(*a); }); };
 }
 

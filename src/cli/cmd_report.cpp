@@ -12,11 +12,12 @@ namespace {
 struct ReportArgs {
   BudgetArgs budget;
   std::string out;
+  std::vector<std::string> stores;
 };
 
 Result run_report(const ReportArgs& a) {
   if (a.out.empty()) throw InputError("--out: the directory must not be empty");
-  report::ReportOptions o{a.out, read_budget(a.budget)};
+  report::ReportOptions o{a.out, read_budget(a.budget), a.stores};
   train::ProgressBar bar("report", a.budget.quiet);
   const report::ReportSummary s = report::write_report(o, bar.callback());
   std::string out;
@@ -36,6 +37,11 @@ Runner add_report(CLI::App& app) {
       ->type_name("DIR")
       ->required();
   add_budget_options(app, a->budget);
+  app.add_option(
+         "--store", a->stores,
+         "A protocol study (a store of `iclverify sweep`) for the \"Studies\" section: per group of its points, "
+         "a figure and a table over the seeds (repeatable)")
+      ->type_name("S.sqlite");
   app.footer(
       "Writes every table as .tex and .csv, every figure as .png (with gnuplot) and .tex (pgfplots), and\n"
       "index.md and index.html: each claim with its verdict, findings, figures and tables. stdout lists the files\n"

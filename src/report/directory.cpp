@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <chrono>
 
 #include "core/number.hpp"
 #include "report/figures.hpp"
 #include "report/files.hpp"
+#include "report/study.hpp"
 #include "report/tables.hpp"
 #include "theorems/theorems.hpp"
 
@@ -97,6 +99,23 @@ std::string html_escape(const std::string& s) {
   return out;
 }
 
+struct StudyEntry {
+  std::string store, group, stem;  // the figure and the table share the stem
+  std::size_t seeds = 0, failed = 0;
+
+  std::string heading() const {
+    return fmt::format("{}: {} ({} seeds{})", store, group, seeds,
+                       failed ? fmt::format("; {} failed points left out", failed) : "");
+  }
+};
+
+// A file stem from free text: letters, digits, '_' and '.' kept, anything else '-'.
+std::string stem_of(const std::string& text) {
+  std::string out;
+  for (char c : text) out += std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' ? c : '-';
+  return out;
+}
+
 struct IndexInput {
   fs::path dir;
   std::string header;  // one line: sizes, seed, time
@@ -104,6 +123,7 @@ struct IndexInput {
   std::vector<std::string> figure_stems, table_stems;
   std::vector<std::string> arch_stems;  // the architectures section: comparison figures
   std::string arch_table;               // and its table's stem
+  std::vector<StudyEntry> studies;      // the studies section: one entry per group of each store
 };
 
 std::string links_md(const std::vector<std::string>& files) {
@@ -136,6 +156,17 @@ std::string index_markdown(const IndexInput& in) {
     out += fmt::format("### {}\n\n", stem);
     for (const auto& png : existing(in.dir, {stem}, {".png"})) out += fmt::format("![{}]({})\n\n", stem, png);
     out += "Files: " + links_md(existing(in.dir, {stem}, kFigureExts)) + "\n\n";
+  }
+  if (!in.studies.empty()) {
+    out +=
+        "## Studies\n\nProtocol studies read from sweep stores: each method's risk, the mean over the seeds with "
+        "+-1 standard error.\n\n";
+    for (const auto& s : in.studies) {
+      out += "### " + s.heading() + "\n\n";
+      for (const auto& png : existing(in.dir, {s.stem}, {".png"})) out += fmt::format("![{}]({})\n\n", s.stem, png);
+      out += "Figure: " + links_md(existing(in.dir, {s.stem}, kFigureExts)) +
+             "; table: " + links_md(existing(in.dir, {s.stem + "-table"}, kTableExts)) + "\n\n";
+    }
   }
   out += "## Tables\n\n";
   for (const auto& stem : in.table_stems) {
@@ -184,6 +215,18 @@ std::string index_html(const IndexInput& in) {
       out += fmt::format("<p><img src=\"{0}\" alt=\"{0}\"></p>\n", html_escape(png));
     out += "<p>Files: " + links_html(existing(in.dir, {stem}, kFigureExts)) + "</p>\n";
   }
+  if (!in.studies.empty()) {
+    out +=
+        "<h2>Studies</h2>\n<p>Protocol studies read from sweep stores: each method's risk, the mean over the seeds "
+        "with +-1 standard error.</p>\n";
+    for (const auto& s : in.studies) {
+      out += "<h3>" + html_escape(s.heading()) + "</h3>\n";
+      for (const auto& png : existing(in.dir, {s.stem}, {".png"}))
+        out += fmt::format("<p><img src=\"{0}\" alt=\"{0}\"></p>\n", html_escape(png));
+      out += "<p>Figure: " + links_html(existing(in.dir, {s.stem}, kFigureExts)) +
+             "; table: " + links_html(existing(in.dir, {s.stem + "-table"}, kTableExts)) + "</p>\n";
+    }
+  }
   out += "<h2>Tables</h2>\n<ul>\n";
   for (const auto& stem : in.table_stems) {
     out += "<li>" + html_escape(stem) + ": " + links_html(existing(in.dir, {stem}, kTableExts)) + "</li>\n";
@@ -195,12 +238,16 @@ std::string index_html(const IndexInput& in) {
 
 ReportSummary write_report(const ReportOptions& o, const train::ProgressFn& progress) {
   const auto t0 = std::chrono::steady_clock::now();
+  std::vector<Study> studies;  // read first: a bad store fails before anything is written
+  for (const auto& store : o.stores) studies.push_back(read_study(store));
   make_directory(o.out, "--out");
   Sources src(o.budget);
   ReportSummary sum;
   sum.images = gnuplot_available();
-  const double steps =
-      static_cast<double>(table_catalog().size() + figure_catalog().size() + report_arch_configs().size());
+  std::size_t study_groups = 0;
+  for (const auto& st : studies) study_groups += st.groups.size();
+  const double steps = static_cast<double>(table_catalog().size() + figure_catalog().size() +
+                                           report_arch_configs().size() + study_groups);
   double done = 0;
   auto step = [&] {
     if (progress) progress(++done, steps);
@@ -210,7 +257,7 @@ ReportSummary write_report(const ReportOptions& o, const train::ProgressFn& prog
     sum.files.push_back(file);
   };
 
-  IndexInput index{o.out, "", {}, {}, {}, {}, "architectures"};
+  IndexInput index{o.out, "", {}, {}, {}, {}, "architectures", {}};
   const TableRequest request;
   for (const auto& info : table_catalog()) {
     const DataTable t = info.build(request, src);
@@ -239,6 +286,20 @@ ReportSummary write_report(const ReportOptions& o, const train::ProgressFn& prog
     draw(f);
     index.arch_stems.push_back(f.name);
   }
+  for (const Study& st : studies)  // the studies section
+    for (const StudyGroup& g : st.groups) {
+      const std::string file_stem = std::filesystem::path(st.store).stem().string();
+      const std::string stem = stem_of("study-" + file_stem + (g.key.empty() ? "" : "-" + group_label(g)));
+      const std::string title = fmt::format("{}: {}, {} seeds", file_stem, group_label(g), g.seeds.size());
+      const DataTable t = study_table(g, stem + "-table",
+                                      fmt::format("Study {} ({}): risk per method, mean over {} seeds and its "
+                                                  "standard error.",
+                                                  file_stem, group_label(g), g.seeds.size()));
+      write(t.name + ".tex", render_latex(t, NumberStyle{}));
+      write(t.name + ".csv", render_csv(t));
+      draw(study_figure(g, stem, title));
+      index.studies.push_back({st.store, group_label(g), stem, g.seeds.size(), st.failed});
+    }
   index.claims = claim_lines(src);
   for (const auto& c : index.claims) {
     sum.checks += c.pass + c.note + c.fail;

@@ -14,6 +14,7 @@ namespace icl::report {
 struct ReportOptions {
   std::filesystem::path out;
   Budget budget;
+  std::vector<std::string> stores;  // protocol studies (sweep stores) for the "Studies" section
 };
 
 struct ReportSummary {
@@ -23,7 +24,8 @@ struct ReportSummary {
   double seconds = 0;
 };
 
-// Creates `out` if needed (InputError if it cannot), writes every file atomically, then the index,
+// Reads every store first (a bad one is an InputError before anything is written), creates `out` if
+// needed (InputError if it cannot), writes every file atomically, then the index,
 // which links only files that exist. `progress` is told the steps done.
 ReportSummary write_report(const ReportOptions& options, const train::ProgressFn& progress = {});
 

@@ -44,6 +44,28 @@ std::string text_of(const nlohmann::json& v) { return v.is_string() ? v.get<std:
 
 }  // namespace
 
+Summary summarize(const std::vector<double>& xs) {
+  Summary g;
+  g.count = xs.size();
+  const auto n = static_cast<double>(xs.size());
+  for (double x : xs) g.mean += x / n;
+  g.min = *std::min_element(xs.begin(), xs.end());
+  g.max = *std::max_element(xs.begin(), xs.end());
+  if (xs.size() > 1) {
+    double ss = 0;
+    for (double x : xs) ss += (x - g.mean) * (x - g.mean);
+    g.se = std::sqrt(ss / (n - 1) / n);
+  }
+  return g;
+}
+
+std::map<std::string, std::string> option_texts(const std::string& options_json) {
+  std::map<std::string, std::string> out;
+  const auto options = nlohmann::json::parse(options_json);  // items() refers to it: keep it alive
+  for (const auto& [name, value] : options.items()) out[name] = text_of(value);
+  return out;
+}
+
 std::vector<Summary> aggregate(const std::string& store, const std::vector<std::string>& by, const std::string& value) {
   const Store s(store, Store::Mode::Read);
   const auto ptr = [&] {
@@ -57,12 +79,12 @@ std::vector<Summary> aggregate(const std::string& store, const std::vector<std::
   std::vector<bool> seen(by.size(), false);
   for (const Row& r : s.rows()) {
     if (r.status != "ok") continue;
-    const auto options = nlohmann::json::parse(r.options);
+    const auto options = option_texts(r.options);
     std::vector<std::string> key;
     for (std::size_t i = 0; i < by.size(); ++i) {
-      const bool has = options.contains(by[i]);
-      seen[i] = seen[i] || has;
-      key.push_back(has ? text_of(options[by[i]]) : "-");
+      const auto it = options.find(by[i]);
+      seen[i] = seen[i] || it != options.end();
+      key.push_back(it != options.end() ? it->second : "-");
     }
     const auto x = number_at(nlohmann::json::parse(r.result), ptr);
     if (!x || !std::isfinite(*x))
@@ -74,19 +96,8 @@ std::vector<Summary> aggregate(const std::string& store, const std::vector<std::
   if (groups.empty()) throw InputError(fmt::format("{}: no finished point to tabulate", store));
   std::vector<Summary> out;
   for (const auto& [key, xs] : groups) {
-    Summary g;
-    g.key = key;
-    g.count = xs.size();
-    const auto n = static_cast<double>(xs.size());
-    for (double x : xs) g.mean += x / n;
-    g.min = *std::min_element(xs.begin(), xs.end());
-    g.max = *std::max_element(xs.begin(), xs.end());
-    if (xs.size() > 1) {
-      double ss = 0;
-      for (double x : xs) ss += (x - g.mean) * (x - g.mean);
-      g.se = std::sqrt(ss / (n - 1) / n);
-    }
-    out.push_back(std::move(g));
+    out.push_back(summarize(xs));
+    out.back().key = key;
   }
   return out;
 }
