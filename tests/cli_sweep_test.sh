@@ -133,6 +133,14 @@ study 'command = "train"' '[fixed]' 'trainer = "sgd"' 'loss = "zs"' '[axes]' 'op
 [ $rc -eq 2 ] && [ ! -s out ] && [ "$(wc -l <err)" -eq 3 ] && grep -q "bad.toml: 2 of 3 points refused by 'train', nothing ran:" err &&
   grep -q '"optimizer":"sgdx","trainer":"sgd"}: --optimizer: sgdx not in {sgd,adam}' err && grep -q '"optimizer":"nadam",' err && ok || bad "refused points: rc=$rc $(cat err)"
 untouched refused values
+# A rule the command checks while preparing its request (not its parser) refuses the point before anything runs,
+# with the command line's own message.
+study 'command = "optimum"' '[fixed]' 'param = "separate"' 'loss = "zs"' 'd = 2' 'sigma2 = "1/10"' 'gamma = "1/2"' '[axes]' 'update = ["q", "kq"]'
+"$bin" sweep bad.toml --store keep.sqlite >out 2>err; rc=$?
+want=$("$bin" optimum --param separate --loss zs --d 2 --sigma2 1/10 --gamma 1/2 --update kq 2>&1 | sed 's/^iclverify: error: //')
+[ $rc -eq 2 ] && [ "$(wc -l <err)" -eq 2 ] && grep -q "bad.toml: 1 of 2 points refused by 'optimum', nothing ran:" err &&
+  grep -qF '"update":"kq"}: '"$want" err && ok || bad "a request rule in a study: rc=$rc $(cat err) (want $want)"
+untouched request rule
 expect_reject "--shard: '3/2' names shard 3 of 2" sweep study.toml --shard 3/2 --store keep.sqlite; untouched shard
 expect_reject "--shard: '1' is not I/K" sweep study.toml --shard 1 --store keep.sqlite
 expect_reject "keep.sqlite: the store belongs to another study" sweep other.toml --store keep.sqlite; untouched another study

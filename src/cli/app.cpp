@@ -87,14 +87,17 @@ std::string names_of(const CLI::App& app) {
   return out;
 }
 
-// The parsed subcommand's run; exceptions propagate to run_command_line.
+// The parsed subcommand's prepared job (its request checked); exceptions propagate to the caller.
+Job prepare(CommandLine& cl) {
+  for (auto& [sub, prepare_run] : cl.runners)
+    if (sub->parsed()) return prepare_run();
+  throw InputError("no subcommand given (" + names_of(cl.app) + ")");
+}
+
+// Prepares and runs the parsed subcommand; exceptions propagate to run_command_line.
 Outcome dispatch(CommandLine& cl) {
-  for (auto& [sub, run] : cl.runners) {
-    if (!sub->parsed()) continue;
-    Result r = run();
-    return {r.status, std::move(r.out), std::move(r.err)};
-  }
-  return failure("no subcommand given (" + names_of(cl.app) + ")");
+  Result r = prepare(cl)();
+  return {r.status, std::move(r.out), std::move(r.err)};
 }
 
 // Parses `args` into `cl`'s options; an outcome (help, a parse error) when there is nothing to run.
@@ -140,6 +143,7 @@ Outcome validate_command_line(const std::vector<std::string>& args) {
     // Only the named subcommand is built (a study validates every point; the whole app costs ~10 ms).
     auto cl = make_command_line(no_host(), args.size() > 1 ? args[1] : "");
     if (auto o = parse(*cl, args)) return *o;
+    prepare(*cl);  // the request only: nothing runs
     return {};
   } catch (const InputError& e) {
     return failure(e.what());

@@ -36,9 +36,10 @@ struct Host {
 // is status 2 with one line in `err`, an internal error status 4, an interrupt kInterruptedStatus.
 Outcome run_command_line(const std::vector<std::string>& args, const Host& host = {});
 
-// Parses `args` as run_command_line does and runs nothing: status 0, or status 2 with the same one-line
-// message the command line gives (an unknown option, a value an option's own check refuses). Checks
-// that a command makes while it runs (rules that tie options together) are not made here.
+// Parses `args` as run_command_line does and prepares the command's request (every option checked, input
+// files read) without running it: status 0, or status 2 with the same one-line message the command line
+// gives. Commands not split into request and run yet (commands.hpp, `unsplit`) are checked by the parser
+// only here; their other rules are checked when they run.
 Outcome validate_command_line(const std::vector<std::string>& args);
 
 // The options of subcommand `command` (for the Python module's keyword arguments): long name without

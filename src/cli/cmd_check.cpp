@@ -18,17 +18,31 @@ struct CheckArgs {
   bool full = false;
 };
 
-Result run_check(const CheckArgs& a) {
-  const auto claims = theorems::all_claims();
+// The request: the claims and checks chosen and the context they run in, read and checked.
+struct CheckRequest {
+  CheckArgs a;
+  std::vector<Claim> claims;
   std::vector<std::string> only;
+  CheckContext ctx;
+};
+
+CheckRequest check_request(const CheckArgs& a) {
+  CheckRequest r{a, theorems::all_claims(), {}, read_context(a.context)};
   if (!a.only.empty()) {
-    only = read_ids(a.only);
+    r.only = read_ids(a.only);
     std::string unknown;
-    if (has_unknown_id(claims, only, unknown))
+    if (has_unknown_id(r.claims, r.only, unknown))
       throw InputError(fmt::format("--only: '{}' is neither a claim nor a check id (see iclverify list)", unknown));
   }
-  CheckContext ctx = read_context(a.context);
-  ctx.full = a.full;
+  r.ctx.full = a.full;
+  return r;
+}
+
+Result run_check(const CheckRequest& r) {
+  const CheckArgs& a = r.a;
+  const auto& claims = r.claims;
+  const auto& only = r.only;
+  const CheckContext& ctx = r.ctx;
 
   const auto start = std::chrono::steady_clock::now();
   const auto results = run_checks(claims, only, ctx);
@@ -82,7 +96,7 @@ Runner add_check(CLI::App& app) {
   add_context(app, a->context, "200000");
   app.footer(
       "Exit status: 0 if no check FAILs (NOTE is a reported finding, not a failure), 1 otherwise, 2 on bad input.\n");
-  return [a] { return run_check(*a); };
+  return [a] { return job(check_request(*a), run_check); };
 }
 
 }  // namespace icl::cli

@@ -65,7 +65,7 @@ Runner add_compare(CLI::App& app) {
   app.footer(
       "Exact, with no sampling and no upper cut-off: (n+1)^2 (R_A - R_B) is a polynomial of degree <= 2 "
       "(interpolated from the exact engine, confirmed at 3 more n); its real roots are isolated with FLINT.\n");
-  return [a] { return run_compare(*a); };
+  return [a] { return unsplit([a] { return run_compare(*a); }); };
 }
 
 }  // namespace icl::cli

@@ -22,27 +22,62 @@ struct CurveArgs {
   CLI::Option* theta_opt;
 };
 
-// Two layers: R(n) = numerator(n) / (n + 1)^8 straight from the engine (exact/two_layer.hpp), whose
-// numerator has degree <= 8 by construction (no interpolation); L >= 3 has no exact engine.
-Result two_layer_curve(const CurveArgs& a, const Arch<Rational>& arch, const Rational& s2) {
-  if (arch.L() > 2 || arch.d() > exact::two_layer::kMaxD)
-    throw InputError(fmt::format("--params: {} has L = {}, d = {}; the exact engine covers L <= 2 with d <= {}",
-                                 a.params, arch.L(), arch.d(), exact::two_layer::kMaxD));
-  const int d = arch.d();
-  const auto task = a.task.empty() ? exact::TaskLaw<Rational>::fixed(read_theta(a.theta_opt, a.theta, d))
-                                   : read_task(a.task, first_axis<Rational>(d));
-  const std::string task_text = a.task.empty() ? "theta = (" + a.theta + ")" : a.task + " (theta0 = e_1)";
-  const auto r = exact::two_layer::risk_polynomial(arch, task, s2);
-  const Polynomial<Rational> p{r.numerator};
-  const std::string name = fmt::format("{} (L = 2, H = {})", a.params, arch.H());
+// The request: the model (a family, a one-layer file, or a two-layer file) and the task, read and checked.
+struct CurveRequest {
+  CurveArgs a;
+  Rational s2;
+  int d = 0;
+  std::optional<Model> model;            // a family or a one-layer file
+  std::optional<Arch<Rational>> layers;  // a file of L = 2 layers
+  exact::TaskLaw<Rational> task;
+  std::string task_text;
+};
+
+CurveRequest curve_request(const CurveArgs& a) {
+  if ((a.params.empty()) == (a.family.empty())) throw InputError("give exactly one of --params FILE and --family SPEC");
+  if ((a.theta.empty()) == (a.task.empty())) throw InputError("give exactly one of --theta LIST and --task NAME");
+  if (!a.symbolic) throw InputError("--symbolic is required (numeric curves: iclverify risk)");
+  CurveRequest r{a, read_sigma2(a.o.sigma2), 0, {}, {}, exact::TaskLaw<Rational>::sphere(), ""};
+  const std::string text = a.params.empty() ? a.family : a.params;
+  const std::string flag = a.params.empty() ? "--family" : "--params";
+  if (!a.params.empty()) {
+    ArchParamsFile file =
+        read_arch_params(a.params, a.o.d.empty() ? std::nullopt : std::optional(read_dimension(a.o.d)));
+    if (file.arch.L() >= 2) {
+      // Two layers: R(n) = numerator(n) / (n + 1)^8 straight from the engine (exact/two_layer.hpp), whose
+      // numerator has degree <= 8 by construction (no interpolation); L >= 3 has no exact engine.
+      if (file.arch.L() > 2 || file.arch.d() > exact::two_layer::kMaxD)
+        throw InputError(fmt::format("--params: {} has L = {}, d = {}; the exact engine covers L <= 2 with d <= {}",
+                                     a.params, file.arch.L(), file.arch.d(), exact::two_layer::kMaxD));
+      r.d = file.arch.d();
+      r.layers = std::move(file.arch);
+    }
+  }
+  if (!r.layers) {
+    r.d = resolve_dimension(a.o.d, {{text, flag}});
+    r.model = read_model(text, flag, first_axis<Rational>(r.d), r.s2);
+  }
+  r.task = a.task.empty() ? exact::TaskLaw<Rational>::fixed(read_theta(a.theta_opt, a.theta, r.d))
+                          : read_task(a.task, first_axis<Rational>(r.d));
+  r.task_text = a.task.empty() ? "theta = (" + a.theta + ")" : a.task + " (theta0 = e_1)";
+  return r;
+}
+
+Result two_layer_curve(const CurveRequest& r) {
+  const CurveArgs& a = r.a;
+  const Rational& s2 = r.s2;
+  const int d = r.d;
+  const auto risk = exact::two_layer::risk_polynomial(*r.layers, r.task, s2);
+  const Polynomial<Rational> p{risk.numerator};
+  const std::string name = fmt::format("{} (L = 2, H = {})", a.params, r.layers->H());
   if (a.o.format == "json") {
     const nlohmann::json j{{"model", name},
-                           {"task", task_text},
+                           {"task", r.task_text},
                            {"d", d},
                            {"sigma2", to_fraction(s2)},
                            {"numerator", prove::fractions(p)},
-                           {"denominator_power", r.power},
-                           {"limit", to_fraction(r.limit())},
+                           {"denominator_power", risk.power},
+                           {"limit", to_fraction(risk.limit())},
                            {"degree_bound", 8}};
     return {j.dump(2) + "\n"};
   }
@@ -50,32 +85,21 @@ Result two_layer_curve(const CurveArgs& a, const Arch<Rational>& arch, const Rat
       fmt::format("model        {}\ntask         {}, d = {}, s2 = {}\nR(n)         ({}) / (n + 1)^8\n"
                   "numerator    {} (ascending powers of n; degree <= 8)\nR(0)         {}\nlimit        {} "
                   "(n -> infinity)\n",
-                  name, task_text, d, to_fraction(s2), polynomial_text(p, "n"), fmt::join(prove::fractions(p), ", "),
-                  prove::show(r.at(0)), prove::show(r.limit()))};
+                  name, r.task_text, d, to_fraction(s2), polynomial_text(p, "n"), fmt::join(prove::fractions(p), ", "),
+                  prove::show(risk.at(0)), prove::show(risk.limit()))};
 }
 
-Result run_curve(const CurveArgs& a) {
-  if ((a.params.empty()) == (a.family.empty())) throw InputError("give exactly one of --params FILE and --family SPEC");
-  if ((a.theta.empty()) == (a.task.empty())) throw InputError("give exactly one of --theta LIST and --task NAME");
-  if (!a.symbolic) throw InputError("--symbolic is required (numeric curves: iclverify risk)");
-  const Rational s2 = read_sigma2(a.o.sigma2);
-  const std::string text = a.params.empty() ? a.family : a.params;
-  const std::string flag = a.params.empty() ? "--family" : "--params";
-  if (!a.params.empty()) {
-    ArchParamsFile file =
-        read_arch_params(a.params, a.o.d.empty() ? std::nullopt : std::optional(read_dimension(a.o.d)));
-    if (file.arch.L() >= 2) return two_layer_curve(a, file.arch, s2);
-  }
-  const int d = resolve_dimension(a.o.d, {{text, flag}});
-  const Model model = read_model(text, flag, first_axis<Rational>(d), s2);
-  const auto task = a.task.empty() ? exact::TaskLaw<Rational>::fixed(read_theta(a.theta_opt, a.theta, d))
-                                   : read_task(a.task, first_axis<Rational>(d));
-  const std::string task_text = a.task.empty() ? "theta = (" + a.theta + ")" : a.task + " (theta0 = e_1)";
-  const Polynomial<Rational> p = risk_numerator(model, task, s2);
+Result run_curve(const CurveRequest& r) {
+  if (r.layers) return two_layer_curve(r);
+  const CurveArgs& a = r.a;
+  const Rational& s2 = r.s2;
+  const int d = r.d;
+  const Model& model = *r.model;
+  const Polynomial<Rational> p = risk_numerator(model, r.task, s2);
   const Rational limit = p.coeff(2);
   if (a.o.format == "json") {
     const nlohmann::json j{{"model", model.name},
-                           {"task", task_text},
+                           {"task", r.task_text},
                            {"d", d},
                            {"sigma2", to_fraction(s2)},
                            {"numerator", prove::fractions(p)},
@@ -89,7 +113,7 @@ Result run_curve(const CurveArgs& a) {
       fmt::format("model        {}\ntask         {}, d = {}, s2 = {}\nR(n)         ({}) / (n + 1)^2\n"
                   "numerator    {} (ascending powers of n; degree <= 2, confirmed at n = 3, 4, 5)\n"
                   "R(0)         {}\nlimit        {} (n -> infinity)\n",
-                  model.name, task_text, d, to_fraction(s2), polynomial_text(p, "n"),
+                  model.name, r.task_text, d, to_fraction(s2), polynomial_text(p, "n"),
                   fmt::join(prove::fractions(p), ", "), prove::show(p.coeff(0)), prove::show(limit))};
 }
 
@@ -111,7 +135,7 @@ Runner add_curve(CLI::App& app) {
       "R(n) = numerator(n) / (n + 1)^2 with a numerator of degree <= 2 (docs/proofs.md), interpolated from the "
       "exact engine at n = 0, 1, 2 and confirmed at n = 3, 4, 5. A two-layer file: R(n) = numerator(n) / (n + 1)^8, "
       "degree <= 8, from the two-layer engine directly (docs/exact_risk.md section 10).\n");
-  return [a] { return run_curve(*a); };
+  return [a] { return job(curve_request(*a), run_curve); };
 }
 
 }  // namespace icl::cli

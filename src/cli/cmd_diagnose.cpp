@@ -186,7 +186,7 @@ Runner add_diagnose(CLI::App& app) {
       "theta0 and -theta0), preserved (rho >= 9/10 on -theta0 and the sphere), specialized (rho >= 9/10 on\n"
       "theta0, < 9/10 on -theta0), else degraded. Exit 0 whatever the verdict, 2 on bad input.\n"
       "Example: iclverify diagnose --pre pre.json --post post.json --theta0 1,0,0,0,0 --format json\n");
-  return [a] { return run_diagnose(*a); };
+  return [a] { return unsplit([a] { return run_diagnose(*a); }); };
 }
 
 }  // namespace icl::cli

@@ -40,12 +40,20 @@ report::Budget figure_budget(const FigureArgs& a) {
   return b;
 }
 
+// The request: a named figure with its budget, or a study's group (--store) with its title.
+struct FigureRequest {
+  std::string name, out;
+  bool quiet = false;
+  report::Budget budget;
+  std::optional<report::Figure> study;  // --store: the figure, drawn from the store already
+  std::string summary;                  // --store: "9 methods, 3 seeds"
+};
+
 // `figure --store`: the one group of the study that the --where conditions leave.
-Result run_study_figure(const FigureArgs& a) {
+void read_study_figure(const FigureArgs& a, FigureRequest& r) {
   if (!a.name.empty())
     throw InputError(fmt::format("--store draws the study's curves: give no figure name (got '{}')", a.name));
   for (const CLI::Option* opt : a.comparison_opts) applies_only_to(false, opt, "--which comparison");
-  report::check_writable(a.out);
   std::vector<report::Where> where;
   for (const auto& w : a.where) where.push_back(report::parse_where(w));
   const report::Study study = report::read_study(a.store, where);
@@ -60,21 +68,33 @@ Result run_study_figure(const FigureArgs& a) {
   const report::StudyGroup& g = study.groups.front();
   std::string title = fmt::format("{}: {} seeds", a.store, g.seeds.size());
   for (const auto& [name, value] : where) title += fmt::format(", {}={}", name, value);
-  report::write_figure(report::study_figure(g, "study", title), a.out);
-  return {"", 0, fmt::format("wrote {} ({} methods, {} seeds)\n", a.out, g.methods.size(), g.seeds.size())};
+  r.study = report::study_figure(g, "study", title);
+  r.summary = fmt::format("{} methods, {} seeds", g.methods.size(), g.seeds.size());
 }
 
-Result run_figure(const FigureArgs& a) {
-  if (!a.store.empty()) return run_study_figure(a);
-  applies_only_to(false, a.where_opt, "--store");
-  if (a.name.empty()) throw InputError("figure: give a figure name (list below in --help) or --store");
-  const report::Budget budget = figure_budget(a);
+FigureRequest figure_request(const FigureArgs& a) {
+  FigureRequest r{a.name, a.out, a.budget.quiet, {}, {}, {}};
+  if (!a.store.empty()) {
+    read_study_figure(a, r);
+  } else {
+    applies_only_to(false, a.where_opt, "--store");
+    if (a.name.empty()) throw InputError("figure: give a figure name (list below in --help) or --store");
+    r.budget = figure_budget(a);
+  }
   report::check_writable(a.out);  // a bad --out fails before any work
-  train::ProgressBar bar("figure", a.budget.quiet);
-  report::Sources sources(budget, bar.callback());
-  const report::Figure f = report::build_figure(a.name, sources);
-  report::write_figure(f, a.out);
-  return {"", 0, fmt::format("wrote {}\n", a.out)};
+  return r;
+}
+
+Result run_figure(const FigureRequest& r) {
+  if (r.study) {
+    report::write_figure(*r.study, r.out);
+    return {"", 0, fmt::format("wrote {} ({})\n", r.out, r.summary)};
+  }
+  train::ProgressBar bar("figure", r.quiet);
+  report::Sources sources(r.budget, bar.callback());
+  const report::Figure f = report::build_figure(r.name, sources);
+  report::write_figure(f, r.out);
+  return {"", 0, fmt::format("wrote {}\n", r.out)};
 }
 
 }  // namespace
@@ -117,7 +137,10 @@ Runner add_figure(CLI::App& app) {
              "error bars or learned models' exact risks. Images need gnuplot (Debian gnuplot-nox); .tex does not.\n"
              "Exit status: 0; 2 on bad input (nothing written); 3 if an SGD run diverged.\n"
              "Example: iclverify figure --store two_layers.sqlite --where optimizer=sgd --out two_layers_sgd.png\n");
-  return [a] { return diverged_as_exit_3("figure", [&] { return run_figure(*a); }); };
+  return [a] {
+    return job(figure_request(*a),
+               [](const FigureRequest& r) { return diverged_as_exit_3("figure", [&] { return run_figure(r); }); });
+  };
 }
 
 }  // namespace icl::cli

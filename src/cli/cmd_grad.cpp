@@ -72,15 +72,26 @@ Result render(const GradArgs& a, const EngineJob& job, const GradientBlocks<T>& 
   return {out, 0};
 }
 
-Result run_grad(const GradArgs& a) {
-  const EngineJob job = read_engine_job(a.engine);
+// The request: the point, the loss and the coordinates, read and checked.
+struct GradRequest {
+  GradArgs a;
+  EngineJob job;
+  std::vector<exact::Coordinate> coords;
+  Precision p;
+};
+
+GradRequest grad_request(const GradArgs& a) {
+  EngineJob job = read_engine_job(a.engine);
   if (job.loss == "pretrain" && a.engine.theta_opt->count() > 0)
     throw InputError("--theta is not used by --loss pretrain (the task is uniform on the sphere)");
-  const auto coords = update_coordinates(job.point.kind, job.point.D(), a.update);
-  const Precision p = read_precision(a.precision);
-  if (p.kind == Precision::Kind::Exact) return render(a, job, gradient_blocks<Rational>(job, coords), p);
-  if (p.kind == Precision::Kind::Digits) return render(a, job, gradient_blocks<Float50>(job, coords), p);
-  return render(a, job, gradient_blocks<double>(job, coords), p);
+  auto coords = update_coordinates(job.point.kind, job.point.D(), a.update);
+  return {a, std::move(job), std::move(coords), read_precision(a.precision)};
+}
+
+Result run_grad(const GradRequest& r) {
+  if (r.p.kind == Precision::Kind::Exact) return render(r.a, r.job, gradient_blocks<Rational>(r.job, r.coords), r.p);
+  if (r.p.kind == Precision::Kind::Digits) return render(r.a, r.job, gradient_blocks<Float50>(r.job, r.coords), r.p);
+  return render(r.a, r.job, gradient_blocks<double>(r.job, r.coords), r.p);
 }
 
 }  // namespace
@@ -96,7 +107,7 @@ Runner add_grad(CLI::App& app) {
   app.footer(
       "The gradient is exact (forward-mode automatic differentiation of the exact risk; no sampling).\n"
       "Example: iclverify grad --m 20 --d 5 --sigma2 1/10 --loss pretrain --exact\n");
-  return [a] { return run_grad(*a); };
+  return [a] { return job(grad_request(*a), run_grad); };
 }
 
 }  // namespace icl::cli

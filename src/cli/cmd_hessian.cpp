@@ -63,14 +63,26 @@ std::string point_text(const spectral::CertificateSpec& s) {
   return {};
 }
 
-Result run_hessian(const HessianArgs& a) {
-  const spectral::CertificateSpec spec = read_spec(a);
+// The request: the point to certify and how, read and checked.
+struct HessianRequest {
+  HessianArgs a;
+  spectral::CertificateSpec spec;
   spectral::CertificateOptions options;
-  options.method = a.method == "dense"     ? spectral::Method::Dense
-                   : a.method == "spectra" ? spectral::Method::Spectra
-                                           : spectral::Method::Auto;
-  options.exact = !a.no_exact;
-  const auto cert = spectral::certify(spec, options);
+};
+
+HessianRequest hessian_request(const HessianArgs& a) {
+  HessianRequest r{a, read_spec(a), {}};
+  r.options.method = a.method == "dense"     ? spectral::Method::Dense
+                     : a.method == "spectra" ? spectral::Method::Spectra
+                                             : spectral::Method::Auto;
+  r.options.exact = !a.no_exact;
+  return r;
+}
+
+Result run_hessian(const HessianRequest& r) {
+  const HessianArgs& a = r.a;
+  const spectral::CertificateSpec& spec = r.spec;
+  const auto cert = spectral::certify(spec, r.options);
   const int status = cert.holds ? 0 : 1;
   std::vector<std::string> eig;
   for (double e : cert.eigenvalues) eig.push_back(show(e));
@@ -216,7 +228,7 @@ Runner add_hessian(CLI::App& app) {
       "Exit status 0 when it holds, 1 when it fails, 2 on bad input. Every flat direction is derived in "
       "docs/certificates.md.\n"
       "Example: iclverify hessian --point pretrained --d 5 --m 20 --sigma2 1/10\n");
-  return [a] { return run_hessian(*a); };
+  return [a] { return job(hessian_request(*a), run_hessian); };
 }
 
 }  // namespace icl::cli

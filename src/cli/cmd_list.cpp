@@ -40,7 +40,7 @@ Result run_list(const std::string& format) {
 Runner add_list(CLI::App& app) {
   auto format = std::make_shared<std::string>();
   add_format(app, *format, {"table", "json"});
-  return [format] { return run_list(*format); };
+  return [format] { return job(*format, run_list); };
 }
 
 }  // namespace icl::cli

@@ -35,16 +35,33 @@ std::vector<CurveRow> curve(const EngineJob& job, const Point<Rational>& opt, co
   return rows;
 }
 
-Result run_optimum(const OptimumArgs& a) {
-  const EngineJob job = read_engine_job(a.engine);
+// The request: the loss, the start and the block to optimize, read and checked.
+struct OptimumRequest {
+  OptimumArgs a;
+  EngineJob job;
+  exact::Update update;
+  std::vector<exact::Coordinate> coords;
+  std::vector<long> shots;
+  int digits = 0;
+};
+
+OptimumRequest optimum_request(const OptimumArgs& a) {
+  EngineJob job = read_engine_job(a.engine);
   const exact::Update update = read_update(a.update);
-  const auto coords = update_coordinates(job.point.kind, job.point.D(), a.update);
+  auto coords = update_coordinates(job.point.kind, job.point.D(), a.update);
   if (!exact::is_quadratic(job.point.kind, update))
     throw InputError(
         "--update kq with the separate parameterization is not a quadratic problem (Q = Qsep^T K); "
         "use --update q or k, or the merged parameterization");
-  const std::vector<long> shots = read_shots(a.shots);
+  std::vector<long> shots = read_shots(a.shots);
   const int digits = a.digits_opt->count() > 0 ? read_digits(a.digits) : 0;
+  return {a, std::move(job), update, std::move(coords), std::move(shots), digits};
+}
+
+Result run_optimum(const OptimumRequest& r) {
+  const OptimumArgs& a = r.a;
+  const EngineJob& job = r.job;
+  const int digits = r.digits;
   const auto show = [digits](const Rational& x) {
     return digits > 0 ? to_decimal(static_cast<Float50>(x), digits) : to_fraction(x);
   };
@@ -52,10 +69,10 @@ Result run_optimum(const OptimumArgs& a) {
     return digits > 0 ? matrix_strings(Mat<Float50>(m.cast<Float50>()), digits) : matrix_strings(m, 0);
   };
 
-  const auto opt = exact::masked_optimum(job.stages, job.point, coords, update);
+  const auto opt = exact::masked_optimum(job.stages, job.point, r.coords, r.update);
   std::vector<Rational> stage_values;
   for (const auto& stage : job.stages) stage_values.push_back(exact::objective_value(stage, opt.point));
-  const auto rows = curve(job, opt.point, shots);
+  const auto rows = curve(job, opt.point, r.shots);
   const auto names = block_names(job.point.kind);
   const auto free_count = static_cast<long>(opt.free.cols());
 
@@ -84,7 +101,7 @@ Result run_optimum(const OptimumArgs& a) {
   std::string out = fmt::format("# optimum of {} over {} from {}  d={} sigma2={} theta0=({})\n", job.loss_text,
                                 a.update, job.point_name, job.d, to_fraction(job.s2), theta_text(job.theta0));
   std::vector<int> touched;
-  for (const auto& c : coords)
+  for (const auto& c : r.coords)
     if (touched.empty() || touched.back() != c.block) touched.push_back(c.block);
   for (int b : touched)
     out += fmt::format("{}:\n{}", names[static_cast<std::size_t>(b)],
@@ -121,7 +138,7 @@ Runner add_optimum(CLI::App& app) {
       "minimizer is not unique, the one nearest the starting point (where gradient flow from the start converges) "
       "is printed, with the number of free directions.\n"
       "Example: iclverify optimum --update kq --loss zs+fs --annealed --nft 20 --gamma 10/13 --d 5 --sigma2 1/10\n");
-  return [a] { return run_optimum(*a); };
+  return [a] { return job(optimum_request(*a), run_optimum); };
 }
 
 }  // namespace icl::cli

@@ -342,7 +342,7 @@ Runner add_protocol(CLI::App& app) {
       "With --heads/--layers (or any comparison option): the authors' comparison.py, L layers x H heads with\n"
       "separate V, Q, K, pretraining then zs, both, zs_q, both_q, zs_k, both_k, zs_v, both_v; Monte Carlo risk\n"
       "curves with standard errors on theta0 and -theta0 (docs/training.md#comparison-protocol).\n");
-  return [a] { return run_protocol(*a); };
+  return [a] { return unsplit([a] { return run_protocol(*a); }); };
 }
 
 }  // namespace icl::cli

@@ -73,8 +73,20 @@ std::string export_certificates(const std::string& dir, std::vector<Ran>& ran) {
   return out;
 }
 
-Result run_prove(const ProveArgs& a) {
-  const auto statements = chosen_statements(a.only);
+// The request: the statements chosen, and the export directory checked (created when the run starts).
+struct ProveRequest {
+  ProveArgs a;
+  std::vector<prove::Statement> statements;
+};
+
+ProveRequest prove_request(const ProveArgs& a) {
+  if (!a.export_dir.empty()) report::check_directory_creatable(a.export_dir, "--export");
+  return {a, chosen_statements(a.only)};
+}
+
+Result run_prove(const ProveRequest& r) {
+  const ProveArgs& a = r.a;
+  const auto& statements = r.statements;
   if (!a.export_dir.empty()) report::make_directory(a.export_dir, "--export");  // fail before the work
   const prove::ProofOptions options{a.full, !a.export_dir.empty()};
   std::vector<Ran> ran;
@@ -135,7 +147,7 @@ Runner add_prove(CLI::App& app) {
              "Exit status: 0 if every statement is PROVED, 1 if any is REFUTED or OPEN, 2 on bad input.\n"
              "PROVED is exact and conditional on the exact engine and on the degree bounds of docs/proofs.md "
              "(each confirmed at extra grid nodes); C3.conservation is randomized (Schwartz-Zippel, bound printed).\n");
-  return [a] { return run_prove(*a); };
+  return [a] { return job(prove_request(*a), run_prove); };
 }
 
 }  // namespace icl::cli

@@ -15,9 +15,13 @@ struct ReportArgs {
   std::vector<std::string> stores;
 };
 
-Result run_report(const ReportArgs& a) {
+// The request: the output directory, the budget and the stores, read and checked.
+report::ReportOptions report_request(const ReportArgs& a) {
   if (a.out.empty()) throw InputError("--out: the directory must not be empty");
-  report::ReportOptions o{a.out, read_budget(a.budget), a.stores};
+  return {a.out, read_budget(a.budget), a.stores};
+}
+
+Result run_report(const ReportArgs& a, const report::ReportOptions& o) {
   train::ProgressBar bar("report", a.budget.quiet);
   const report::ReportSummary s = report::write_report(o, bar.callback());
   std::string out;
@@ -47,7 +51,11 @@ Runner add_report(CLI::App& app) {
       "index.md and index.html: each claim with its verdict, findings, figures and tables. stdout lists the files\n"
       "written. Exit status: 0; 1 if a check FAILs (the report is still written); 2 on bad input; 3 if an SGD run\n"
       "diverged.\n");
-  return [a] { return diverged_as_exit_3("report", [&] { return run_report(*a); }); };
+  return [a] {
+    return job(report_request(*a), [a](const report::ReportOptions& o) {
+      return diverged_as_exit_3("report", [&] { return run_report(*a, o); });
+    });
+  };
 }
 
 }  // namespace icl::cli

@@ -371,7 +371,7 @@ Runner add_risk(CLI::App& app) {
       "\"z\"}], ...}.\n"
       "Examples: iclverify risk --family pretrained --gamma 10/13 --d 5 --sigma2 1/10 --shots 0:3 --exact\n"
       "          iclverify risk --params p.json --theta 3/5,4/5,0 --sigma2 1/10 --shots 0,20 --exact\n");
-  return [a] { return run_risk(*a); };
+  return [a] { return unsplit([a] { return run_risk(*a); }); };
 }
 
 }  // namespace icl::cli

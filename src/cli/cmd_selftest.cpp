@@ -62,20 +62,35 @@ std::string coverage_table(const std::vector<CheckCoverage>& cov, const std::vec
   return out;
 }
 
-Result run_selftest(const SelftestArgs& a) {
-  if (!a.mutants && !a.coverage) throw InputError("selftest: nothing to run; give --mutants or --coverage");
-  const auto cases = theorems::all_mutant_cases();
+// The request: the mutants of the claims chosen and the context they run in, read and checked.
+struct SelftestRequest {
+  SelftestArgs a;
+  std::vector<MutantCase> cases;
   std::vector<std::string> only;
+  CheckContext ctx;
+};
+
+SelftestRequest selftest_request(const SelftestArgs& a) {
+  if (!a.mutants && !a.coverage) throw InputError("selftest: nothing to run; give --mutants or --coverage");
+  SelftestRequest r{a, theorems::all_mutant_cases(), {}, read_context(a.context)};
   if (!a.only.empty()) {
-    only = read_ids(a.only);
+    r.only = read_ids(a.only);
     std::vector<std::string> claims;  // in registry order
     for (const auto& id : theorems::claim_ids())
-      if (std::any_of(cases.begin(), cases.end(), [&](const auto& c) { return c.claim == id; })) claims.push_back(id);
-    for (const auto& id : only)
+      if (std::any_of(r.cases.begin(), r.cases.end(), [&](const auto& c) { return c.claim == id; }))
+        claims.push_back(id);
+    for (const auto& id : r.only)
       if (std::find(claims.begin(), claims.end(), id) == claims.end())
         throw InputError(fmt::format("--only: '{}' is not a claim with mutants ({})", id, fmt::join(claims, ", ")));
   }
-  const CheckContext ctx = read_context(a.context);
+  return r;
+}
+
+Result run_selftest(const SelftestRequest& r) {
+  const SelftestArgs& a = r.a;
+  const auto& cases = r.cases;
+  const auto& only = r.only;
+  const CheckContext& ctx = r.ctx;
   const auto results = run_mutants(cases, only, ctx);
   std::size_t killed = 0;
   for (const auto& r : results) killed += r.killed();
@@ -155,7 +170,7 @@ Runner add_selftest(CLI::App& app) {
       "  X.some_check              UNGUARDED  none        (no mutant makes it FAIL: exit 1)\n"
       "Exit status: 0 if every mutant is killed (and, with --coverage, no check is UNGUARDED), 1 otherwise, 2 on bad "
       "input.\n");
-  return [a] { return run_selftest(*a); };
+  return [a] { return job(selftest_request(*a), run_selftest); };
 }
 
 }  // namespace icl::cli

@@ -115,7 +115,7 @@ Runner add_sweep(CLI::App& app, const Host& host) {
       "shard-*.sqlite\n"
       "  iclverify sweep export --store s.sqlite --format json\n"
       "Exit status: 0; 1 if a point failed; 2 on bad input (nothing ran, the store untouched).\n");
-  return [a, &host] { return run_sweep(*a, host); };
+  return [a, &host] { return unsplit([a, &host] { return run_sweep(*a, host); }); };
 }
 
 }  // namespace icl::cli

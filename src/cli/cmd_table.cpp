@@ -62,33 +62,49 @@ report::DataTable store_table(const TableArgs& a) {
   return t;
 }
 
-Result run_table(const TableArgs& a) {
+// The request: which table, its setting and how to show its numbers, read and checked.
+struct TableJob {
+  TableArgs a;
+  report::TableRequest request;
+  report::NumberStyle style;
+  report::Budget budget;
+};
+
+TableJob table_request(const TableArgs& a) {
+  TableJob r{a, {}, {}, {}};
   if (!a.store.empty()) {
     if (!a.which.empty() || !a.claims.empty()) throw InputError("--store goes without --which and --claims");
-    const std::string text = render(store_table(a), a.format, report::NumberStyle{false, 6});
-    if (a.out.empty()) return {text};
-    report::write_file_atomic(a.out, text);
-    return {"", 0, fmt::format("wrote {}\n", a.out)};
+    r.style = report::NumberStyle{false, 6};
+    return r;
   }
   if (!a.by.empty() || !a.value.empty()) throw InputError("--by and --value go with --store");
   if (a.which.empty() == a.claims.empty())
     throw InputError("give --which NAME, --claims FILE --family NAME or --store S.sqlite --value PATH");
   if (a.claims.empty() && (!a.family.empty() || !a.where.empty()))
     throw InputError("--family and --where go with --claims");
-  report::TableRequest request;
-  request.shots = read_shots(a.shots);
-  request.setting.d = read_dimension(a.d, 1000);
-  request.setting.s2 = read_sigma2(a.sigma2);
-  request.setting.m = parse_integer(a.m, "--m", 1, 1000000000);
-  report::NumberStyle style;
+  r.request.shots = read_shots(a.shots);
+  r.request.setting.d = read_dimension(a.d, 1000);
+  r.request.setting.s2 = read_sigma2(a.sigma2);
+  r.request.setting.m = parse_integer(a.m, "--m", 1, 1000000000);
   if (a.digits_opt->count() > 0) {
-    style.fractions = false;
-    style.digits = read_digits(a.digits);
+    r.style.fractions = false;
+    r.style.digits = read_digits(a.digits);
   }
-  train::ProgressBar bar("table", a.budget.quiet);
-  report::Sources tracked(read_budget(a.budget), bar.callback());
-  const report::DataTable t = a.claims.empty() ? report::build_table(a.which, request, tracked) : claims_table(a);
-  const std::string text = render(t, a.format, style);
+  r.budget = read_budget(a.budget);
+  return r;
+}
+
+Result run_table(const TableJob& r) {
+  const TableArgs& a = r.a;
+  std::string text;
+  if (!a.store.empty()) {
+    text = render(store_table(a), a.format, r.style);
+  } else {
+    train::ProgressBar bar("table", a.budget.quiet);
+    report::Sources tracked(r.budget, bar.callback());
+    const report::DataTable t = a.claims.empty() ? report::build_table(a.which, r.request, tracked) : claims_table(a);
+    text = render(t, a.format, r.style);
+  }
   if (a.out.empty()) return {text};
   report::write_file_atomic(a.out, text);
   return {"", 0, fmt::format("wrote {}\n", a.out)};
@@ -135,7 +151,10 @@ Runner add_table(CLI::App& app) {
   app.footer("Tables:\n" + help.list +
              "The learned tables use the protocol's fixed setting (d = 5, sigma2 = 1/10, m = n_ft = 20).\n"
              "Exit status: 0; 2 on bad input; 3 if an SGD run diverged.\n");
-  return [a] { return diverged_as_exit_3("table", [&] { return run_table(*a); }); };
+  return [a] {
+    return job(table_request(*a),
+               [](const TableJob& r) { return diverged_as_exit_3("table", [&] { return run_table(r); }); });
+  };
 }
 
 }  // namespace icl::cli

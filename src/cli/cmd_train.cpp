@@ -368,7 +368,7 @@ Runner add_train(CLI::App& app) {
       "The task theta0 is e_1. Exit status: 0; 2 on bad input; 3 if the run diverged (NaN, Inf or an exploding\n"
       "loss; one line names the step, nothing on stdout).\n"
       "Example: iclverify train --trainer flow --loss zs --gamma 10/13\n");
-  return [a] { return run_train(*a); };
+  return [a] { return unsplit([a] { return run_train(*a); }); };
 }
 
 }  // namespace icl::cli

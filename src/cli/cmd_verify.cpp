@@ -37,26 +37,35 @@ std::string table_line(const claims::Decision& d, std::size_t width) {
   return line + "\n";
 }
 
-}  // namespace
-
-// Every statement of the files (those named by `only` if given), decided; InputError on bad input.
-// With `certificates`, each decision's proof certificate is appended (id "<file stem>.<name, '_' for ' '>").
-std::vector<claims::Decision> verify_files(const std::vector<std::string>& paths, const std::string& only_text,
-                                           bool mutate,
-                                           std::vector<std::pair<std::string, nlohmann::json>>* certificates) {
+// The request: the claim files read and checked, the statements chosen, the export directory checked
+// (created when the run starts).
+struct VerifyRequest {
+  VerifyArgs a;
   std::vector<claims::ClaimFile> files;
-  for (const auto& p : paths) files.push_back(claims::read_claim_file(p));
-  const std::vector<std::string> only = claims::split_items(only_text, "--only");  // names may hold spaces
-  for (const auto& want : only) {
+  std::vector<std::string> only;
+};
+
+VerifyRequest verify_request(const VerifyArgs& a) {
+  if (!a.export_dir.empty()) report::check_directory_creatable(a.export_dir, "--export");
+  VerifyRequest r{a, {}, claims::split_items(a.only, "--only")};  // names may hold spaces
+  for (const auto& p : a.files) r.files.push_back(claims::read_claim_file(p));
+  for (const auto& want : r.only) {
     bool found = false;
-    for (const auto& f : files)
+    for (const auto& f : r.files)
       for (const auto& s : f.statements) found = found || s.name == want;
     if (!found) throw InputError(fmt::format("--only: no statement is named '{}'", want));
   }
+  return r;
+}
+
+// Every chosen statement of the files, decided. With `certificates`, each decision's proof certificate is
+// appended (id "<file stem>.<name, '_' for ' '>").
+std::vector<claims::Decision> decide_statements(const VerifyRequest& r,
+                                                std::vector<std::pair<std::string, nlohmann::json>>* certificates) {
+  const auto& only = r.only;
   std::vector<claims::Decision> out;
-  for (const auto& f : files) {
+  for (const auto& f : r.files) {
     claims::Verifier v(f);
-    v.set_certificates(certificates != nullptr);
     for (const auto& s : f.statements) {
       if (!only.empty() && std::find(only.begin(), only.end(), s.name) == only.end()) continue;
       claims::Decision d = v.decide(s);
@@ -66,20 +75,19 @@ std::vector<claims::Decision> verify_files(const std::vector<std::string>& paths
         certificates->emplace_back(id, claims::certificate_document(id, f, s, d));
         d.certificate = nullptr;
       }
-      if (mutate) v.mutate(s, d);
+      if (r.a.mutate) v.mutate(s, d);
       out.push_back(std::move(d));
     }
   }
   return out;
 }
 
-namespace {
-
-Result run_verify(const VerifyArgs& a) {
-  if (!a.export_dir.empty()) report::make_directory(a.export_dir, "--export");  // fail before the work
+Result run_verify(const VerifyRequest& r) {
+  const VerifyArgs& a = r.a;
+  if (!a.export_dir.empty()) report::make_directory(a.export_dir, "--export");
   std::vector<std::pair<std::string, nlohmann::json>> certificates;
   const auto start = std::chrono::steady_clock::now();
-  const auto decisions = verify_files(a.files, a.only, a.mutate, a.export_dir.empty() ? nullptr : &certificates);
+  const auto decisions = decide_statements(r, a.export_dir.empty() ? nullptr : &certificates);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!a.export_dir.empty()) claims::write_certificates(a.export_dir, certificates);
   int counts[4] = {0, 0, 0, 0}, idle = 0;
@@ -134,7 +142,7 @@ Runner add_verify(CLI::App& app) {
       "says), REFUTED (with an exact counterexample), DECIDED (sets or a limit computed, nothing expected), OPEN.\n"
       "Exit status: 0 if every statement is PROVED or DECIDED, 1 otherwise (or, with --mutate, if a statement "
       "refutes none of its mutants), 2 on a bad file or option.\n");
-  return [a] { return run_verify(*a); };
+  return [a] { return job(verify_request(*a), run_verify); };
 }
 
 }  // namespace icl::cli

@@ -1,5 +1,5 @@
 // Module cli: the iclverify command line. Each subcommand (cmd_<name>.cpp, declared below) registers
-// its options on the app and returns the function that runs it; a run returns the text for stdout
+// its options on the app and returns the function that prepares its run (below); a run returns the text for stdout
 // (printed only on success) and the exit status. main.cpp dispatches and maps errors to exit codes.
 //   inputs.hpp       the input layer: every option several subcommands share, registered and read once
 //   engine_args.hpp  grad and optimum: the point, the task and the loss as exact objects
@@ -20,7 +20,24 @@ struct Result {
   std::string err;  // a summary for people, printed on stderr after `out`
 };
 
-using Runner = std::function<Result()>;
+// A subcommand runs in two steps. Its Runner *prepares*: it turns the parsed options into the command's
+// typed request, checking every rule and reading every input file, with no work done and nothing written,
+// and returns the Job that does the work. `validate_command_line` (a sweep checks every point of a study
+// before it runs any) prepares and stops there, so a bad value is refused with the command line's message.
+using Job = std::function<Result()>;
+using Runner = std::function<Job()>;
+
+// The job of a prepared request: `run(request)`.
+template <class Request, class Run>
+Job job(Request request, Run run) {
+  return [request = std::move(request), run] { return run(request); };
+}
+
+// A command that is not split yet: its checks run with its work (validation sees only the parser's).
+template <class Run>
+Job unsplit(Run run) {
+  return Job(std::move(run));
+}
 
 Runner add_risk(CLI::App& app);
 Runner add_check(CLI::App& app);
