@@ -40,12 +40,9 @@ CheckRequest check_request(const CheckArgs& a) {
 
 Result run_check(const CheckRequest& r) {
   const CheckArgs& a = r.a;
-  const auto& claims = r.claims;
-  const auto& only = r.only;
   const CheckContext& ctx = r.ctx;
-
   const auto start = std::chrono::steady_clock::now();
-  const auto results = run_checks(claims, only, ctx);
+  const auto results = run_checks(r.claims, r.only, ctx);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   int fails = 0, notes = 0;
   for (const auto& r : results) {

@@ -88,16 +88,14 @@ SelftestRequest selftest_request(const SelftestArgs& a) {
 
 Result run_selftest(const SelftestRequest& r) {
   const SelftestArgs& a = r.a;
-  const auto& cases = r.cases;
-  const auto& only = r.only;
   const CheckContext& ctx = r.ctx;
-  const auto results = run_mutants(cases, only, ctx);
+  const auto results = run_mutants(r.cases, r.only, ctx);
   std::size_t killed = 0;
   for (const auto& r : results) killed += r.killed();
   std::vector<CheckCoverage> cov;
   std::size_t counts[3] = {0, 0, 0};
   if (a.coverage) {
-    cov = coverage(theorems::all_claims(), results, only);
+    cov = coverage(theorems::all_claims(), results, r.only);
     for (const auto& c : cov) ++counts[static_cast<int>(c.guard())];
   }
   const std::size_t unguarded = counts[static_cast<int>(Guard::Unguarded)];
