@@ -249,7 +249,17 @@ Outcome precision(const CheckContext& ctx) {
   return precision_outcome(acc);
 }
 
-template <class F = PaperFormulas, class M = exact::GaussianMoments>
+// Which of claim E's checks run. The engine itself: all. A mutant: the checks that can see its kind of
+// error, since each check instantiates the engine again for each mutant policy (docs/performance.md,
+// "Build"). A wrong Gaussian moment changes the risk the same way in every precision and in its own
+// derivatives, so the checks that compare the engine with itself (automatic against finite-difference
+// derivatives; double against 50 digits against exact) cannot see it: it runs the checks against closed
+// forms, Monte Carlo and the stationarity the theory predicts. A wrong stencil changes the
+// Hessian-vector product only (the derivative check sees it); a cancelling expression changes rounding
+// only (the precision check sees it). `selftest --coverage` shows every check still guarded.
+enum class EngineChecks { All, Risk, Stencil, Rounding };
+
+template <class F = PaperFormulas, class M = exact::GaussianMoments, EngineChecks C = EngineChecks::All>
 Claim claim_engine() {
   Claim claim{"E",
               "The exact engine: population risk, gradient and optima of any parameters",
@@ -258,32 +268,49 @@ Claim claim_engine() {
               "and Hessian-vector products are exact; the masked optima are exact linear solves.",
               {"x ~ N(0, I_d), eps ~ N(0, s2), query-included convention"},
               {}};
-  claim.checks = {
-      {"E.closed_forms", "engine = every closed form exactly (P(gamma), F(c), V(b, w) on +-theta0; P(gamma) on sphere)",
-       closed_forms<F, M>},
-      {"E.monte_carlo",
-       "engine agrees with Monte Carlo (|z| <= 4) on 56 random parameter sets: d in 1..8, n in 0..30, merged and "
-       "separate, fixed and sphere tasks",
-       monte_carlo<F, M>},
-      {"E.gradient_fd", "AD gradient and Hessian-vector product = central differences at 50 digits (rel 1e-20)",
-       gradient_fd<F, M>},
-      {"E.stationary_pretrained", "gradient of the m-shot pretraining risk vanishes exactly at P(gamma*(m))",
-       stationary_pretrained<F, M>},
-      {"E.stationary_value_only", "value-only zero-shot gradient vanishes exactly at b = theta0/(d+4), any w",
-       stationary_value_only<F, M>},
-      {"E.annealed_value_optimum",
-       "exact value-only optimum of zs + W fs as W -> 0+ is (b, w) = (theta0/(d+4), w*(n_ft)) (claim C5)",
-       annealed_value_optimum<F, M>},
-      {"E.authors_gradient", "the pretraining gradient at the authors' gamma = m/(m+1+d) (d=5, m=20, s2=1/10)",
-       authors_gradient<F, M>},
-      {"E.precision", "engine in double vs 50 digits vs exact on random rational parameters", precision<F, M>},
-  };
+  constexpr bool risk = C == EngineChecks::All || C == EngineChecks::Risk;
+  constexpr bool stencil = C == EngineChecks::All || C == EngineChecks::Stencil;
+  constexpr bool rounding = C == EngineChecks::All || C == EngineChecks::Rounding;
+  if constexpr (risk) {
+    claim.checks.push_back(
+        {"E.closed_forms",
+         "engine = every closed form exactly (P(gamma), F(c), V(b, w) on +-theta0; P(gamma) on sphere)",
+         closed_forms<F, M>});
+    claim.checks.push_back(
+        {"E.monte_carlo",
+         "engine agrees with Monte Carlo (|z| <= 4) on 56 random parameter sets: d in 1..8, n in 0..30, merged and "
+         "separate, fixed and sphere tasks",
+         monte_carlo<F, M>});
+  }
+  if constexpr (stencil)
+    claim.checks.push_back({"E.gradient_fd",
+                            "AD gradient and Hessian-vector product = central differences at 50 digits (rel 1e-20)",
+                            gradient_fd<F, M>});
+  if constexpr (risk) {
+    claim.checks.push_back({"E.stationary_pretrained",
+                            "gradient of the m-shot pretraining risk vanishes exactly at P(gamma*(m))",
+                            stationary_pretrained<F, M>});
+    claim.checks.push_back({"E.stationary_value_only",
+                            "value-only zero-shot gradient vanishes exactly at b = theta0/(d+4), any w",
+                            stationary_value_only<F, M>});
+    claim.checks.push_back(
+        {"E.annealed_value_optimum",
+         "exact value-only optimum of zs + W fs as W -> 0+ is (b, w) = (theta0/(d+4), w*(n_ft)) (claim C5)",
+         annealed_value_optimum<F, M>});
+    claim.checks.push_back({"E.authors_gradient",
+                            "the pretraining gradient at the authors' gamma = m/(m+1+d) (d=5, m=20, s2=1/10)",
+                            authors_gradient<F, M>});
+  }
+  if constexpr (rounding)
+    claim.checks.push_back(
+        {"E.precision", "engine in double vs 50 digits vs exact on random rational parameters", precision<F, M>});
   return claim;
 }
 
 // ---- mutants: the engine's Gaussian moments (run through claim E with PaperFormulas) ------------
 
 struct SexticSix : exact::GaussianMoments {
+  static constexpr EngineChecks seen_by = EngineChecks::Risk;
   static constexpr const char* name = "E[(w.x)^2 (x^T A x)^2] with 6 |Aw|^2 for 8 |Aw|^2";
   static constexpr const char* claim = "E";
   template <class T>
@@ -293,6 +320,7 @@ struct SexticSix : exact::GaussianMoments {
   }
 };
 struct QuadSquareOne : exact::GaussianMoments {
+  static constexpr EngineChecks seen_by = EngineChecks::Risk;
   static constexpr const char* name = "E[(x^T A x)^2] = (tr A)^2 + tr A^2 (Isserlis pairing count 1 for 2)";
   static constexpr const char* claim = "E";
   template <class T>
@@ -306,12 +334,14 @@ struct QuadSquareOne : exact::GaussianMoments {
   }
 };
 struct FivePointStencil : exact::GaussianMoments {
+  static constexpr EngineChecks seen_by = EngineChecks::Stencil;
   static constexpr const char* name =
       "Hessian-vector product with the 5-point stencil for the separate parameterization";
   static constexpr const char* claim = "E";
   static constexpr exact::Stencil separate_stencil = exact::Stencil::FivePoint;
 };
 struct ProductFourthGaussianFree : exact::GaussianMoments {
+  static constexpr EngineChecks seen_by = EngineChecks::Risk;
   static constexpr const char* name = "E[X^2 Y^2] = Var X Var Y (independence assumed)";
   static constexpr const char* claim = "E";
   template <class T>
@@ -320,6 +350,7 @@ struct ProductFourthGaussianFree : exact::GaussianMoments {
   }
 };
 struct QuadSquareCancelling : exact::GaussianMoments {
+  static constexpr EngineChecks seen_by = EngineChecks::Rounding;
   // The same polynomial, (tr A + K)^2 - K (2 tr A + K) + 2 tr A^2 with K = 10^8/3: exact in
   // rationals, a cancellation of K^2 ~ 10^15 in floating point (K = 10^8/3 is not dyadic: the engine's random test
   // points have small dyadic entries, which a float intermediate would not round).
@@ -335,7 +366,7 @@ struct QuadSquareCancelling : exact::GaussianMoments {
 
 std::vector<MutantCase> claim_mutants() {
   return mutant_cases<SexticSix, QuadSquareOne, ProductFourthGaussianFree, FivePointStencil, QuadSquareCancelling>(
-      []<class M>(std::type_identity<M>) { return claim_engine<PaperFormulas, M>(); });
+      []<class M>(std::type_identity<M>) { return claim_engine<PaperFormulas, M, M::seen_by>(); });
 }
 
 }  // namespace

@@ -47,8 +47,9 @@ struct VerifyRequest {
 
 VerifyRequest verify_request(const VerifyArgs& a) {
   if (!a.export_dir.empty()) report::check_directory_creatable(a.export_dir, "--export");
-  VerifyRequest r{a, {}, claims::split_items(a.only, "--only")};  // names may hold spaces
+  VerifyRequest r{a, {}, {}};
   for (const auto& p : a.files) r.files.push_back(claims::read_claim_file(p));
+  r.only = claims::split_items(a.only, "--only");  // names may hold spaces
   for (const auto& want : r.only) {
     bool found = false;
     for (const auto& f : r.files)
@@ -66,6 +67,7 @@ std::vector<claims::Decision> decide_statements(const VerifyRequest& r,
   std::vector<claims::Decision> out;
   for (const auto& f : r.files) {
     claims::Verifier v(f);
+    v.set_certificates(certificates != nullptr);
     for (const auto& s : f.statements) {
       if (!only.empty() && std::find(only.begin(), only.end(), s.name) == only.end()) continue;
       claims::Decision d = v.decide(s);
