@@ -192,6 +192,47 @@ TEST_CASE("small scores: softmax = uniform average + linear layer - the row-mean
   CHECK(without2 > 100 * with2);
 }
 
+// The batch kernels at d = 5 run with D = 7 fixed at compile time (arch_sgd.cpp's dispatch), the
+// prompt gradient above with dynamic sizes: the batch loss of a step is a function of the parameters
+// alone (the prompts depend on the step and the seed), so its directional derivative must be the
+// gradient's inner product with the direction.
+TEST_CASE("batch gradient at d = 5 (fixed-size kernels) equals the directional derivative of the batch loss") {
+  for (Attention kind : {Attention::Softmax, Attention::Linear}) {
+    CAPTURE(attention_name(kind));
+    train::ArchProblem pb;
+    pb.d = 5;
+    pb.noise_std = std::sqrt(0.1);
+    pb.loss = train::SgdLoss::Pretrain;
+    pb.shots = 20;
+    pb.theta0 = Eigen::VectorXd::Unit(5, 0);
+    train::SgdOptions opt;
+    opt.batch = 300;
+    opt.seed = 4;
+    Arch<double> a = train::random_arch(2, 2, 5, 0.4, 21);
+    a.attention = kind;
+    const Arch<double> u = train::random_arch(2, 2, 5, 1.0, 22);
+    const auto g = train::arch_batch_gradient(pb, a, opt, 3, nullptr);
+    double inner = 0;
+    for (std::size_t l = 0; l < 2; ++l)
+      for (std::size_t h = 0; h < 2; ++h) {
+        const auto &x = g.grad.layers[l][h], &y = u.layers[l][h];
+        inner += (x.V.cwiseProduct(y.V).sum() + x.Q.cwiseProduct(y.Q).sum() + x.K.cwiseProduct(y.K).sum());
+      }
+    const auto shifted = [&](double t) {
+      Arch<double> b = a;
+      for (std::size_t l = 0; l < 2; ++l)
+        for (std::size_t h = 0; h < 2; ++h) {
+          b.layers[l][h].V += t * u.layers[l][h].V;
+          b.layers[l][h].Q += t * u.layers[l][h].Q;
+          b.layers[l][h].K += t * u.layers[l][h].K;
+        }
+      return train::arch_batch_gradient(pb, b, opt, 3, nullptr).loss;
+    };
+    const double eps = 1e-5, fd = (shifted(eps) - shifted(-eps)) / (2 * eps);
+    CHECK(fd == doctest::Approx(inner).epsilon(1e-6));
+  }
+}
+
 TEST_CASE("softmax training: bit-identical for any thread count; a zero-shot prompt never moves Q or K of one layer") {
   train::ArchProblem pb;
   pb.d = 3;

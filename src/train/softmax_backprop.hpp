@@ -122,7 +122,7 @@ class SoftmaxBackprop {
     std::vector<Col> p, vals;
     Rows G, Gnext, dU;
     Square dA;
-    M ZtdA;
+    Eigen::Matrix<double, Dc, Eigen::Dynamic> ZtdA;  // D x N
 
     void resize(int L, int H, long n_rows, int D) {
       if (n_rows == N) return;
@@ -132,14 +132,14 @@ class SoftmaxBackprop {
       ZM.assign(l, std::vector<Rows>(h, Rows(N, D)));
       U = ZM;
       P.assign(l, std::vector<Square>(h, Square(N, N)));
-      u.assign(h, V(D));
+      u.assign(h, V::Zero(D));
       p.assign(h, Col(N));
       vals = p;
       G.resize(N, D);
       Gnext.resize(N, D);
       dU.resize(N, D);
       dA.resize(N, N);
-      ZtdA.resize(D, D);
+      ZtdA.resize(D, N);
     }
   };
 
