@@ -4,6 +4,7 @@
 // the mutants (no max shift, a 1/N) caught, the small-score limit of THEORY.md section 9, and the
 // trainer's thread-count independence.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -12,7 +13,6 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <unistd.h>
 
 #include "arch_fd.hpp"
 #include "model/arch.hpp"
@@ -44,8 +44,8 @@ nlohmann::json run_torch(const Case& c) {
   nlohmann::json j = arch_json(c.arch, ArchLayout::Layers);
   j["prompts"] = nlohmann::json::array();
   for (std::size_t i = 0; i < c.prompts.size(); ++i)
-    j["prompts"].push_back({{"Z", matrix_json(Mat<double>(c.prompts[i]), [](double x) { return x; })},
-                            {"y", c.labels[i]}});
+    j["prompts"].push_back(
+        {{"Z", matrix_json(Mat<double>(c.prompts[i]), [](double x) { return x; })}, {"y", c.labels[i]}});
   const auto dir = std::filesystem::temp_directory_path();
   const std::string in = (dir / ("icl_softmax_case_" + std::to_string(::getpid()) + ".json")).string();
   std::ofstream(in) << j.dump();
@@ -64,7 +64,8 @@ nlohmann::json run_torch(const Case& c) {
 Eigen::MatrixXd from_json(const nlohmann::json& m) {
   Eigen::MatrixXd out(static_cast<Eigen::Index>(m.size()), static_cast<Eigen::Index>(m[0].size()));
   for (Eigen::Index r = 0; r < out.rows(); ++r)
-    for (Eigen::Index c = 0; c < out.cols(); ++c) out(r, c) = m[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)];
+    for (Eigen::Index c = 0; c < out.cols(); ++c)
+      out(r, c) = m[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)];
   return out;
 }
 
@@ -184,10 +185,9 @@ TEST_CASE("small scores: softmax = uniform average + linear layer - the row-mean
   };
   const auto [with1, without1] = gaps(1e-2);
   const auto [with2, without2] = gaps(1e-3);
-  MESSAGE("eps 1e-2 -> 1e-3: residual with the row-mean term " << with1 << " -> " << with2
-                                                               << ", without it (THEORY.md's reading) " << without1
-                                                               << " -> " << without2);
-  CHECK(with1 / with2 > 70);  // O(eps^2): a factor 100
+  MESSAGE("eps 1e-2 -> 1e-3: residual with the row-mean term "
+          << with1 << " -> " << with2 << ", without it (THEORY.md's reading) " << without1 << " -> " << without2);
+  CHECK(with1 / with2 > 70);        // O(eps^2): a factor 100
   CHECK(without1 / without2 < 15);  // O(eps): a factor 10
   CHECK(without2 > 100 * with2);
 }

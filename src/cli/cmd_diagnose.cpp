@@ -114,10 +114,10 @@ std::string families_text(const diagnose::Diagnosis& dx) {
 }
 
 std::string render_table(const DiagnoseArgs& a, const diagnose::Diagnosis& dx) {
-  std::string out = fmt::format("# diagnose: pre {} ({}) -> post {} ({}), L={} H={}{} d={} sigma2={}, engine {}\n",
-                                a.pre, dx.kind_pre, a.post, dx.kind_post, dx.L, dx.H,
-                                dx.attention == "softmax" ? " softmax attention" : "", dx.d, to_fraction(dx.s2),
-                                dx.exact ? "exact" : "Monte Carlo (estimates, flagged +- se)");
+  std::string out =
+      fmt::format("# diagnose: pre {} ({}) -> post {} ({}), L={} H={}{} d={} sigma2={}, engine {}\n", a.pre,
+                  dx.kind_pre, a.post, dx.kind_post, dx.L, dx.H, dx.attention == "softmax" ? " softmax attention" : "",
+                  dx.d, to_fraction(dx.s2), dx.exact ? "exact" : "Monte Carlo (estimates, flagged +- se)");
   if (!dx.exact)
     out += fmt::format("# Monte Carlo: {} prompts per point, seed {}, lim R estimated at n = {}\n",
                        dx.options.mc.samples, dx.options.mc.seed, dx.options.limit_shots);

@@ -200,7 +200,8 @@ Result render_arch(const ProtocolArgs& a, const train::ArchProtocolOptions& o,
   std::string out = fmt::format(
       "# comparison protocol: L={} H={}{} d={} x_std={} noise_std={:.6g} m=n_ft={} dataset_size_ft={} {} lr {}{}, "
       "clip 1 (trained blocks), pretraining {} steps, fine-tuning {} steps, {} prompts/step, seed {}, theta0=e_1\n",
-      o.layers, o.heads, o.attention == Attention::Softmax ? " softmax attention" : "", o.d, o.x_std, o.noise_std, o.shots, o.dataset_size_ft, optimizer, o.lr,
+      o.layers, o.heads, o.attention == Attention::Softmax ? " softmax attention" : "", o.d, o.x_std, o.noise_std,
+      o.shots, o.dataset_size_ft, optimizer, o.lr,
       o.optimizer == train::Optimizer::Adam ? fmt::format(" betas ({}, {})", o.beta1, o.beta2)
                                             : std::string(" momentum 0.9"),
       o.steps_pretrain, o.steps_finetune, o.batch, o.seed);
@@ -208,7 +209,7 @@ Result render_arch(const ProtocolArgs& a, const train::ArchProtocolOptions& o,
       "# per layer, summed over its heads h (share 1/H each, M_h = Q_h^T K_h, v_h = last row of V_h): "
       "gamma = v_y mean(M_xx), b = mean(M_xx)(v_x.theta0), mem = M00 (v_x.theta0); risk: {}\n",
       o.exact_risk() ? std::string("exact (se 0)")
-                    : fmt::format("Monte Carlo, {} test seeds x {} prompts, mean (se)", o.test_seeds, o.eval_batch));
+                     : fmt::format("Monte Carlo, {} test seeds x {} prompts, mean (se)", o.test_seeds, o.eval_batch));
   out += fmt::format("{:<10} {:>6} {:>11}", "method", "trains", "loss");
   for (int l = 0; l < o.layers; ++l)
     out += fmt::format(" {:>10} {:>10} {:>10}", fmt::format("gamma[{}]", l), fmt::format("b[{}]", l),

@@ -224,9 +224,10 @@ void require_monte_carlo(const RiskArgs& a, const RiskJob& job) {
     if (job.precision.kind != Precision::Kind::Double)
       throw softmax_is_not_exact(job.params_path, a.precision.exact ? "--exact" : "--digits");
     if (!job.mc)
-      throw InputError(fmt::format("--params: {} has softmax attention (no exact engine); give --mc SAMPLES for a "
-                                   "Monte Carlo estimate",
-                                   job.params_path));
+      throw InputError(
+          fmt::format("--params: {} has softmax attention (no exact engine); give --mc SAMPLES for a "
+                      "Monte Carlo estimate",
+                      job.params_path));
     return;
   }
   const std::string why = arch.L() == 2 ? fmt::format("the exact two-layer engine covers d <= {} ({} has d = {})",
@@ -325,8 +326,7 @@ Result run_risk(const RiskArgs& a) {
                        job.arch ? fmt::format(", L={} H={}{}", job.arch->L(), job.arch->H(),
                                               job.arch->softmax() ? ", softmax attention" : "")
                                 : "",
-                       job.d,
-                       to_fraction(job.s2), job.theta ? "theta=(" + theta_text(*job.theta) + ")" : "sphere",
+                       job.d, to_fraction(job.s2), job.theta ? "theta=(" + theta_text(*job.theta) + ")" : "sphere",
                        risks ? job.precision.name() : "none (mc only)");
   } else {
     head = fmt::format("# {} {}={}", family_name(job.spec.kind), job.param_name, to_fraction(job.spec.param));

@@ -225,7 +225,8 @@ Result run_sgd(const TrainArgs& a, const TrainJob& job) {
 
 // --heads/--layers: one run of L layers x H heads (separate V, Q, K) by the authors' stochastic protocol.
 Result run_arch_train(const TrainArgs& a) {
-  if (a.trainer != "sgd") throw InputError("--heads/--layers/--attention (and softmax files) train with --trainer sgd only");
+  if (a.trainer != "sgd")
+    throw InputError("--heads/--layers/--attention (and softmax files) train with --trainer sgd only");
   for (const CLI::Option* opt : {a.param_opt, a.gamma_opt, a.digits_opt, a.tol_opt})
     applies_only_to(false, opt, "one layer with one head (not --heads/--layers)");
   const bool from_file = a.init_opt->count() > 0 && a.init != "random";
@@ -249,8 +250,7 @@ Result run_arch_train(const TrainArgs& a) {
   Arch<double> start;
   std::string init_name = "random N(0, 0.05^2)";
   if (from_file) {  // a parameter file of any layout (softmax or linear), separate heads
-    const ArchParamsFile f =
-        read_arch_params(a.init, a.d_opt->count() > 0 ? std::optional(pb.d) : std::nullopt, true);
+    const ArchParamsFile f = read_arch_params(a.init, a.d_opt->count() > 0 ? std::optional(pb.d) : std::nullopt, true);
     if (a.heads_opt->count() > 0 && read_heads(a.heads) != f.arch.H())
       throw InputError(fmt::format("--heads: {} does not match the parameter file (H = {})", a.heads, f.arch.H()));
     if (a.layers_opt->count() > 0 && read_layers(a.layers) != f.arch.L())
@@ -275,12 +275,18 @@ Result run_arch_train(const TrainArgs& a) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   if (a.format == "json") {
-    nlohmann::json j{{"trainer", "sgd"},   {"loss", a.loss},
-                     {"update", a.update}, {"layers", L},
-                     {"heads", H},         {"init", init_name},
-                     {"d", pb.d},          {"sigma2", a.sigma2},
-                     {"theta0", "e_1"},    {"final_loss", r.loss},
-                     {"steps", r.steps},   {"seconds", secs},
+    nlohmann::json j{{"trainer", "sgd"},
+                     {"loss", a.loss},
+                     {"update", a.update},
+                     {"layers", L},
+                     {"heads", H},
+                     {"init", init_name},
+                     {"d", pb.d},
+                     {"sigma2", a.sigma2},
+                     {"theta0", "e_1"},
+                     {"final_loss", r.loss},
+                     {"steps", r.steps},
+                     {"seconds", secs},
                      {"attention", attention_name(r.arch.attention)}};
     j["parameters"] = arch_json(r.arch, ArchLayout::Layers);
     j["allparam"] = arch_json(r.arch, ArchLayout::Allparam)["allparam"];

@@ -93,8 +93,7 @@ struct ArchParamsFile {
   Arch<Rational> arch;
   int d;
 };
-ArchParamsFile read_arch_params(const std::string& path, std::optional<int> d = std::nullopt,
-                                bool softmax_ok = false);
+ArchParamsFile read_arch_params(const std::string& path, std::optional<int> d = std::nullopt, bool softmax_ok = false);
 
 // The one line for a softmax file given to a command (or option) that evaluates exactly.
 InputError softmax_is_not_exact(const std::string& path, const std::string& what);

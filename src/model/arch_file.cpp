@@ -409,10 +409,10 @@ Arch<Rational> parse_arch_json(std::string_view text, const std::string& source)
   if (j.contains("layers") || j.contains("allparam")) {
     const bool kind = j.contains("attention");
     if (j.size() != (kind ? 2u : 1u))
-      fail(source, fmt::format("needs exactly one key, \"layers\" or \"allparam\" (and optionally \"attention\"); got {}",
-                               keys_of(j)));
-    Arch<Rational> a =
-        j.contains("layers") ? read_layers(j["layers"], source) : read_allparam(j["allparam"], source);
+      fail(source,
+           fmt::format("needs exactly one key, \"layers\" or \"allparam\" (and optionally \"attention\"); got {}",
+                       keys_of(j)));
+    Arch<Rational> a = j.contains("layers") ? read_layers(j["layers"], source) : read_allparam(j["allparam"], source);
     if (kind) a.attention = read_attention(j["attention"], source);
     return validated(std::move(a), source);
   }

@@ -25,9 +25,9 @@ struct ArchProtocolOptions {
   long steps_pretrain = 5000, steps_finetune = 5000, batch = 5000;
   std::uint64_t seed = 1;
   int threads = 1;
-  long max_shots = 20;     // risk curves n = 0..max_shots
-  long eval_batch = 1000;  // prompts per (n, task, test seed)
-  int test_seeds = 5;      // evaluation averaged over seeds 0..K-1
+  long max_shots = 20;                      // risk curves n = 0..max_shots
+  long eval_batch = 1000;                   // prompts per (n, task, test seed)
+  int test_seeds = 5;                       // evaluation averaged over seeds 0..K-1
   Attention attention = Attention::Linear;  // softmax: every model of the run (model/softmax.hpp)
 
   // Risk curves from the exact engine (one layer of linear attention), else Monte Carlo.

@@ -177,9 +177,8 @@ ArchGradient batch_gradient(const ArchProblem& pb, const Arch<double>& a, const 
   const double fs_weight = pb.loss == SgdLoss::ZeroFew ? Schedule<double>::annealed_weight(t, opt.steps) : 1.0;
   const double inv_batch = 1.0 / static_cast<double>(opt.batch);
   if (a.softmax())
-    stochastic::run_blocks(opt, t, sums, [&] {
-      return BlockKernel<Dc, SoftmaxBackprop<Dc>>(pb, frozen, pool, fs_weight, inv_batch);
-    });
+    stochastic::run_blocks(
+        opt, t, sums, [&] { return BlockKernel<Dc, SoftmaxBackprop<Dc>>(pb, frozen, pool, fs_weight, inv_batch); });
   else
     stochastic::run_blocks(opt, t, sums,
                            [&] { return BlockKernel<Dc, Backprop<Dc>>(pb, frozen, pool, fs_weight, inv_batch); });
