@@ -36,7 +36,8 @@ BENCHMARK(BM_FinetuneZsStep)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Use
 // L = 2 layers x H = 2 heads with separate V, Q, K (the authors' comparison.py sizes): one pretraining
 // step (5000 fresh prompts of 20 shots + query, d = 5; forward, backpropagation, clipping, update).
 // bench/torch_step.py times the same step of the PyTorch model (docs/performance.md).
-void run_arch_steps(benchmark::State& state, train::Optimizer optimizer) {
+void run_arch_steps(benchmark::State& state, train::Optimizer optimizer, Attention attention = Attention::Linear,
+                    int layers = 2, int heads = 2) {
   train::ArchProblem pb;  // d = 5, 20 shots, x ~ N(0, I)
   pb.noise_std = std::sqrt(0.1);
   train::SgdOptions opt;
@@ -45,7 +46,8 @@ void run_arch_steps(benchmark::State& state, train::Optimizer optimizer) {
   opt.steps = 5;
   opt.batch = 5000;
   opt.threads = static_cast<int>(state.range(0));
-  const Arch<double> start = train::random_arch(2, 2, 5, 0.05, 1);
+  Arch<double> start = train::random_arch(layers, heads, 5, 0.05, 1);
+  start.attention = attention;
   for (auto _ : state) benchmark::DoNotOptimize(train::arch_train(pb, start, opt).loss);
   state.SetItemsProcessed(state.iterations() * opt.steps);
 }
@@ -55,6 +57,23 @@ void BM_ArchAdamStep(benchmark::State& state) { run_arch_steps(state, train::Opt
 
 BENCHMARK(BM_ArchSgdStep)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_ArchAdamStep)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The same step with softmax attention (train/softmax_backprop.hpp; bench/torch_step.py --attention softmax).
+void BM_ArchSoftmaxSgdStep(benchmark::State& state) {
+  run_arch_steps(state, train::Optimizer::Sgd, Attention::Softmax);
+}
+void BM_ArchSoftmaxAdamStep(benchmark::State& state) {
+  run_arch_steps(state, train::Optimizer::Adam, Attention::Softmax);
+}
+
+// One layer, one head (the comparison study's model): the last layer computes the query row only.
+void BM_ArchSoftmaxOneLayerSgdStep(benchmark::State& state) {
+  run_arch_steps(state, train::Optimizer::Sgd, Attention::Softmax, 1, 1);
+}
+
+BENCHMARK(BM_ArchSoftmaxSgdStep)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ArchSoftmaxOneLayerSgdStep)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ArchSoftmaxAdamStep)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

@@ -9,7 +9,11 @@ sqrt(0.1)), forward, backward, clipping to global norm 1, optimizer step, in flo
 This is a re-implementation for timing only; bench/bench_train.cpp (BM_ArchSgdStep, BM_ArchAdamStep)
 times the same step in iclverify.
 
+With --attention softmax the scores go through softmax(dim=-1) instead of the division by N
+(THEORY.md section 9: no 1/N, no scaling, no mask); bench_train's BM_ArchSoftmax* time the same step.
+
 Usage: /usr/bin/python3 bench/torch_step.py [--threads 1] [--steps 20] [--optimizer sgd|adam]
+                                            [--attention linear|softmax]
 """
 import argparse
 import math
@@ -19,8 +23,9 @@ import torch
 
 
 class LinearTransformer(torch.nn.Module):
-    def __init__(self, layers, heads, d, std=0.05):
+    def __init__(self, layers, heads, d, std=0.05, softmax=False):
         super().__init__()
+        self.softmax = softmax
         D = d + 2
         self.v = torch.nn.Parameter(torch.randn(layers, heads, D, D) * std)
         self.q = torch.nn.Parameter(torch.randn(layers, heads, D, D) * std)
@@ -36,7 +41,10 @@ class LinearTransformer(torch.nn.Module):
                 keys = z @ self.k[l, h].T
                 values = z @ self.v[l, h].T
                 scores = queries @ keys.transpose(1, 2)  # (B, N, N)
-                update = update + scores @ values / n_rows
+                if self.softmax:
+                    update = update + torch.softmax(scores, dim=-1) @ values
+                else:
+                    update = update + scores @ values / n_rows
             z = z + update / heads
         return z
 
@@ -62,10 +70,11 @@ def main():
     ap.add_argument("--d", type=int, default=5)
     ap.add_argument("--heads", type=int, default=2)
     ap.add_argument("--layers", type=int, default=2)
+    ap.add_argument("--attention", choices=["linear", "softmax"], default="linear")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    model = LinearTransformer(args.layers, args.heads, args.d)
+    model = LinearTransformer(args.layers, args.heads, args.d, softmax=args.attention == "softmax")
     if args.optimizer == "sgd":
         opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     else:
@@ -82,12 +91,14 @@ def main():
 
     for _ in range(3):  # warm-up
         step()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(args.steps):
         step()
     per_step = (time.perf_counter() - t0) / args.steps
-    print(f"torch {torch.__version__} {args.optimizer} threads={args.threads} B={args.batch} n={args.shots} "
-          f"d={args.d} H={args.heads} L={args.layers}: {1000 * per_step:.2f} ms per step")
+    cpu_per_step = (time.process_time() - c0) / args.steps  # all threads' CPU time: fairer on a loaded machine
+    print(f"torch {torch.__version__} {args.attention} {args.optimizer} threads={args.threads} B={args.batch} n={args.shots} "
+          f"d={args.d} H={args.heads} L={args.layers}: {1000 * per_step:.2f} ms per step "
+          f"({1000 * cpu_per_step:.2f} ms CPU)")
 
 
 if __name__ == "__main__":

@@ -114,9 +114,10 @@ std::string families_text(const diagnose::Diagnosis& dx) {
 }
 
 std::string render_table(const DiagnoseArgs& a, const diagnose::Diagnosis& dx) {
-  std::string out = fmt::format("# diagnose: pre {} ({}) -> post {} ({}), L={} H={} d={} sigma2={}, engine {}\n", a.pre,
-                                dx.kind_pre, a.post, dx.kind_post, dx.L, dx.H, dx.d, to_fraction(dx.s2),
-                                dx.exact ? "exact" : "Monte Carlo (estimates, flagged +- se)");
+  std::string out =
+      fmt::format("# diagnose: pre {} ({}) -> post {} ({}), L={} H={}{} d={} sigma2={}, engine {}\n", a.pre,
+                  dx.kind_pre, a.post, dx.kind_post, dx.L, dx.H, dx.attention == "softmax" ? " softmax attention" : "",
+                  dx.d, to_fraction(dx.s2), dx.exact ? "exact" : "Monte Carlo (estimates, flagged +- se)");
   if (!dx.exact)
     out += fmt::format("# Monte Carlo: {} prompts per point, seed {}, lim R estimated at n = {}\n",
                        dx.options.mc.samples, dx.options.mc.seed, dx.options.limit_shots);
@@ -132,21 +133,23 @@ std::string render_table(const DiagnoseArgs& a, const diagnose::Diagnosis& dx) {
   return out;
 }
 
-diagnose::Options read_options(const DiagnoseArgs& a, int L, int d) {
+diagnose::Options read_options(const DiagnoseArgs& a, const Arch<Rational>& pre, int d) {
+  const bool simulated = pre.L() >= 2 || pre.softmax();
   diagnose::Options o;
   if (a.theta0_opt->count() > 0) o.theta0 = read_theta(a.theta0_opt, a.theta0, d);
   o.s2 = read_sigma2(a.sigma2);
   o.shots = read_shots(a.shots);
   for (const CLI::Option* opt : {a.mc_opt, a.seed_opt, a.threads_opt, a.limit_opt})
-    applies_only_to(L >= 2, opt, "L >= 2 layers (one layer is exact)");
+    applies_only_to(simulated, opt, "L >= 2 layers or softmax attention (one linear layer is exact)");
   o.mc = sim::McOptions{parse_integer(a.mc, "--mc", 2, 1'000'000'000), read_seed(a.seed), read_threads(a.threads)};
   o.limit_shots = parse_integer(a.limit_shots, "--limit-shots", 1, 1'000'000);
   return o;
 }
 
 Result run_diagnose(const DiagnoseArgs& a) {
-  const ArchParamsFile pre = read_arch_params(a.pre), post = read_arch_params(a.post);
-  const diagnose::Diagnosis dx = diagnose::diagnose(pre.arch, post.arch, read_options(a, pre.arch.L(), pre.d));
+  const ArchParamsFile pre = read_arch_params(a.pre, std::nullopt, true),
+                       post = read_arch_params(a.post, std::nullopt, true);
+  const diagnose::Diagnosis dx = diagnose::diagnose(pre.arch, post.arch, read_options(a, pre.arch, pre.d));
   if (a.format == "json") {
     nlohmann::json j = diagnose::to_json(dx);
     j["pre"] = a.pre;

@@ -26,7 +26,7 @@ struct ProtocolArgs {
   // The comparison protocol of L layers x H heads (any of these given, or H, L != 1).
   std::string heads = "1", layers = "1", optimizer = "sgd", lr = "0.01", beta1 = "0.9", beta2 = "0.9",
               dataset_size_ft = "100000", x_std = "1", noise_std, test_seeds = "5", eval_batch = "1000",
-              max_shots = "20";
+              max_shots = "20", attention = "linear";
   std::vector<CLI::Option*> arch_opts;
   CLI::Option *beta1_opt = nullptr, *beta2_opt = nullptr;
   std::string save_params;  // --save-params DIR: every learned model as a parameter file
@@ -166,7 +166,8 @@ Result render_arch(const ProtocolArgs& a, const train::ArchProtocolOptions& o,
                      {"eval_batch", o.eval_batch},
                      {"test_seeds", o.test_seeds},
                      {"theta0", "e_1"},
-                     {"risk_engine", o.layers == 1 ? "exact" : "monte carlo"}};
+                     {"attention", attention_name(o.attention)},
+                     {"risk_engine", o.exact_risk() ? "exact" : "monte carlo"}};
     if (o.optimizer == train::Optimizer::Adam)
       j["betas"] = {o.beta1, o.beta2};
     else
@@ -197,17 +198,18 @@ Result render_arch(const ProtocolArgs& a, const train::ArchProtocolOptions& o,
     return {j.dump(2) + "\n", 0};
   }
   std::string out = fmt::format(
-      "# comparison protocol: L={} H={} d={} x_std={} noise_std={:.6g} m=n_ft={} dataset_size_ft={} {} lr {}{}, "
+      "# comparison protocol: L={} H={}{} d={} x_std={} noise_std={:.6g} m=n_ft={} dataset_size_ft={} {} lr {}{}, "
       "clip 1 (trained blocks), pretraining {} steps, fine-tuning {} steps, {} prompts/step, seed {}, theta0=e_1\n",
-      o.layers, o.heads, o.d, o.x_std, o.noise_std, o.shots, o.dataset_size_ft, optimizer, o.lr,
+      o.layers, o.heads, o.attention == Attention::Softmax ? " softmax attention" : "", o.d, o.x_std, o.noise_std,
+      o.shots, o.dataset_size_ft, optimizer, o.lr,
       o.optimizer == train::Optimizer::Adam ? fmt::format(" betas ({}, {})", o.beta1, o.beta2)
                                             : std::string(" momentum 0.9"),
       o.steps_pretrain, o.steps_finetune, o.batch, o.seed);
   out += fmt::format(
       "# per layer, summed over its heads h (share 1/H each, M_h = Q_h^T K_h, v_h = last row of V_h): "
       "gamma = v_y mean(M_xx), b = mean(M_xx)(v_x.theta0), mem = M00 (v_x.theta0); risk: {}\n",
-      o.layers == 1 ? std::string("exact (se 0)")
-                    : fmt::format("Monte Carlo, {} test seeds x {} prompts, mean (se)", o.test_seeds, o.eval_batch));
+      o.exact_risk() ? std::string("exact (se 0)")
+                     : fmt::format("Monte Carlo, {} test seeds x {} prompts, mean (se)", o.test_seeds, o.eval_batch));
   out += fmt::format("{:<10} {:>6} {:>11}", "method", "trains", "loss");
   for (int l = 0; l < o.layers; ++l)
     out += fmt::format(" {:>10} {:>10} {:>10}", fmt::format("gamma[{}]", l), fmt::format("b[{}]", l),
@@ -229,7 +231,7 @@ Result render_arch(const ProtocolArgs& a, const train::ArchProtocolOptions& o,
       const auto i = static_cast<std::size_t>(n);
       // Exact points (L = 1) have no standard error to show.
       auto cell = [&](const train::RiskPoint& p) {
-        return o.layers == 1 ? fmt::format("{:>10.5f}", p.mean) : fmt::format("{:>10.5f} ({:.5f})", p.mean, p.se);
+        return o.exact_risk() ? fmt::format("{:>10.5f}", p.mean) : fmt::format("{:>10.5f} ({:.5f})", p.mean, p.se);
       };
       out += fmt::format("  n={:<3} {} | {}\n", n, cell(m.risk_target[i]), cell(m.risk_opposite[i]));
     }
@@ -279,6 +281,7 @@ Result run_arch(const ProtocolArgs& a) {
   o.batch = parse_integer(a.batch, "--batch", 1, 100000000);
   o.seed = read_seed(a.seed);
   o.threads = read_threads(a.threads);
+  o.attention = a.attention == "softmax" ? Attention::Softmax : Attention::Linear;
   return timed_protocol(
       a, [&](const train::ProgressFn& p) { return train::run_arch_protocol(o, p); },
       [&](const auto& runs, double secs) { return render_arch(a, o, runs, secs); }, arch_file);
@@ -330,6 +333,11 @@ Runner add_protocol(CLI::App& app) {
   arch_opt("--test-seeds", a->test_seeds, "Evaluation averaged over K test seeds (default 5)", "K");
   arch_opt("--eval-batch", a->eval_batch, "Prompts per shot count, task and test seed (default 1000)", "B");
   arch_opt("--max-shots", a->max_shots, "Risk curves for n = 0..N (default 20)", "N");
+  arch_opt("--attention", a->attention,
+           "linear (default) or softmax: softmax_rows(Z M_h Z^T) replaces A_h / N in every layer (risk by Monte "
+           "Carlo; docs/beyond.md#softmax-attention)",
+           "KIND")
+      ->check(CLI::IsMember({"linear", "softmax"}));
   add_quiet(app, a->quiet);
   app.add_option("--save-params", a->save_params,
                  "Write every learned model (pretrained and each method) to DIR/<method>.json, exact binary "

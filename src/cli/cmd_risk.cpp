@@ -58,6 +58,7 @@ exact::TaskLaw<Rational> params_task(const RiskJob& job) {
 template <class T>
 std::optional<std::vector<T>> arch_exact_curve(const Arch<T>& a, const exact::TaskLaw<T>& task,
                                                const std::vector<long>& shots, const T& s2) {
+  if (a.softmax()) return std::nullopt;  // simulation only
   if (a.L() == 1) return exact::arch_curve(a, task, shots, s2);
   if (a.L() == 2 && a.d() <= exact::two_layer::kMaxD) return exact::two_layer::curve(a, task, shots, s2);
   return std::nullopt;
@@ -140,10 +141,10 @@ void validate_params(const RiskArgs& a, RiskJob& job) {
   for (const CLI::Option* o : {a.gamma_opt, a.m_opt, a.c_opt, a.w_opt, a.b_opt, a.convention_opt})
     if (o->count() > 0) throw InputError(fmt::format("{} applies to --family, not to --params", o->get_name()));
   ArchParamsFile file =
-      read_arch_params(a.params, a.d_opt->count() > 0 ? std::optional(read_dimension(a.d)) : std::nullopt);
+      read_arch_params(a.params, a.d_opt->count() > 0 ? std::optional(read_dimension(a.d)) : std::nullopt, true);
   check_file_count(a.layers_opt, a.layers, file.arch.L(), "L");
   check_file_count(a.heads_opt, a.heads, file.arch.H(), "H");
-  if (file.arch.L() == 1 && file.arch.H() == 1)
+  if (file.arch.L() == 1 && file.arch.H() == 1 && !file.arch.softmax())
     job.params = point_from_arch(file.arch);
   else
     job.arch = std::move(file.arch);
@@ -219,6 +220,16 @@ RiskJob validate(const RiskArgs& a) {
 // Three or more layers (or two with d > 3): no exact engine, only a Monte Carlo estimate in double.
 void require_monte_carlo(const RiskArgs& a, const RiskJob& job) {
   const Arch<Rational>& arch = *job.arch;
+  if (arch.softmax()) {
+    if (job.precision.kind != Precision::Kind::Double)
+      throw softmax_is_not_exact(job.params_path, a.precision.exact ? "--exact" : "--digits");
+    if (!job.mc)
+      throw InputError(
+          fmt::format("--params: {} has softmax attention (no exact engine); give --mc SAMPLES for a "
+                      "Monte Carlo estimate",
+                      job.params_path));
+    return;
+  }
   const std::string why = arch.L() == 2 ? fmt::format("the exact two-layer engine covers d <= {} ({} has d = {})",
                                                       exact::two_layer::kMaxD, job.params_path, arch.d())
                                         : fmt::format("no exact engine exists for L >= 3 layers ({} has L = {})",
@@ -266,6 +277,7 @@ Result run_risk(const RiskArgs& a) {
       j["params"] = job.params_path;
       j["parameterization"] = parameterization_name(job.params ? job.params->kind : job.arch->kind());
       if (job.arch) j["layers"] = job.arch->L(), j["heads"] = job.arch->H();
+      if (job.arch && job.arch->softmax()) j["attention"] = "softmax";
       j["task"] = job.theta ? task_name(job.task) : "sphere";
       if (job.theta) j["theta"] = theta_text(*job.theta);
     } else {
@@ -311,8 +323,10 @@ Result run_risk(const RiskArgs& a) {
   if (job.params || job.arch) {
     head = fmt::format("# params {} ({}{})  d={} sigma2={} task={} precision={}", job.params_path,
                        parameterization_name(job.params ? job.params->kind : job.arch->kind()),
-                       job.arch ? fmt::format(", L={} H={}", job.arch->L(), job.arch->H()) : "", job.d,
-                       to_fraction(job.s2), job.theta ? "theta=(" + theta_text(*job.theta) + ")" : "sphere",
+                       job.arch ? fmt::format(", L={} H={}{}", job.arch->L(), job.arch->H(),
+                                              job.arch->softmax() ? ", softmax attention" : "")
+                                : "",
+                       job.d, to_fraction(job.s2), job.theta ? "theta=(" + theta_text(*job.theta) + ")" : "sphere",
                        risks ? job.precision.name() : "none (mc only)");
   } else {
     head = fmt::format("# {} {}={}", family_name(job.spec.kind), job.param_name, to_fraction(job.spec.param));

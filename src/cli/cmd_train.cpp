@@ -10,6 +10,7 @@
 #include "cli/engine_args.hpp"
 #include "cli/inputs.hpp"
 #include "closed_form/pretrained.hpp"
+#include "model/arch_file.hpp"
 #include "model/arch_json.hpp"
 #include "model/families.hpp"
 #include "train/arch_protocol.hpp"
@@ -26,8 +27,9 @@ struct TrainArgs {
   std::string trainer, loss, update = "all", param = "merged", init, gamma, m = "20", nft = "20", d = "5",
                              sigma2 = "1/10", lr, steps, batch = "5000", momentum = "0.9", clip = "1",
                              optimizer = "sgd", seed = "1", threads, format, digits, tol = "1e-11", heads = "1",
-                             layers = "1";
+                             layers = "1", attention = "linear";
   bool quiet = false;
+  CLI::Option *attention_opt, *d_opt;
   CLI::Option *heads_opt, *layers_opt, *init_opt, *update_opt, *gamma_opt, *m_opt, *nft_opt, *param_opt, *batch_opt,
       *momentum_opt, *clip_opt, *optimizer_opt, *threads_opt, *lr_opt, *steps_opt, *digits_opt, *tol_opt;
 };
@@ -223,11 +225,13 @@ Result run_sgd(const TrainArgs& a, const TrainJob& job) {
 
 // --heads/--layers: one run of L layers x H heads (separate V, Q, K) by the authors' stochastic protocol.
 Result run_arch_train(const TrainArgs& a) {
-  if (a.trainer != "sgd") throw InputError("--heads/--layers train with --trainer sgd only");
+  if (a.trainer != "sgd")
+    throw InputError("--heads/--layers/--attention (and softmax files) train with --trainer sgd only");
   for (const CLI::Option* opt : {a.param_opt, a.gamma_opt, a.digits_opt, a.tol_opt})
     applies_only_to(false, opt, "one layer with one head (not --heads/--layers)");
-  if (a.init_opt->count() > 0 && a.init != "random")
-    throw InputError(fmt::format("--init: '{}' with --heads/--layers: only random starts", a.init));
+  const bool from_file = a.init_opt->count() > 0 && a.init != "random";
+  if (from_file && a.init == "pretrained")
+    throw InputError("--init: 'pretrained' with --heads/--layers/--attention: a random start or a parameter FILE");
   if (a.update == "kq") throw InputError("--update kq with --heads/--layers: use all, q, k or v");
   train::ArchProblem pb;
   pb.d = read_dimension(a.d, 1000);
@@ -241,21 +245,49 @@ Result run_arch_train(const TrainArgs& a) {
               : a.update == "k" ? train::ArchUpdate::K
               : a.update == "v" ? train::ArchUpdate::V
                                 : train::ArchUpdate::All;
-  const int H = read_heads(a.heads);
-  const int L = read_layers(a.layers);
   const train::SgdOptions opt = read_sgd_options(a);
+  const Attention attention = a.attention == "softmax" ? Attention::Softmax : Attention::Linear;
+  Arch<double> start;
+  std::string init_name = "random N(0, 0.05^2)";
+  if (from_file) {  // a parameter file of any layout (softmax or linear), separate heads
+    const ArchParamsFile f = read_arch_params(a.init, a.d_opt->count() > 0 ? std::optional(pb.d) : std::nullopt, true);
+    if (a.heads_opt->count() > 0 && read_heads(a.heads) != f.arch.H())
+      throw InputError(fmt::format("--heads: {} does not match the parameter file (H = {})", a.heads, f.arch.H()));
+    if (a.layers_opt->count() > 0 && read_layers(a.layers) != f.arch.L())
+      throw InputError(fmt::format("--layers: {} does not match the parameter file (L = {})", a.layers, f.arch.L()));
+    if (a.attention_opt->count() > 0 && attention != f.arch.attention)
+      throw InputError(fmt::format("--attention: {} does not match the parameter file ({})", a.attention,
+                                   attention_name(f.arch.attention)));
+    if (f.arch.kind() != Parameterization::Separate)
+      throw InputError(fmt::format("--init: {} has merged heads; training L x H heads needs separate V, Q, K", a.init));
+    start = f.arch.cast<double>();
+    pb.d = f.d;
+    pb.theta0 = Eigen::VectorXd::Unit(pb.d, 0);
+    init_name = a.init;
+  } else {
+    start = train::random_arch(read_layers(a.layers), read_heads(a.heads), pb.d, 0.05, opt.seed);
+    start.attention = attention;
+  }
+  const int H = start.H(), L = start.L();
   train::ProgressBar bar("train", a.quiet);
   const auto t0 = std::chrono::steady_clock::now();
-  const auto r = train::arch_train(pb, train::random_arch(L, H, pb.d, 0.05, opt.seed), opt, bar.callback());
+  const auto r = train::arch_train(pb, start, opt, bar.callback());
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   if (a.format == "json") {
-    nlohmann::json j{{"trainer", "sgd"},   {"loss", a.loss},
-                     {"update", a.update}, {"layers", L},
-                     {"heads", H},         {"init", "random N(0, 0.05^2)"},
-                     {"d", pb.d},          {"sigma2", a.sigma2},
-                     {"theta0", "e_1"},    {"final_loss", r.loss},
-                     {"steps", r.steps},   {"seconds", secs}};
+    nlohmann::json j{{"trainer", "sgd"},
+                     {"loss", a.loss},
+                     {"update", a.update},
+                     {"layers", L},
+                     {"heads", H},
+                     {"init", init_name},
+                     {"d", pb.d},
+                     {"sigma2", a.sigma2},
+                     {"theta0", "e_1"},
+                     {"final_loss", r.loss},
+                     {"steps", r.steps},
+                     {"seconds", secs},
+                     {"attention", attention_name(r.arch.attention)}};
     j["parameters"] = arch_json(r.arch, ArchLayout::Layers);
     j["allparam"] = arch_json(r.arch, ArchLayout::Allparam)["allparam"];
     j["scale_free"] = nlohmann::json::array();
@@ -273,9 +305,9 @@ Result run_arch_train(const TrainArgs& a) {
     return {j.dump(2) + "\n", 0};
   }
   std::string out = fmt::format(
-      "# train: trainer=sgd loss={} update={} layers={} heads={} init=random N(0, 0.05^2) d={} sigma2={} "
+      "# train: trainer=sgd loss={} update={} layers={} heads={} attention={} init={} d={} sigma2={} "
       "theta0=e_1 double\n",
-      a.loss, a.update, L, H, pb.d, a.sigma2);
+      a.loss, a.update, L, H, attention_name(r.arch.attention), init_name, pb.d, a.sigma2);
   out += fmt::format("{:>10}  {:>22}\n", "step", "batch loss");
   for (const auto& h : r.history) out += fmt::format("{:>10}  {:>22}\n", h.step, to_decimal(h.loss));
   out += fmt::format("final loss = {}\n", to_decimal(r.loss));
@@ -293,8 +325,18 @@ Result run_arch_train(const TrainArgs& a) {
   return {out, 0};
 }
 
+// --init FILE holding softmax attention trains by the L x H trainer (the one-head engines are linear).
+bool softmax_file(const TrainArgs& a) {
+  if (a.init.empty() || a.init == "random" || a.init == "pretrained") return false;
+  try {
+    return read_arch_file(a.init).softmax();
+  } catch (const InputError&) {
+    return false;  // the one-head path names the problem
+  }
+}
+
 Result run_train(const TrainArgs& a) {
-  if (a.heads_opt->count() > 0 || a.layers_opt->count() > 0) {
+  if (a.heads_opt->count() > 0 || a.layers_opt->count() > 0 || a.attention_opt->count() > 0 || softmax_file(a)) {
     try {
       return run_arch_train(a);
     } catch (const train::DivergenceError& e) {
@@ -341,7 +383,7 @@ Runner add_train(CLI::App& app) {
   a->gamma_opt = app.add_option("--gamma", a->gamma, "gamma of --init pretrained (default gamma*(M))")->type_name("G");
   a->m_opt = app.add_option("--m", a->m, "Pretraining shots M (default 20)")->type_name("M");
   a->nft_opt = app.add_option("--nft", a->nft, "Shots of the few-shot term of zs+fs (default 20)")->type_name("N");
-  add_dimension(app, a->d, "at most 1000");
+  a->d_opt = add_dimension(app, a->d, "at most 1000");
   add_sigma2(app, a->sigma2);
   a->lr_opt = app.add_option("--lr", a->lr, "Learning rate (default: sgd 0.01, exact-gd 0.1)")->type_name("L");
   a->steps_opt = app.add_option("--steps", a->steps, "Updates (default: sgd 5000, exact-gd 1000)")->type_name("T");
@@ -362,6 +404,11 @@ Runner add_train(CLI::App& app) {
                                 "sgd: heads per layer H with separate V, Q, K (given: L x H model, random start)")
                      ->type_name("H");
   a->layers_opt = app.add_option("--layers", a->layers, "sgd: layers L (given: L x H model)")->type_name("L");
+  a->attention_opt = app.add_option("--attention", a->attention,
+                                    "sgd: linear (default) or softmax attention (given: L x H model; a softmax "
+                                    "--init FILE implies it; docs/beyond.md#softmax-attention)")
+                         ->type_name("KIND")
+                         ->check(CLI::IsMember({"linear", "softmax"}));
   add_format(app, a->format, {"table", "json"});
   add_quiet(app, a->quiet);
   app.footer(

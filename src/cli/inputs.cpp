@@ -194,10 +194,18 @@ ParamsFile read_params(const std::string& path, std::optional<int> d) {
   return f;
 }
 
-ArchParamsFile read_arch_params(const std::string& path, std::optional<int> d) {
+ArchParamsFile read_arch_params(const std::string& path, std::optional<int> d, bool softmax_ok) {
   ArchParamsFile f{read_arch_file(path), 0};
+  if (f.arch.softmax() && !softmax_ok) throw softmax_is_not_exact(path, "this command");
   f.d = file_dimension(f.arch.D(), d);
   return f;
+}
+
+InputError softmax_is_not_exact(const std::string& path, const std::string& what) {
+  return InputError(fmt::format(
+      "{}: \"attention\": \"softmax\": {} evaluates linear attention exactly and softmax attention has no exact "
+      "engine (simulate it: risk --mc, diagnose, train, protocol --attention softmax)",
+      path, what));
 }
 
 CLI::Option* add_parameterization(CLI::App& app, std::string& text) {

@@ -87,12 +87,16 @@ CLI::Option* add_params(CLI::App& app, std::string& path, const std::string& not
 ParamsFile read_params(const std::string& path, std::optional<int> d = std::nullopt);
 
 // --params FILE of L layers x H heads (model/arch_file.hpp: JSON "layers", "allparam" or one head,
-// NumPy .npy or .npz), with the same rule for `d`.
+// NumPy .npy or .npz), with the same rule for `d`. A softmax file ("attention": "softmax") is an
+// InputError unless the command simulates (`softmax_ok`: risk --mc, diagnose, train, protocol).
 struct ArchParamsFile {
   Arch<Rational> arch;
   int d;
 };
-ArchParamsFile read_arch_params(const std::string& path, std::optional<int> d = std::nullopt);
+ArchParamsFile read_arch_params(const std::string& path, std::optional<int> d = std::nullopt, bool softmax_ok = false);
+
+// The one line for a softmax file given to a command (or option) that evaluates exactly.
+InputError softmax_is_not_exact(const std::string& path, const std::string& what);
 
 // --param merged|separate: the parameterization of a pretrained point (separate: Qsep = I, K = Q).
 CLI::Option* add_parameterization(CLI::App& app, std::string& text);

@@ -68,6 +68,9 @@ void check_inputs(const Arch<Rational>& pre, const Arch<Rational>& post, const O
     throw InputError(
         fmt::format("--pre and --post differ in shape: pre has L = {}, H = {}, D = {}; post has L = {}, H = {}, D = {}",
                     pre.L(), pre.H(), pre.D(), post.L(), post.H(), post.D()));
+  if (pre.attention != post.attention)
+    throw InputError(fmt::format("--pre and --post differ in attention: pre is {}, post is {}",
+                                 attention_name(pre.attention), attention_name(post.attention)));
   if (opt.theta0 && opt.theta0->size() != pre.d())
     throw InputError(fmt::format("--theta0: has {} entries, expected d = {}", opt.theta0->size(), pre.d()));
   if (opt.theta0 && opt.theta0->isZero())
@@ -93,6 +96,9 @@ void choose_theta0(const Arch<Rational>& pre, const Arch<Rational>& post, const 
 }
 
 // --- risk curves ------------------------------------------------------------------------------------
+
+// One layer of linear attention has the exact engine; L >= 2 and softmax attention are simulated.
+bool exact_engine(const Arch<Rational>& a) { return a.L() == 1 && !a.softmax(); }
 
 const std::vector<long> kFitShots{0, 1, 2, 3, 4, 5};  // curve_numerator's nodes
 
@@ -137,7 +143,7 @@ std::vector<long> worse_by_mc(const TaskResult& t, const std::vector<long>& shot
 TaskResult task_result(const std::string& name, const std::optional<Vec<Rational>>& theta, const Arch<Rational>& pre,
                        const Arch<Rational>& post, const Options& o) {
   TaskResult t{name, {}, {}, std::nullopt, {}};
-  if (pre.L() == 1) {
+  if (exact_engine(pre)) {
     const auto task = theta ? exact::TaskLaw<Rational>::fixed(*theta) : exact::TaskLaw<Rational>::sphere();
     t.pre = exact_curve(pre, task, o);
     t.post = exact_curve(post, task, o);
@@ -264,6 +270,11 @@ void nearest_family(const Arch<Rational>& post, const Vec<Rational>& theta0, Dia
     dx.nearest_reason = "the families are one-layer models; L >= 2 is not compared";
     return;
   }
+  if (post.softmax()) {
+    dx.nearest = "none";
+    dx.nearest_reason = "the families are linear-attention models; softmax attention is not compared";
+    return;
+  }
   const Tensor<Rational> E = layer_tensor(post.layers.front());
   const Rational norm2 = E.a.squaredNorm();
   if (norm2 == 0) {
@@ -297,7 +308,8 @@ Diagnosis diagnose(const Arch<Rational>& pre, const Arch<Rational>& post, const 
   dx.kind_pre = parameterization_name(pre.kind());
   dx.kind_post = parameterization_name(post.kind());
   dx.s2 = opt.s2;
-  dx.exact = pre.L() == 1;
+  dx.exact = exact_engine(pre);
+  dx.attention = attention_name(pre.attention);
   dx.options = opt;
   choose_theta0(pre, post, opt, dx);
   const Vec<Rational> minus = -dx.theta0;
@@ -404,6 +416,7 @@ nlohmann::json to_json(const Diagnosis& dx) {
                    {"heads", dx.H},
                    {"d", dx.d},
                    {"parameterization", {{"pre", dx.kind_pre}, {"post", dx.kind_post}}},
+                   {"attention", dx.attention},
                    {"sigma2", to_fraction(dx.s2)},
                    {"engine", dx.exact ? "exact" : "monte carlo"},
                    {"shots", dx.options.shots}};

@@ -92,8 +92,9 @@ struct FamilyFit {
 struct Diagnosis {
   int L, H, d;
   std::string kind_pre, kind_post;  // "merged" / "separate"
+  std::string attention;            // "linear" / "softmax" (model/softmax.hpp; both files the same)
   Rational s2;
-  bool exact;  // L = 1
+  bool exact;  // L = 1, linear attention
   Options options;
   Vec<Rational> theta0;
   std::string theta0_source;         // "given", "inferred" or "default"

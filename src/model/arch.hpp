@@ -7,6 +7,8 @@
 // which costs O(N D^2 + H D^3) per layer instead of the O(N^2 D) of the attention matrices.
 // With L = 1 the prediction depends on the parameters only through the tensor
 //   T = (1/H) sum_h M_h (x) v_h,   v_h = the last row of V_h.
+// Arch::attention = Softmax replaces A_h / N by softmax_rows(A_h) (model/softmax.hpp); the forward
+// functions below evaluate either kind.
 #pragma once
 
 #include <stdexcept>
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "model/point.hpp"
+#include "model/softmax.hpp"
 
 namespace icl {
 
@@ -37,6 +40,7 @@ struct Head {
 template <class T>
 struct Arch {
   std::vector<std::vector<Head<T>>> layers;
+  Attention attention = Attention::Linear;  // every layer the same kind
 
   int L() const { return static_cast<int>(layers.size()); }
   int H() const { return layers.empty() ? 0 : static_cast<int>(layers.front().size()); }
@@ -46,9 +50,12 @@ struct Arch {
     return layers.front().front().merged() ? Parameterization::Merged : Parameterization::Separate;
   }
 
+  bool softmax() const { return attention == Attention::Softmax; }
+
   template <class S>
   Arch<S> cast() const {
     Arch<S> out;
+    out.attention = attention;
     for (const auto& layer : layers) {
       out.layers.emplace_back();
       for (const auto& h : layer) out.layers.back().push_back(h.template cast<S>());
@@ -105,9 +112,47 @@ Mat<T> layer_factor(const std::vector<Head<T>>& heads, const Mat<T>& S, long N) 
   return Mat<T>::Identity(D, D) + sum / (T(static_cast<long>(heads.size())) * T(N));
 }
 
-// The prompt after every layer: Z <- Z W_l (all rows).
+// One softmax layer on all rows: Z + (1/H) sum_h softmax_rows(Z M_h Z^T) (Z V_h^T).
+template <class T>
+Mat<T> softmax_layer(const std::vector<Head<T>>& heads, const Mat<T>& Z) {
+  if constexpr (!evaluates_softmax<T>) {
+    throw no_exact_softmax();
+  } else {
+    Mat<T> update = Mat<T>::Zero(Z.rows(), Z.cols());
+    for (const auto& h : heads) {
+      Mat<T> P = Z * h.M() * Z.transpose();
+      softmax_rows_in_place(P);
+      update += P * (Z * h.V.transpose());
+    }
+    return Z + update / T(static_cast<long>(heads.size()));
+  }
+}
+
+// The query row's label after one softmax layer: z_q[D-1] + (1/H) sum_h softmax(Z M_h^T z_q) . (Z v_h).
+template <class T>
+T softmax_query_label(const std::vector<Head<T>>& heads, const Mat<T>& Z) {
+  if constexpr (!evaluates_softmax<T>) {
+    throw no_exact_softmax();
+  } else {
+    const auto N = Z.rows(), D = Z.cols();
+    const Vec<T> zq = Z.row(N - 1).transpose();
+    T sum(0);
+    for (const auto& h : heads) {
+      Vec<T> p = Z * (h.M().transpose() * zq);
+      softmax_in_place<T>(p);
+      sum += p.dot(Z * h.v());
+    }
+    return zq(D - 1) + sum / T(static_cast<long>(heads.size()));
+  }
+}
+
+// The prompt after every layer: Z <- Z W_l (all rows); softmax layers as softmax_layer.
 template <class T>
 Mat<T> arch_output(const Arch<T>& a, Mat<T> Z) {
+  if (a.softmax()) {
+    for (const auto& layer : a.layers) Z = softmax_layer(layer, Z);
+    return Z;
+  }
   for (const auto& layer : a.layers) {
     const Mat<T> S = Z.transpose() * Z;
     Z = Z * layer_factor(layer, S, Z.rows());
@@ -119,6 +164,10 @@ Mat<T> arch_output(const Arch<T>& a, Mat<T> Z) {
 template <class T>
 T arch_predict(const Arch<T>& a, Mat<T> Z) {
   const auto N = Z.rows();
+  if (a.softmax()) {
+    for (std::size_t l = 0; l + 1 < a.layers.size(); ++l) Z = softmax_layer(a.layers[l], Z);
+    return softmax_query_label(a.layers.back(), Z);
+  }
   for (std::size_t l = 0; l + 1 < a.layers.size(); ++l) {
     const Mat<T> S = Z.transpose() * Z;
     Z = Z * layer_factor(a.layers[l], S, N);
@@ -128,9 +177,11 @@ T arch_predict(const Arch<T>& a, Mat<T> Z) {
   return Z.row(N - 1).dot(layer_factor(a.layers.back(), S, N).col(D - 1));
 }
 
-// The reference: the attention matrices of the definition, O(N^2 D) per head (tests and docs).
+// The reference: the attention matrices of the definition, O(N^2 D) per head (tests and docs);
+// softmax layers are already computed that way (arch_output).
 template <class T>
 Mat<T> arch_output_reference(const Arch<T>& a, Mat<T> Z) {
+  if (a.softmax()) return arch_output(a, std::move(Z));
   const auto N = Z.rows();
   for (const auto& layer : a.layers) {
     Mat<T> update = Mat<T>::Zero(Z.rows(), Z.cols());

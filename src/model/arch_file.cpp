@@ -63,6 +63,13 @@ std::uint64_t rows_of(const json& m) { return m.is_array() ? m.size() : 0; }
 
 // --- JSON -----------------------------------------------------------------------------------------
 
+// "attention": "linear" (the default) or "softmax" (model/softmax.hpp).
+Attention read_attention(const json& a, const std::string& source) {
+  if (a.is_string() && a.get<std::string>() == "linear") return Attention::Linear;
+  if (a.is_string() && a.get<std::string>() == "softmax") return Attention::Softmax;
+  fail(source, fmt::format("attention: {} is not \"linear\" or \"softmax\"", a.dump()));
+}
+
 // {"layers": [{"heads": [{"V", "Q", "K"} or {"V", "Q"}]}]}.
 Arch<Rational> read_layers(const json& layers, const std::string& source) {
   if (!layers.is_array() || layers.empty())
@@ -400,11 +407,17 @@ Arch<Rational> parse_arch_json(std::string_view text, const std::string& source)
       "{\"layers\": [{\"heads\": [...]}]}, {\"allparam\": L x H x 3 x D x D} or one head {V, Q} / {V, Qsep, K}";
   if (!j.is_object()) fail(source, "must be a JSON object: " + layouts);
   if (j.contains("layers") || j.contains("allparam")) {
-    if (j.size() != 1)
-      fail(source, fmt::format("needs exactly one key, \"layers\" or \"allparam\"; got {}", keys_of(j)));
-    return validated(j.contains("layers") ? read_layers(j["layers"], source) : read_allparam(j["allparam"], source),
-                     source);
+    const bool kind = j.contains("attention");
+    if (j.size() != (kind ? 2u : 1u))
+      fail(source,
+           fmt::format("needs exactly one key, \"layers\" or \"allparam\" (and optionally \"attention\"); got {}",
+                       keys_of(j)));
+    Arch<Rational> a = j.contains("layers") ? read_layers(j["layers"], source) : read_allparam(j["allparam"], source);
+    if (kind) a.attention = read_attention(j["attention"], source);
+    return validated(std::move(a), source);
   }
+  if (j.contains("attention"))
+    fail(source, "attention: belongs at the top of the layers layout {\"attention\": ..., \"layers\": [...]}");
   if (!j.contains("V")) fail(source, fmt::format("needs the layout {}; got {}", layouts, keys_of(j)));
   return validated(arch_from_point(params_json::read_point(j, source)), source);
 }

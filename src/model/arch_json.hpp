@@ -1,7 +1,8 @@
 // Parameters of L layers x H heads as JSON, in the two layouts that parameter files accept
 // (docs/architectures.md#2-parameter-files): "layers", {"layers": [{"heads": [{"V", "Q", "K"}]}]}
 // ({"V", "Q"} for merged heads), and the authors' "allparam", {"allparam": L x H x 3 x D x D} in the
-// order V, Q, K of their Transformer_F.allparam (a merged head is written as Q = I, K = M).
+// order V, Q, K of their Transformer_F.allparam (a merged head is written as Q = I, K = M). Softmax
+// attention adds "attention": "softmax" at the top.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -42,7 +43,10 @@ nlohmann::json arch_json(const Arch<T>& a, ArchLayout layout, const Entry& entry
     }
     layers.push_back(layout == ArchLayout::Layers ? nlohmann::json{{"heads", heads}} : heads);
   }
-  return layout == ArchLayout::Layers ? nlohmann::json{{"layers", layers}} : nlohmann::json{{"allparam", layers}};
+  nlohmann::json out =
+      layout == ArchLayout::Layers ? nlohmann::json{{"layers", layers}} : nlohmann::json{{"allparam", layers}};
+  if (a.softmax()) out["attention"] = attention_name(a.attention);  // linear: the default, not written
+  return out;
 }
 
 inline nlohmann::json arch_json(const Arch<double>& a, ArchLayout layout) {

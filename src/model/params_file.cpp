@@ -118,6 +118,11 @@ Point<Rational> read_point(const json& j, const std::string& source) {
     throw InputError(fmt::format("{}: must be a JSON object with matrices V and Q (or V, Qsep, K)", source));
   std::set<std::string> keys;
   for (const auto& item : j.items()) keys.insert(item.key());
+  if (keys.count("attention"))
+    throw InputError(fmt::format(
+        "{}: attention: {}: this command evaluates linear attention exactly; softmax attention has no exact engine "
+        "(its files go to risk --mc, train, protocol, diagnose)",
+        source, j["attention"].dump()));
   Point<Rational> p;
   if (keys == std::set<std::string>{"V", "Q"}) {
     p.kind = Parameterization::Merged;

@@ -27,7 +27,7 @@ std::vector<RiskPoint> arch_risk_curve(const Arch<double>& a, const Eigen::Vecto
   const Arch<double> unit = unit_covariates(a, opt.x_std);
   const double noise = opt.noise_std / opt.x_std, factor = opt.x_std * opt.x_std;
   std::vector<RiskPoint> out;
-  if (a.L() == 1) {  // exact (exact/heads.hpp): no sampling, standard error 0
+  if (a.L() == 1 && !a.softmax()) {  // exact (exact/heads.hpp): no sampling, standard error 0
     std::vector<long> shots;
     for (long n = 0; n <= opt.max_shots; ++n) shots.push_back(n);
     for (double r : exact::arch_curve(unit, exact::TaskLaw<double>::fixed(theta), shots, noise * noise))
@@ -93,7 +93,9 @@ std::vector<ArchMethodResult> run_arch_protocol(const ArchProtocolOptions& opt, 
   pb.pool = opt.dataset_size_ft;
   auto t0 = clock();
   so.steps = opt.steps_pretrain;
-  const ArchTrainResult pre = arch_train(pb, random_arch(opt.layers, opt.heads, opt.d, 0.05, opt.seed), so);
+  Arch<double> start = random_arch(opt.layers, opt.heads, opt.d, 0.05, opt.seed);
+  start.attention = opt.attention;
+  const ArchTrainResult pre = arch_train(pb, start, so);
   finish("pretrained", ArchUpdate::All, pre, t0);
 
   so.steps = opt.steps_finetune;

@@ -25,9 +25,13 @@ struct ArchProtocolOptions {
   long steps_pretrain = 5000, steps_finetune = 5000, batch = 5000;
   std::uint64_t seed = 1;
   int threads = 1;
-  long max_shots = 20;     // risk curves n = 0..max_shots
-  long eval_batch = 1000;  // prompts per (n, task, test seed)
-  int test_seeds = 5;      // evaluation averaged over seeds 0..K-1
+  long max_shots = 20;                      // risk curves n = 0..max_shots
+  long eval_batch = 1000;                   // prompts per (n, task, test seed)
+  int test_seeds = 5;                       // evaluation averaged over seeds 0..K-1
+  Attention attention = Attention::Linear;  // softmax: every model of the run (model/softmax.hpp)
+
+  // Risk curves from the exact engine (one layer of linear attention), else Monte Carlo.
+  bool exact_risk() const { return layers == 1 && attention == Attention::Linear; }
 };
 
 // One point of a risk curve: the exact risk (se = 0), or the mean over the test seeds of the Monte Carlo
@@ -54,7 +58,8 @@ inline constexpr std::uint64_t kEvalSeedBase = std::uint64_t{1} << 63;
 Arch<double> unit_covariates(const Arch<double>& a, double x_std);
 
 // The risk of `a` on the task theta for n = 0..max_shots. THE one place that chooses the engine: exact
-// for L = 1 (exact::arch_curve, se = 0), Monte Carlo (sim::mc_risk, the test seeds) for L >= 2.
+// for L = 1 (exact::arch_curve, se = 0), Monte Carlo (sim::mc_risk, the test seeds) for L >= 2 and
+// for softmax attention.
 std::vector<RiskPoint> arch_risk_curve(const Arch<double>& a, const Eigen::VectorXd& theta, const EvalOptions& opt);
 
 // Scale-free summaries of head h of a layer of H heads: train::scale_free of (V_h / H, M_h), i.e. the

@@ -3,56 +3,17 @@
 #include <boost/random/normal_distribution.hpp>
 #include <stdexcept>
 
+#include "train/arch_kernel.hpp"
+#include "train/softmax_backprop.hpp"
 #include "train/stochastic.hpp"
 
 namespace icl::train {
 namespace {
 
+using detail::Frozen;
+using detail::SoftmaxBackprop;
+using detail::Sums;
 using stochastic::Engine;
-
-// The parameters a kernel reads, per layer and head: M = Q^T K, V and the value row v = V^T e_{D-1}.
-template <int Dc>
-struct Frozen {
-  using M = Eigen::Matrix<double, Dc, Dc>;
-  using V = Eigen::Matrix<double, Dc, 1>;
-  std::vector<std::vector<M>> Mh, Vh;
-  std::vector<std::vector<V>> vh;
-
-  explicit Frozen(const Arch<double>& a) {
-    for (const auto& layer : a.layers) {
-      Mh.emplace_back();
-      Vh.emplace_back();
-      vh.emplace_back();
-      for (const auto& h : layer) {
-        Mh.back().push_back(h.M());
-        Vh.back().push_back(h.V);
-        vh.back().push_back(h.v());
-      }
-    }
-  }
-};
-
-// Sums of one block (or of one prompt): the loss and dL/dM, dL/dV per layer and head.
-template <int Dc>
-struct Sums {
-  using M = Eigen::Matrix<double, Dc, Dc>;
-  double loss = 0;
-  std::vector<std::vector<M>> dM, dV;
-
-  void reset(int L, int H, int D) {
-    loss = 0;
-    dM.assign(static_cast<std::size_t>(L), std::vector<M>(static_cast<std::size_t>(H), M::Zero(D, D)));
-    dV = dM;
-  }
-  void add(const Sums& o) {
-    loss += o.loss;
-    for (std::size_t l = 0; l < dM.size(); ++l)
-      for (std::size_t h = 0; h < dM[l].size(); ++h) {
-        dM[l][h] += o.dM[l][h];
-        dV[l][h] += o.dV[l][h];
-      }
-  }
-};
 
 // Forward and backward through the layers for one squared-error term given S_0 and r_0 (see the
 // header); Dc is D when fixed at compile time (d = 5), else Eigen::Dynamic.
@@ -69,6 +30,15 @@ class Backprop {
     r_.assign(static_cast<std::size_t>(L_), V::Zero(D));
     MS_.assign(static_cast<std::size_t>(L_), std::vector<M>(static_cast<std::size_t>(H_), M::Zero(D, D)));
     sv_.assign(static_cast<std::size_t>(H_), V::Zero(D));
+  }
+
+  // The kernels' common entry: the prompt Z (N x D, the query last) through S_0 = Z^T Z (rank-one
+  // updates: faster than a small GEMM for a few fixed-size columns) and r_0 = z_q.
+  template <class Prompt>
+  void prompt(const Prompt& Z, double y, double weight, double scale, Sums<Dc>& acc) {
+    S0_.setZero(D_, D_);
+    for (Eigen::Index s = 0; s < Z.rows(); ++s) S0_.noalias() += Z.row(s).transpose() * Z.row(s);
+    term(S0_, V(Z.row(Z.rows() - 1).transpose()), Z.rows(), y, weight, scale, acc);
   }
 
   // Adds weight * (yhat - y)^2 * scale to acc.loss and its gradient to acc; the prompt has N rows.
@@ -132,17 +102,17 @@ class Backprop {
   int L_, H_, D_;
   BackpropOptions bp_;
   std::vector<M> S_, W_, SW_;
+  M S0_;
   std::vector<V> r_, sv_;
   std::vector<std::vector<M>> MS_;
 };
 
 // The prompts of one block (stochastic.hpp), each adding its terms: pretraining R(m shots); zero-shot
-// the query token alone; zs+fs both, the few-shot term weighted by fs_weight.
-template <int Dc>
+// the query token alone; zs+fs both, the few-shot term weighted by fs_weight. Prop is the layers'
+// kernel: Backprop (linear attention) or SoftmaxBackprop.
+template <int Dc, class Prop>
 class BlockKernel {
  public:
-  using M = Eigen::Matrix<double, Dc, Dc>;
-  using V = Eigen::Matrix<double, Dc, 1>;
   using Rows = Eigen::Matrix<double, Eigen::Dynamic, Dc, Eigen::RowMajor>;
 
   BlockKernel(const ArchProblem& pb, const Frozen<Dc>& p, const Eigen::MatrixXd* pool, double fs_weight,
@@ -159,20 +129,11 @@ class BlockKernel {
     acc.reset(static_cast<int>(p_.Mh.size()), static_cast<int>(p_.Mh.front().size()), D_);
     source_.reset();
     const long n = pb_.loss == SgdLoss::ZeroShot ? 0 : pb_.shots;
-    M S0(D_, D_);
     for (long p = 0; p < count; ++p) {
       const double yq = source_.draw(rng, pb_.loss == SgdLoss::Pretrain, n);
       const Eigen::Map<const Rows> Z(source_.z.data(), n + 1, D_);
-      const V zq = Z.row(n).transpose();
-      if (pb_.loss != SgdLoss::ZeroShot && fs_weight_ != 0) {
-        S0.setZero();  // rank-one updates: faster than a small GEMM for a few fixed-size columns
-        for (long s = 0; s <= n; ++s) S0.noalias() += Z.row(s).transpose() * Z.row(s);
-        backprop_.term(S0, zq, n + 1, yq, fs_weight_, inv_batch_, acc);
-      }
-      if (pb_.loss != SgdLoss::Pretrain) {
-        S0.noalias() = zq * zq.transpose();
-        backprop_.term(S0, zq, 1, yq, 1.0, inv_batch_, acc);
-      }
+      if (pb_.loss != SgdLoss::ZeroShot && fs_weight_ != 0) backprop_.prompt(Z, yq, fs_weight_, inv_batch_, acc);
+      if (pb_.loss != SgdLoss::Pretrain) backprop_.prompt(Z.bottomRows(1), yq, 1.0, inv_batch_, acc);
     }
   }
 
@@ -182,7 +143,7 @@ class BlockKernel {
   double fs_weight_, inv_batch_;
   stochastic::PromptSource source_;
   const Frozen<Dc>& p_;
-  Backprop<Dc> backprop_;
+  Prop backprop_;
 };
 
 // dL/dM, dL/dV -> the gradient in the parameters' shape (dL/dQ = K dM^T, dL/dK = Q dM).
@@ -215,7 +176,12 @@ ArchGradient batch_gradient(const ArchProblem& pb, const Arch<double>& a, const 
   const Frozen<Dc> frozen(a);
   const double fs_weight = pb.loss == SgdLoss::ZeroFew ? Schedule<double>::annealed_weight(t, opt.steps) : 1.0;
   const double inv_batch = 1.0 / static_cast<double>(opt.batch);
-  stochastic::run_blocks(opt, t, sums, [&] { return BlockKernel<Dc>(pb, frozen, pool, fs_weight, inv_batch); });
+  if (a.softmax())
+    stochastic::run_blocks(
+        opt, t, sums, [&] { return BlockKernel<Dc, SoftmaxBackprop<Dc>>(pb, frozen, pool, fs_weight, inv_batch); });
+  else
+    stochastic::run_blocks(opt, t, sums,
+                           [&] { return BlockKernel<Dc, Backprop<Dc>>(pb, frozen, pool, fs_weight, inv_batch); });
   Sums<Dc> total;
   total.reset(a.L(), a.H(), a.D());
   for (const auto& s : sums) total.add(s);
@@ -294,12 +260,15 @@ ArchGradient arch_prompt_gradient(const Arch<double>& a, const Eigen::MatrixXd& 
                                   const BackpropOptions& bp) {
   check_separate(a, a.d());
   const Frozen<Eigen::Dynamic> frozen(a);
-  Backprop<Eigen::Dynamic> backprop(frozen, a.D(), bp);
   Sums<Eigen::Dynamic> s;
   s.reset(a.L(), a.H(), a.D());
-  const Eigen::MatrixXd S0 = Z.transpose() * Z;
-  const Eigen::VectorXd r0 = Z.row(Z.rows() - 1).transpose();
-  backprop.term(S0, r0, Z.rows(), y, 1.0, 1.0, s);
+  if (a.softmax()) {
+    SoftmaxBackprop<Eigen::Dynamic>(frozen, a.D(), bp).prompt(Z, y, 1.0, 1.0, s);
+  } else {
+    const Eigen::MatrixXd S0 = Z.transpose() * Z;
+    const Eigen::VectorXd r0 = Z.row(Z.rows() - 1).transpose();
+    Backprop<Eigen::Dynamic>(frozen, a.D(), bp).term(S0, r0, Z.rows(), y, 1.0, 1.0, s);
+  }
   return to_gradient(a, s);
 }
 

@@ -53,13 +53,17 @@ struct ArchGradient {
 };
 
 // How the backpropagation runs; `through_gram = false` drops the path through S (the mutant the
-// gradient test must catch), never used outside tests.
+// gradient test must catch); for softmax attention `max_shift = false` drops the max shift of the
+// softmax and `divide_by_rows = true` divides it by N (the mutants tests/test_softmax.cpp catches).
+// Never used outside tests.
 struct BackpropOptions {
   bool through_gram = true;
+  bool max_shift = true;
+  bool divide_by_rows = false;
 };
 
 // One prompt Z (N x D, the query last with label slot 0) with query label y: the loss (yhat - y)^2
-// and its gradient.
+// and its gradient (linear or softmax attention, as a.attention says).
 ArchGradient arch_prompt_gradient(const Arch<double>& a, const Eigen::MatrixXd& Z, double y,
                                   const BackpropOptions& bp = {});
 
