@@ -271,12 +271,25 @@ for opt in ("adam", "sgd"):
     assert "(%s.tex)" % stem in studies and "(%s-table.csv)" % stem in studies, (stem, studies[:400])
     pts = [p for p in export if p["options"]["optimizer"] == opt]
     table = list(csv.reader(open(os.path.join(root, stem + "-table.csv"))))
-    assert table[0][:2] == ["method", "theta0 n=0"] and len(table) == 1 + 9, table[0]
+    assert table[0][:2] == ["method", "theta0 n=0"] and table[0][9] == "rho theta0 n=6" and len(table) == 1 + 9, table[0]
     for i, r in enumerate(table[1:]):
         assert r[0] == pts[0]["result"]["methods"][i]["name"] and r[-1] == "3", r
         for col, field, n in ((1, "risk_target", 0), (3, "risk_target", 6), (5, "risk_opposite", 0), (7, "risk_opposite", 6)):
             xs = [next(e["mean"] for e in p["result"]["methods"][i][field] if e["n"] == n) for p in pts]
             assert abs(float(r[col]) - sum(xs) / 3) <= 1e-12 * abs(sum(xs)), (opt, r[0], col)
+        # retention at n = 6 against each seed's pretrained model, 1 + s2 from the point's noise_std
+        for col, field in ((9, "risk_target"), (11, "risk_opposite")):
+            rhos = []
+            for p in pts:
+                level = 1 + p["result"]["noise_std"] ** 2
+                at6 = lambda m: next(e["mean"] for e in m[field] if e["n"] == 6)
+                pre = next(m for m in p["result"]["methods"] if m["name"] == "pretrained")
+                if level - at6(pre) > 0:
+                    rhos.append((level - at6(p["result"]["methods"][i])) / (level - at6(pre)))
+            if rhos:
+                assert abs(float(r[col]) - sum(rhos) / len(rhos)) <= 1e-9 * max(1, abs(sum(rhos))), (opt, r[0], col, r[col])
+            else:
+                assert r[col] == "-", (opt, r[0], col)
 assert "<h2>Studies</h2>" in html
 PY
 [ -z "$(ls -a "$tmp/rep" | grep '\.tmp-')" ] && ok || bad "temporary files left in the report"

@@ -21,10 +21,21 @@ using Options = std::map<std::string, std::string>;
 // One point's curves: per method, the risk means on theta0 and -theta0 at each n.
 struct PointCurves {
   std::string seed;
+  double level = 0;  // 1 + s2: the zero predictor's risk
   std::vector<std::string> methods;
   std::vector<long> n;
   std::vector<std::vector<double>> target, opposite;  // [method][n index]
 };
+
+// The retention of method m at the largest n against the point's "pretrained" (none without one, or when
+// the pretrained model does not beat the zero predictor there).
+std::optional<double> retention(const PointCurves& p, std::size_t m, const std::vector<std::vector<double>>& curves) {
+  const auto pre = std::find(p.methods.begin(), p.methods.end(), "pretrained");
+  if (pre == p.methods.end()) return std::nullopt;
+  const double gain_pre = p.level - curves[static_cast<std::size_t>(pre - p.methods.begin())].back();
+  if (!(gain_pre > 0)) return std::nullopt;
+  return (p.level - curves[m].back()) / gain_pre;
+}
 
 [[noreturn]] void refuse(const std::string& store, const std::string& what) {
   throw InputError(fmt::format("--store {}: {}", store, what));
@@ -51,6 +62,8 @@ PointCurves point_curves(const sweep::Row& row, const std::string& store) {
   const std::string where = fmt::format("--store {}: point {}", store, row.options);
   try {
     const auto result = nlohmann::json::parse(row.result);
+    const double noise = result.at("noise_std").get<double>();
+    p.level = 1 + noise * noise;
     for (const auto& m : result.at("methods")) {
       p.methods.push_back(m.at("name").get<std::string>());
       p.target.push_back(curve(m, "risk_target", p.n, where));
@@ -66,6 +79,14 @@ PointCurves point_curves(const sweep::Row& row, const std::string& store) {
 SeedBand band(const std::vector<double>& xs) {
   const sweep::Summary s = sweep::summarize(xs);
   return {s.mean, s.se, s.count};
+}
+
+std::optional<SeedBand> retention_band(const std::vector<PointCurves>& points, std::size_t m, bool opposite) {
+  std::vector<double> rhos;
+  for (const auto& p : points)
+    if (const auto rho = retention(p, m, opposite ? p.opposite : p.target)) rhos.push_back(*rho);
+  if (rhos.empty()) return std::nullopt;
+  return band(rhos);
 }
 
 StudyGroup summarize_group(std::vector<std::pair<std::string, std::string>> key, const std::vector<PointCurves>& points,
@@ -90,6 +111,8 @@ StudyGroup summarize_group(std::vector<std::pair<std::string, std::string>> key,
       sm.target.push_back(band(t));
       sm.opposite.push_back(band(o));
     }
+    sm.rho_target = retention_band(points, m, false);
+    sm.rho_opposite = retention_band(points, m, true);
     g.methods.push_back(std::move(sm));
   }
   return g;
@@ -206,6 +229,13 @@ DataTable study_table(const StudyGroup& g, const std::string& name, const std::s
     cells(m.target.back(), row);
     cells(m.opposite.front(), row);
     cells(m.opposite.back(), row);
+    for (const auto& rho : {m.rho_target, m.rho_opposite})
+      if (rho) {
+        cells(*rho, row);
+      } else {
+        row.push_back(Cell::label("-"));
+        row.push_back(Cell::label("-"));
+      }
     row.push_back(Cell::label(std::to_string(m.target.front().count)));
     t.rows.push_back(std::move(row));
   }

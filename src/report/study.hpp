@@ -23,9 +23,13 @@ struct SeedBand {
 };
 
 struct StudyMethod {
-  std::string name;  // the protocol's method name ("value-only zs", ...)
+  std::string name;  // the protocol's method name ("zs_v", ...)
   std::vector<long> n;
   std::vector<SeedBand> target, opposite;  // per n: risk on theta0 and on -theta0
+  // Retention (THEORY.md section 8) against the study's pretrained model, per seed, with the risk at the
+  // largest n standing for the limit: rho = (1 + s2 - R(n_max)) / (1 + s2 - R_pretrained(n_max)), on theta0
+  // and -theta0. Empty when no seed's pretrained model gains from prompts there.
+  std::optional<SeedBand> rho_target, rho_opposite;
 };
 
 struct StudyGroup {
@@ -59,8 +63,8 @@ std::string group_label(const StudyGroup& g);
 // Two panels (theta0, -theta0), one line per method: the seed mean with +-1 standard error bars.
 Figure study_figure(const StudyGroup& g, const std::string& name, const std::string& title);
 
-// One row per method: the risk at the smallest and the largest n on theta0 and -theta0 (seed mean and
-// standard error, seeds counted).
+// One row per method: the risk at the smallest and the largest n on theta0 and -theta0 and the retention
+// on each (seed mean and standard error), seeds counted.
 DataTable study_table(const StudyGroup& g, const std::string& name, const std::string& caption);
 
 }  // namespace icl::report
