@@ -28,11 +28,11 @@ struct TrainArgs {
   std::string trainer, loss, update = "all", param = "merged", init, gamma, m = "20", nft = "20", d = "5",
                              sigma2 = "1/10", lr, steps, batch = "5000", momentum = "0.9", clip = "1",
                              optimizer = "sgd", seed = "1", threads, format, digits, tol = "1e-11", heads = "1",
-                             layers = "1", lora_targets, lora_rank = "1", lora_alpha, save_params;
+                             layers = "1", lora_targets, lora_rank = "1", lora_alpha, save_params, t_max;
   bool quiet = false;
-  CLI::Option *lora_targets_opt, *lora_rank_opt, *lora_alpha_opt, *save_opt, *heads_opt, *layers_opt, *init_opt,
-      *update_opt, *gamma_opt, *m_opt, *nft_opt, *param_opt, *batch_opt, *momentum_opt, *clip_opt, *optimizer_opt,
-      *threads_opt, *lr_opt, *steps_opt, *digits_opt, *tol_opt;
+  CLI::Option *t_max_opt, *lora_targets_opt, *lora_rank_opt, *lora_alpha_opt, *save_opt, *heads_opt, *layers_opt,
+      *init_opt, *update_opt, *gamma_opt, *m_opt, *nft_opt, *param_opt, *batch_opt, *momentum_opt, *clip_opt,
+      *optimizer_opt, *threads_opt, *lr_opt, *steps_opt, *digits_opt, *tol_opt;
 };
 
 // Everything a run needs, read and validated.
@@ -81,6 +81,7 @@ TrainJob read_job(const TrainArgs& a) {
   applies_only_to(a.trainer != "flow", a.lr_opt, "--trainer sgd or exact-gd");
   applies_only_to(a.trainer != "flow", a.steps_opt, "--trainer sgd or exact-gd");
   applies_only_to(a.trainer == "flow", a.tol_opt, "--trainer flow");
+  applies_only_to(a.trainer == "flow", a.t_max_opt, "--trainer flow");
   applies_only_to(!sgd, a.digits_opt, "--trainer exact-gd or flow");
   if (a.trainer == "flow" && a.loss == "zs+fs")
     throw InputError(
@@ -269,6 +270,10 @@ train::TrainResult<T> run_field(const TrainArgs& a, const train::Schedule<T>& sc
   if (a.trainer == "flow") {
     train::FlowOptions opt;
     opt.grad_tol = read_positive(a.tol, "--tol");
+    if (!a.t_max.empty()) opt.t_max = read_positive(a.t_max, "--t-max");
+    // The loss is of degree 8 in the factors: a first trial step of 1e-2 can overshoot by orders of
+    // magnitude (d = 20), which the divergence check would take for an explosion.
+    if (a.lora_targets_opt->count() > 0) opt.initial_step = 1e-5;
     return train::gradient_flow_field(schedule.fixed, field, opt, progress);
   }
   train::GdOptions opt;
@@ -336,8 +341,8 @@ Result run_sgd(const TrainArgs& a, const TrainJob& job) {
 // --heads/--layers: one run of L layers x H heads (separate V, Q, K) by the authors' stochastic protocol.
 Result run_arch_train(const TrainArgs& a) {
   if (a.trainer != "sgd") throw InputError("--heads/--layers train with --trainer sgd only");
-  for (const CLI::Option* opt : {a.param_opt, a.gamma_opt, a.digits_opt, a.tol_opt, a.lora_targets_opt, a.lora_rank_opt,
-                                 a.lora_alpha_opt, a.save_opt})
+  for (const CLI::Option* opt : {a.param_opt, a.gamma_opt, a.digits_opt, a.tol_opt, a.t_max_opt, a.lora_targets_opt,
+                                 a.lora_rank_opt, a.lora_alpha_opt, a.save_opt})
     applies_only_to(false, opt, "one layer with one head (not --heads/--layers)");
   if (a.init_opt->count() > 0 && a.init != "random")
     throw InputError(fmt::format("--init: '{}' with --heads/--layers: only random starts", a.init));
@@ -481,6 +486,8 @@ Runner add_train(CLI::App& app) {
                                 "sgd: heads per layer H with separate V, Q, K (given: L x H model, random start)")
                      ->type_name("H");
   a->layers_opt = app.add_option("--layers", a->layers, "sgd: layers L (given: L x H model)")->type_name("L");
+  a->t_max_opt = app.add_option("--t-max", a->t_max, "flow: stop at this flow time, converged or not (default 1e7)")
+                     ->type_name("T");
   a->lora_targets_opt =
       app.add_option(
              "--lora-targets", a->lora_targets,

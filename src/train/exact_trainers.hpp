@@ -87,6 +87,7 @@ struct FlowOptions {
   double t_max = 1e7;                 // give up (not converged) at this flow time
   long max_evaluations = 2000000;
   long history = 21;
+  double initial_step = 1e-2;  // the first trial step (the controller adapts it from there)
 };
 
 // dx/dt = -grad L(x) from `start`, Dormand-Prince 5(4) with the 4th-order embedded error
@@ -122,7 +123,7 @@ TrainResult<T> gradient_flow_field(const exact::Objective<T>& loss, const Field&
   T value{};
   std::array<Vec<T>, 7> k;
   k[0] = rhs(x, &value);
-  double t = 0, h = 1e-2;
+  double t = 0, h = opt.initial_step;
   out.history.push_back({0, 0.0, value, conserved(out.point)});
   double next_record = 1;  // flow times 1, 10, 100, ... go into the history
   while (true) {
