@@ -259,9 +259,10 @@ Claim claim_l() {
       "chain rule: (1) rank-one LoRA on V from P(gamma) ends at C4's value x-part b = theta0/(d+4) and zero-shot "
       "risk 2/(d+4) + s2, but its label weight is w = gamma (1 + s beta a_y), with A's label entry a_y frozen at its "
       "init and beta from the conserved |a|^2 - beta^2: C4's optimum exactly iff a_y = 0; (2) LoRA on Q alone does "
-      "not move; (3) PEFT's {q, v} and the all-target {q, k, v} at rank r < d keep gamma on >= d - r (d - 2r) "
-      "directions of Q's ICL block, but the zero-shot loss has no minimizer there, the flow diverges slowly "
-      "(Q00 grows) and ICL is lost on theta0 or -theta0 all the same: low rank does not protect ICL.";
+      "not move; (3) PEFT's {q, v} and the all-target {q, k, v} below full rank (merged r < d, separate 2r < d) "
+      "keep gamma on >= d - r (d - 2r) directions of Q's ICL block, but the zero-shot loss has no minimizer there "
+      "and the flow diverges slowly (Q00 grows); at r = 1, 2, 4 (flow time 50) ICL is lost on theta0 or -theta0 in "
+      "every case: low rank does not protect ICL.";
   c.hypotheses = {"d = 5, s2 = 1/10, theta0 = e_1, start P(42/53) (gamma*(20)); alpha = 2r (LLaMA-Factory)",
                   "exact gradient flow (Dormand-Prince, double) on the exact zero-shot risk; chain rule in rationals"};
   c.checks = {
