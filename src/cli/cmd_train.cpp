@@ -110,7 +110,6 @@ TrainJob read_job(const TrainArgs& a) {
   const bool lora = a.lora_targets_opt->count() > 0;
   for (const CLI::Option* opt : {a.lora_rank_opt, a.lora_alpha_opt}) applies_only_to(lora, opt, "--lora-targets");
   if (lora) {
-    if (sgd) throw InputError("--lora-targets: LoRA trains with --trainer exact-gd or flow");
     if (!job.start) throw InputError("--lora-targets: LoRA fine-tunes a given point (--init pretrained or a FILE)");
     if (a.update_opt->count() > 0)
       throw InputError("--update with --lora-targets: the adapters' targets say what is trained");
@@ -334,8 +333,17 @@ Result run_sgd(const TrainArgs& a, const TrainJob& job) {
   const train::SgdOptions opt = read_sgd_options(a);
   train::ProgressBar bar("train", a.quiet);
   const auto t0 = std::chrono::steady_clock::now();
+  if (job.lora) {
+    lora::Adapted<double> ad = job.lora->cast<double>();
+    const auto r = train::sgd_train_lora(pb, ad, opt, bar.callback());
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    save_learned(a, job, r, std::optional<lora::Adapted<double>>(ad));
+    return render(a, job, r, secs, 0, std::optional<lora::Adapted<double>>(ad));
+  }
   const auto r = train::sgd_train(pb, job.start_double, opt, bar.callback());
-  return render(a, job, r, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 0);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  save_learned(a, job, r, std::optional<lora::Adapted<double>>());
+  return render(a, job, r, secs, 0);
 }
 
 // --heads/--layers: one run of L layers x H heads (separate V, Q, K) by the authors' stochastic protocol.
@@ -421,7 +429,6 @@ Result run_train(const TrainArgs& a) {
   }
   const TrainJob job = read_job(a);
   if (!a.save_params.empty()) {
-    if (a.trainer == "sgd") throw InputError("--save-params: with --trainer exact-gd or flow");
     const auto dir = std::filesystem::path(a.save_params).parent_path();
     if (!dir.empty() && !std::filesystem::is_directory(dir))
       throw InputError(fmt::format("--save-params: the directory '{}' does not exist", dir.string()));
@@ -489,17 +496,16 @@ Runner add_train(CLI::App& app) {
   a->t_max_opt = app.add_option("--t-max", a->t_max, "flow: stop at this flow time, converged or not (default 1e7)")
                      ->type_name("T");
   a->lora_targets_opt =
-      app.add_option(
-             "--lora-targets", a->lora_targets,
-             "exact-gd, flow: train LoRA adapters W = W0 + (alpha/r) B A (PEFT's init: A uniform +-1/sqrt(D) from "
-             "--seed, B = 0) on these matrices, the base frozen: letters q (merged: Q), k (separate only), v")
+      app.add_option("--lora-targets", a->lora_targets,
+                     "train LoRA adapters W = W0 + (alpha/r) B A (PEFT's init: A uniform +-1/sqrt(D) from "
+                     "--seed, B = 0) on these matrices, the base frozen: letters q (merged: Q), k (separate only), v")
           ->type_name("LIST");
   a->lora_rank_opt = app.add_option("--lora-rank", a->lora_rank, "LoRA rank r, 1..D (default 1)")->type_name("R");
   a->lora_alpha_opt =
       app.add_option("--lora-alpha", a->lora_alpha, "LoRA alpha > 0, scale alpha/r (default 2 r, LLaMA-Factory's)")
           ->type_name("A");
   a->save_opt = app.add_option("--save-params", a->save_params,
-                               "exact-gd, flow: write the learned point as a parameter FILE (exact binary entries; a "
+                               "write the learned point as a parameter FILE (exact binary entries; a "
                                "LoRA run: the merged matrices and, under \"lora\", the factors)")
                     ->type_name("FILE");
   add_format(app, a->format, {"table", "json"});

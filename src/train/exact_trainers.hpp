@@ -111,7 +111,9 @@ TrainResult<T> gradient_flow_field(const exact::Objective<T>& loss, const Field&
   Vec<T> x = field.start();
   out.point = field.point(x);
   double start_loss = 0;
+  Vec<T> last = x;  // the last point the right-hand side was evaluated at (the history's conserved value)
   auto rhs = [&](const Vec<T>& y, T* value) {
+    last = y;
     const auto vg = field.value_and_gradient(loss, y);
     ++out.evaluations;
     const double v = to_double(vg.value);
@@ -161,7 +163,7 @@ TrainResult<T> gradient_flow_field(const exact::Objective<T>& loss, const Field&
       k[0] = k[6];  // first same as last
       ++out.steps;
       if (t >= next_record) {
-        out.history.push_back({out.steps, t, value, conserved(field.point(x))});
+        out.history.push_back({out.steps, t, value, conserved(field.point(last))});
         next_record *= 10;
       }
       if (progress && out.steps % 64 == 0)
