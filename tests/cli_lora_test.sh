@@ -73,6 +73,22 @@ for c in range(7):
     assert abs(row[c] - (w0 + s * sum(B[6][k] * A[k][c] for k in range(2)))) < 1e-12, c
 PY
 
+# The protocol's LoRA methods (--lora-rank): six more runs, the first twelve unchanged.
+expect_json '[m["name"] for m in j["methods"]][-6:] == ["zs lora_v", "zs lora_qv", "zs lora_qkv (separate)", "zs+fs lora_v", "zs+fs lora_qv", "zs+fs lora_qkv (separate)"] and len(j["methods"]) == 18' \
+  protocol --steps-pretrain 60 --steps-finetune 20 --batch 300 --lora-rank 2 --quiet
+"$bin" protocol --steps-pretrain 60 --steps-finetune 20 --batch 300 --quiet --format json | grep -v '"seconds"' >"$tmp/p12.json"
+"$bin" protocol --steps-pretrain 60 --steps-finetune 20 --batch 300 --lora-rank 2 --quiet --format json | grep -v '"seconds"' >"$tmp/p18.json"
+python3 - "$tmp/p12.json" "$tmp/p18.json" <<'PY' && ok || bad "protocol --lora-rank changed the other methods"
+import json, sys
+a, b = json.load(open(sys.argv[1]))["methods"], json.load(open(sys.argv[2]))["methods"]
+assert a == b[:12]
+PY
+expect_reject "--lora-rank" protocol --lora-rank 0
+expect_reject "--lora-rank" protocol --lora-rank 8
+expect_reject "--lora-alpha" protocol --lora-rank 1 --lora-alpha 0
+expect_reject "--lora-alpha applies" protocol --lora-alpha 2
+expect_reject "--lora-rank/--lora-alpha" protocol --heads 2 --lora-rank 1
+
 # Bad input: one line naming the option, exit 2, nothing written.
 save=(--save-params "$tmp/never.json")
 expect_reject "--lora-rank" train --trainer flow --loss zs --lora-targets v --lora-rank 0 "${save[@]}"
