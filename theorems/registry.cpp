@@ -20,6 +20,7 @@ ClaimFile c7_separate();
 ClaimFile h_certificates();
 ClaimFile t_training();
 ClaimFile a_architectures();
+ClaimFile l_lora();
 
 namespace {
 
@@ -47,6 +48,7 @@ const std::vector<ClaimEntry>& registry() {
       {"P", proofs(), {}, {"verdicts"}},
       {"T", t_training(), {"learned-vs-theory", "all-methods"}, {"risk-methods-target", "risk-methods-opposite"}},
       {"A", a_architectures(), {"comparison"}, {"architectures", "verdicts"}},
+      {"L", l_lora(), {}, {"verdicts"}},
   };
   return table;
 }

@@ -29,7 +29,8 @@ struct ProtocolArgs {
               max_shots = "20", attention = "linear";
   std::vector<CLI::Option*> arch_opts;
   CLI::Option *beta1_opt = nullptr, *beta2_opt = nullptr;
-  std::string save_params;  // --save-params DIR: every learned model as a parameter file
+  std::string save_params;            // --save-params DIR: every learned model as a parameter file
+  std::string lora_rank, lora_alpha;  // --lora-rank R: also the LoRA methods (one layer, one head)
 };
 
 // "zs+fs v (separate)" -> "zs-fs-v-separate": a method's name as a file stem.
@@ -290,8 +291,13 @@ Result run_arch(const ProtocolArgs& a) {
 Result run_protocol(const ProtocolArgs& a) {
   bool arch = read_heads(a.heads) != 1 || read_layers(a.layers) != 1;
   for (const CLI::Option* opt : a.arch_opts) arch = arch || opt->count() > 0;
+  if (arch && (!a.lora_rank.empty() || !a.lora_alpha.empty()))
+    throw InputError("--lora-rank/--lora-alpha: the LoRA methods are in the one-layer, one-head protocol only");
   if (arch) return run_arch(a);
   train::ProtocolOptions o;
+  if (!a.lora_alpha.empty() && a.lora_rank.empty()) throw InputError("--lora-alpha applies to --lora-rank only");
+  if (!a.lora_rank.empty()) o.lora_rank = static_cast<int>(parse_integer(a.lora_rank, "--lora-rank", 1, o.d + 2));
+  if (!a.lora_alpha.empty()) o.lora_alpha = read_positive(a.lora_alpha, "--lora-alpha");
   o.steps_pretrain = parse_integer(a.steps_pretrain, "--steps-pretrain", 1, 100000000);
   o.steps_finetune = parse_integer(a.steps_finetune, "--steps-finetune", 1, 100000000);
   o.batch = parse_integer(a.batch, "--batch", 1, 100000000);
@@ -339,6 +345,11 @@ Runner add_protocol(CLI::App& app) {
            "KIND")
       ->check(CLI::IsMember({"linear", "softmax"}));
   add_quiet(app, a->quiet);
+  app.add_option("--lora-rank", a->lora_rank,
+                 "Also the LoRA methods lora_v, lora_qv (merged) and lora_qkv (separate) on zs and zs+fs: adapters of "
+                 "rank R (1..D) on the pretrained point, PEFT's init from --seed, the factors trained by the same SGD")
+      ->type_name("R");
+  app.add_option("--lora-alpha", a->lora_alpha, "LoRA alpha > 0 of --lora-rank (default 2 R)")->type_name("A");
   app.add_option("--save-params", a->save_params,
                  "Write every learned model (pretrained and each method) to DIR/<method>.json, exact binary "
                  "entries as \"p/q\" (the input of diagnose, risk --params, compare)")

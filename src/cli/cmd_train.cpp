@@ -11,8 +11,10 @@
 #include "cli/inputs.hpp"
 #include "closed_form/pretrained.hpp"
 #include "model/arch_file.hpp"
+#include "lora/lora.hpp"
 #include "model/arch_json.hpp"
 #include "model/families.hpp"
+#include "report/files.hpp"
 #include "train/arch_protocol.hpp"
 #include "train/arch_sgd.hpp"
 #include "train/exact_trainers.hpp"
@@ -27,11 +29,13 @@ struct TrainArgs {
   std::string trainer, loss, update = "all", param = "merged", init, gamma, m = "20", nft = "20", d = "5",
                              sigma2 = "1/10", lr, steps, batch = "5000", momentum = "0.9", clip = "1",
                              optimizer = "sgd", seed = "1", threads, format, digits, tol = "1e-11", heads = "1",
-                             layers = "1", attention = "linear";
+                             layers = "1", attention = "linear", lora_targets, lora_rank = "1", lora_alpha,
+                             save_params, t_max;
   bool quiet = false;
   CLI::Option *attention_opt, *d_opt;
-  CLI::Option *heads_opt, *layers_opt, *init_opt, *update_opt, *gamma_opt, *m_opt, *nft_opt, *param_opt, *batch_opt,
-      *momentum_opt, *clip_opt, *optimizer_opt, *threads_opt, *lr_opt, *steps_opt, *digits_opt, *tol_opt;
+  CLI::Option *t_max_opt, *lora_targets_opt, *lora_rank_opt, *lora_alpha_opt, *save_opt, *heads_opt, *layers_opt,
+      *init_opt, *update_opt, *gamma_opt, *m_opt, *nft_opt, *param_opt, *batch_opt, *momentum_opt, *clip_opt,
+      *optimizer_opt, *threads_opt, *lr_opt, *steps_opt, *digits_opt, *tol_opt;
 };
 
 // Everything a run needs, read and validated.
@@ -46,7 +50,24 @@ struct TrainJob {
   exact::Update update;
   std::vector<exact::Coordinate> coords;
   train::Schedule<Rational> schedule;
+  std::optional<lora::Adapted<Rational>> lora;  // --lora-targets: PEFT's adapters on the exact start
+  Rational lora_alpha;
 };
+
+// --lora-targets, --lora-rank, --lora-alpha: PEFT's adapters on `start` (exact-gd and flow).
+lora::Adapted<Rational> read_lora(const TrainArgs& a, const Point<Rational>& start, Rational& alpha) {
+  std::vector<int> blocks;
+  try {
+    blocks = lora::target_blocks(start.kind, a.lora_targets);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(fmt::format("--lora-targets: {}", e.what()));
+  }
+  const int D = start.D();
+  const long rank = parse_integer(a.lora_rank, "--lora-rank", 1, D);
+  alpha = a.lora_alpha.empty() ? Rational(2 * rank) : parse_rational(a.lora_alpha, "--lora-alpha");
+  if (alpha <= 0) throw InputError(fmt::format("--lora-alpha: '{}' must be positive", a.lora_alpha));
+  return lora::peft_init(start, blocks, static_cast<int>(rank), alpha, read_seed(a.seed));
+}
 
 TrainJob read_job(const TrainArgs& a) {
   TrainJob job;
@@ -63,6 +84,7 @@ TrainJob read_job(const TrainArgs& a) {
   applies_only_to(a.trainer != "flow", a.lr_opt, "--trainer sgd or exact-gd");
   applies_only_to(a.trainer != "flow", a.steps_opt, "--trainer sgd or exact-gd");
   applies_only_to(a.trainer == "flow", a.tol_opt, "--trainer flow");
+  applies_only_to(a.trainer == "flow", a.t_max_opt, "--trainer flow");
   applies_only_to(!sgd, a.digits_opt, "--trainer exact-gd or flow");
   if (a.trainer == "flow" && a.loss == "zs+fs")
     throw InputError(
@@ -88,6 +110,14 @@ TrainJob read_job(const TrainArgs& a) {
   }
   if (job.start) job.start_double = job.start->cast<double>();
   job.coords = update_coordinates(job.start_double.kind, job.start_double.D(), a.update);
+  const bool lora = a.lora_targets_opt->count() > 0;
+  for (const CLI::Option* opt : {a.lora_rank_opt, a.lora_alpha_opt}) applies_only_to(lora, opt, "--lora-targets");
+  if (lora) {
+    if (!job.start) throw InputError("--lora-targets: LoRA fine-tunes a given point (--init pretrained or a FILE)");
+    if (a.update_opt->count() > 0)
+      throw InputError("--update with --lora-targets: the adapters' targets say what is trained");
+    job.lora = read_lora(a, *job.start, job.lora_alpha);
+  }
 
   // The loss.
   const auto target = exact::TaskLaw<Rational>::fixed(job.theta0);
@@ -105,8 +135,45 @@ std::string show(const T& x, int digits) {
   return digits > 0 ? to_decimal(to_float50(x), digits) : to_decimal(to_double(x));
 }
 
+// The adapters of a LoRA run: table lines and JSON.
 template <class T>
-Result render(const TrainArgs& a, const TrainJob& job, const train::TrainResult<T>& r, double secs, int digits) {
+std::string lora_text(const TrainArgs& a, const TrainJob& job, const lora::Adapted<T>& ad, int digits) {
+  const auto names = block_names(ad.base.kind);
+  std::string out = fmt::format(
+      "lora: targets={} rank={} alpha={} scale alpha/r={} (base frozen; matrices above are "
+      "W0 + (alpha/r) B A)\n",
+      a.lora_targets, ad.rank(), to_fraction(job.lora_alpha), show(ad.scale, digits));
+  const auto start = lora::balances(job.lora->template cast<T>());
+  const auto end = lora::balances(ad);
+  for (std::size_t i = 0; i < ad.adapters.size(); ++i) {
+    const auto& x = ad.adapters[i];
+    const std::string name = names[static_cast<std::size_t>(x.block)];
+    out += fmt::format("  {}: drift of the balance A A^T - B^T B = {}\n", name,
+                       show(T((end[i] - start[i]).cwiseAbs().maxCoeff()), digits));
+    out += fmt::format("  A_{}:\n{}", name, matrix_text(matrix_strings(x.A, digits > 0 ? digits : 6), "    "));
+    out += fmt::format("  B_{}:\n{}", name, matrix_text(matrix_strings(x.B, digits > 0 ? digits : 6), "    "));
+  }
+  return out;
+}
+
+template <class T>
+nlohmann::json lora_json(const TrainArgs& a, const TrainJob& job, const lora::Adapted<T>& ad, int digits) {
+  const auto names = block_names(ad.base.kind);
+  nlohmann::json j{{"targets", a.lora_targets},
+                   {"rank", ad.rank()},
+                   {"alpha", to_fraction(job.lora_alpha)},
+                   {"scale", show(ad.scale, digits)}};
+  for (const auto& x : ad.adapters) {
+    const std::string name = names[static_cast<std::size_t>(x.block)];
+    j["A"][name] = matrix_strings(x.A, digits > 0 ? digits : 17);
+    j["B"][name] = matrix_strings(x.B, digits > 0 ? digits : 17);
+  }
+  return j;
+}
+
+template <class T>
+Result render(const TrainArgs& a, const TrainJob& job, const train::TrainResult<T>& r, double secs, int digits,
+              const std::optional<lora::Adapted<T>>& ad = std::nullopt) {
   const auto names = block_names(r.point.kind);
   const Mat<T> Q = r.point.Q();
   const auto sf = train::scale_free<T>(r.point.V(), Q, job.theta0.template cast<T>());
@@ -141,12 +208,13 @@ Result render(const TrainArgs& a, const TrainJob& job, const train::TrainResult<
                               {"time", h.time},
                               {"loss", show(h.loss, digits)},
                               {"conserved", show(h.conserved, digits)}});
+    if (ad) j["lora"] = lora_json(a, job, *ad, digits);
     j["seconds"] = secs;
     return {j.dump(2) + "\n", 0};
   }
   std::string out = fmt::format("# train: trainer={} loss={} update={} param={} init={} d={} sigma2={} theta0=e_1 {}\n",
-                                a.trainer, a.loss, a.update, parameterization_name(r.point.kind), job.start_name, job.d,
-                                to_fraction(job.s2), a.trainer == "sgd" ? "double" : precision);
+                                a.trainer, a.loss, ad ? "lora" : a.update, parameterization_name(r.point.kind),
+                                job.start_name, job.d, to_fraction(job.s2), a.trainer == "sgd" ? "double" : precision);
   out += fmt::format("{:>10}  {:>12}  {:>22}  {:>22}\n", a.trainer == "flow" ? "step" : "step",
                      a.trainer == "flow" ? "flow time" : "time", a.trainer == "sgd" ? "batch loss" : "loss",
                      "|Q|^2 - |v|^2");
@@ -163,8 +231,57 @@ Result render(const TrainArgs& a, const TrainJob& job, const train::TrainResult<
   for (std::size_t b = 0; b < names.size(); ++b)
     out +=
         fmt::format("{}:\n{}", names[b], matrix_text(matrix_strings(r.point.blocks[b], digits > 0 ? digits : 6), "  "));
+  if (ad) out += lora_text(a, job, *ad, digits);
   out += fmt::format("seconds = {:.3f}\n", secs);
   return {out, 0};
+}
+
+// An exact scalar's value as an exact rational (double and Float50 values are binary fractions).
+template <class T>
+Rational exact_value(const T& x) {
+  if constexpr (std::is_same_v<T, double>)
+    return Rational(x);
+  else
+    return x.template convert_to<Rational>();
+}
+
+template <class T>
+Mat<Rational> exact_matrix(const Mat<T>& m) {
+  return m.unaryExpr([](const T& x) { return exact_value(x); });
+}
+
+// --save-params FILE: the learned point (a LoRA run: with its factors) with exact binary entries.
+template <class T>
+void save_learned(const TrainArgs& a, const TrainJob& job, const train::TrainResult<T>& r,
+                  const std::optional<lora::Adapted<T>>& ad) {
+  if (a.save_params.empty()) return;
+  if (ad) {
+    lora::Adapted<Rational> exact{job.lora->base, {}, job.lora->scale};
+    for (const auto& x : ad->adapters) exact.adapters.push_back({x.block, exact_matrix(x.A), exact_matrix(x.B)});
+    report::write_file_atomic(a.save_params, lora::lora_params_json(exact, a.lora_targets, job.lora_alpha));
+    return;
+  }
+  Point<Rational> p{r.point.kind, {}};
+  for (const auto& b : r.point.blocks) p.blocks.push_back(exact_matrix(b));
+  report::write_file_atomic(a.save_params, params_to_json(p) + "\n");
+}
+
+template <class T, class Field>
+train::TrainResult<T> run_field(const TrainArgs& a, const train::Schedule<T>& schedule, const Field& field,
+                                const train::ProgressFn& progress) {
+  if (a.trainer == "flow") {
+    train::FlowOptions opt;
+    opt.grad_tol = read_positive(a.tol, "--tol");
+    if (!a.t_max.empty()) opt.t_max = read_positive(a.t_max, "--t-max");
+    // The loss is of degree 8 in the factors: a first trial step of 1e-2 can overshoot by orders of
+    // magnitude (d = 20), which the divergence check would take for an explosion.
+    if (a.lora_targets_opt->count() > 0) opt.initial_step = 1e-5;
+    return train::gradient_flow_field(schedule.fixed, field, opt, progress);
+  }
+  train::GdOptions opt;
+  opt.lr = a.lr.empty() ? 0.1 : read_positive(a.lr, "--lr");
+  opt.steps = a.steps.empty() ? 1000 : parse_integer(a.steps, "--steps", 1, 1000000000);
+  return train::gradient_descent_field(schedule, field, opt, progress);
 }
 
 template <class T>
@@ -174,17 +291,17 @@ Result run_exact(const TrainArgs& a, const TrainJob& job, int digits) {
   train::ProgressBar bar("train", a.quiet);
   const auto t0 = std::chrono::steady_clock::now();
   train::TrainResult<T> r;
-  if (a.trainer == "flow") {
-    train::FlowOptions opt;
-    opt.grad_tol = read_positive(a.tol, "--tol");
-    r = train::gradient_flow(schedule.fixed, start, job.coords, opt, bar.callback());
+  std::optional<lora::Adapted<T>> ad;
+  if (job.lora) {
+    const lora::Field<T> field{job.lora->template cast<T>()};
+    r = run_field(a, schedule, field, bar.callback());
+    ad = field.adapted(r.x);
   } else {
-    train::GdOptions opt;
-    opt.lr = a.lr.empty() ? 0.1 : read_positive(a.lr, "--lr");
-    opt.steps = a.steps.empty() ? 1000 : parse_integer(a.steps, "--steps", 1, 1000000000);
-    r = train::gradient_descent(schedule, start, job.coords, opt, bar.callback());
+    r = run_field(a, schedule, train::CoordinateField<T>{start, job.coords}, bar.callback());
   }
-  return render(a, job, r, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), digits);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  save_learned(a, job, r, ad);
+  return render(a, job, r, secs, digits, ad);
 }
 
 // The stochastic trainers' loss (pretrain, zs, zs+fs) and their optimizer options, shared by one
@@ -219,15 +336,25 @@ Result run_sgd(const TrainArgs& a, const TrainJob& job) {
   const train::SgdOptions opt = read_sgd_options(a);
   train::ProgressBar bar("train", a.quiet);
   const auto t0 = std::chrono::steady_clock::now();
+  if (job.lora) {
+    lora::Adapted<double> ad = job.lora->cast<double>();
+    const auto r = train::sgd_train_lora(pb, ad, opt, bar.callback());
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    save_learned(a, job, r, std::optional<lora::Adapted<double>>(ad));
+    return render(a, job, r, secs, 0, std::optional<lora::Adapted<double>>(ad));
+  }
   const auto r = train::sgd_train(pb, job.start_double, opt, bar.callback());
-  return render(a, job, r, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 0);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  save_learned(a, job, r, std::optional<lora::Adapted<double>>());
+  return render(a, job, r, secs, 0);
 }
 
 // --heads/--layers: one run of L layers x H heads (separate V, Q, K) by the authors' stochastic protocol.
 Result run_arch_train(const TrainArgs& a) {
   if (a.trainer != "sgd")
     throw InputError("--heads/--layers/--attention (and softmax files) train with --trainer sgd only");
-  for (const CLI::Option* opt : {a.param_opt, a.gamma_opt, a.digits_opt, a.tol_opt})
+  for (const CLI::Option* opt : {a.param_opt, a.gamma_opt, a.digits_opt, a.tol_opt, a.t_max_opt, a.lora_targets_opt,
+                                 a.lora_rank_opt, a.lora_alpha_opt, a.save_opt})
     applies_only_to(false, opt, "one layer with one head (not --heads/--layers)");
   const bool from_file = a.init_opt->count() > 0 && a.init != "random";
   if (from_file && a.init == "pretrained")
@@ -344,6 +471,11 @@ Result run_train(const TrainArgs& a) {
     }
   }
   const TrainJob job = read_job(a);
+  if (!a.save_params.empty()) {
+    const auto dir = std::filesystem::path(a.save_params).parent_path();
+    if (!dir.empty() && !std::filesystem::is_directory(dir))
+      throw InputError(fmt::format("--save-params: the directory '{}' does not exist", dir.string()));
+  }
   const int digits = a.digits_opt->count() > 0 ? read_digits(a.digits) : 0;
   try {
     if (a.trainer == "sgd") return run_sgd(a, job);
@@ -409,6 +541,21 @@ Runner add_train(CLI::App& app) {
                                     "--init FILE implies it; docs/beyond.md#softmax-attention)")
                          ->type_name("KIND")
                          ->check(CLI::IsMember({"linear", "softmax"}));
+  a->t_max_opt = app.add_option("--t-max", a->t_max, "flow: stop at this flow time, converged or not (default 1e7)")
+                     ->type_name("T");
+  a->lora_targets_opt =
+      app.add_option("--lora-targets", a->lora_targets,
+                     "train LoRA adapters W = W0 + (alpha/r) B A (PEFT's init: A uniform +-1/sqrt(D) from "
+                     "--seed, B = 0) on these matrices, the base frozen: letters q (merged: Q), k (separate only), v")
+          ->type_name("LIST");
+  a->lora_rank_opt = app.add_option("--lora-rank", a->lora_rank, "LoRA rank r, 1..D (default 1)")->type_name("R");
+  a->lora_alpha_opt =
+      app.add_option("--lora-alpha", a->lora_alpha, "LoRA alpha > 0, scale alpha/r (default 2 r, LLaMA-Factory's)")
+          ->type_name("A");
+  a->save_opt = app.add_option("--save-params", a->save_params,
+                               "write the learned point as a parameter FILE (exact binary entries; a "
+                               "LoRA run: the merged matrices and, under \"lora\", the factors)")
+                    ->type_name("FILE");
   add_format(app, a->format, {"table", "json"});
   add_quiet(app, a->quiet);
   app.footer(

@@ -117,7 +117,8 @@ Point<Rational> read_point(const json& j, const std::string& source) {
   if (!j.is_object())
     throw InputError(fmt::format("{}: must be a JSON object with matrices V and Q (or V, Qsep, K)", source));
   std::set<std::string> keys;
-  for (const auto& item : j.items()) keys.insert(item.key());
+  for (const auto& item : j.items())
+    if (item.key() != "lora") keys.insert(item.key());  // a LoRA run's factors (src/lora/lora_file.hpp)
   if (keys.count("attention"))
     throw InputError(fmt::format(
         "{}: attention: {}: this command evaluates linear attention exactly; softmax attention has no exact engine "

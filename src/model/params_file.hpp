@@ -1,6 +1,7 @@
 // Parameter files: JSON {"V": D x D, "Q": D x D} (merged) or {"V", "Qsep", "K"} (separate).
 // Entries are JSON numbers or strings such as "3/7"; both are read exactly (a number's decimal
-// text, not its double rounding), so 0.1 means 1/10.
+// text, not its double rounding), so 0.1 means 1/10. A key "lora" (the factors of a LoRA run,
+// src/lora/lora_file.hpp) is skipped: the matrices are the merged model.
 #pragma once
 
 #include <string>

@@ -20,20 +20,38 @@ struct GdOptions {
   long history = 21;  // entries kept
 };
 
-// x_{t+1} = x_t - lr grad L_t(x_t) over `coords`, L_t the schedule's loss at step t.
-// Throws DivergenceError naming the step when the loss or gradient is NaN/Inf or explodes.
+// What the trainers move: a vector x of trained numbers, the model point it stands for, and the
+// exact loss's value and gradient in x. CoordinateField trains coordinates of a point directly;
+// lora::Field (src/lora/field.hpp) trains the factors of low-rank adapters on a frozen point.
 template <class T>
-TrainResult<T> gradient_descent(const Schedule<T>& loss, const Point<T>& start,
-                                const std::vector<exact::Coordinate>& coords, const GdOptions& opt,
-                                const ProgressFn& progress = {}) {
+struct CoordinateField {
+  Point<T> base;
+  std::vector<exact::Coordinate> coords;
+
+  Vec<T> start() const { return exact::gather(base, coords); }
+  Point<T> point(const Vec<T>& x) const {
+    Point<T> p = base;
+    exact::scatter(p, coords, x);
+    return p;
+  }
+  exact::ValueGradient<T> value_and_gradient(const exact::Objective<T>& loss, const Vec<T>& x) const {
+    return exact::value_and_gradient(loss, point(x), coords);
+  }
+};
+
+// x_{t+1} = x_t - lr grad L_t(x_t) over the field's numbers, L_t the schedule's loss at step t.
+// Throws DivergenceError naming the step when the loss or gradient is NaN/Inf or explodes.
+template <class T, class Field>
+TrainResult<T> gradient_descent_field(const Schedule<T>& loss, const Field& field, const GdOptions& opt,
+                                      const ProgressFn& progress = {}) {
   TrainResult<T> out;
-  out.point = start;
-  Vec<T> x = exact::gather(start, coords);
+  Vec<T> x = field.start();
+  out.point = field.point(x);
   const T lr = T(opt.lr);
   double start_loss = 0;
   for (long t = 0;; ++t) {
     poll_interrupt();
-    const auto vg = exact::value_and_gradient(loss.at(std::min(t, opt.steps - 1), opt.steps), out.point, coords);
+    const auto vg = field.value_and_gradient(loss.at(std::min(t, opt.steps - 1), opt.steps), x);
     ++out.evaluations;
     const double value = to_double(vg.value);
     if (t == 0) start_loss = value;
@@ -46,12 +64,21 @@ TrainResult<T> gradient_descent(const Schedule<T>& loss, const Point<T>& start,
       break;
     }
     x -= lr * vg.gradient;
-    exact::scatter(out.point, coords, x);
+    out.point = field.point(x);
     if (progress && (t + 1) % 64 == 0) progress(static_cast<double>(t + 1), static_cast<double>(opt.steps));
   }
   out.steps = opt.steps;
   out.time = static_cast<double>(opt.steps) * opt.lr;
+  out.x = x;
   return out;
+}
+
+// Gradient descent over the coordinates `coords` of `start`.
+template <class T>
+TrainResult<T> gradient_descent(const Schedule<T>& loss, const Point<T>& start,
+                                const std::vector<exact::Coordinate>& coords, const GdOptions& opt,
+                                const ProgressFn& progress = {}) {
+  return gradient_descent_field(loss, CoordinateField<T>{start, coords}, opt, progress);
 }
 
 struct FlowOptions {
@@ -60,14 +87,14 @@ struct FlowOptions {
   double t_max = 1e7;                 // give up (not converged) at this flow time
   long max_evaluations = 2000000;
   long history = 21;
+  double initial_step = 1e-2;  // the first trial step (the controller adapts it from there)
 };
 
 // dx/dt = -grad L(x) from `start`, Dormand-Prince 5(4) with the 4th-order embedded error
 // estimate and a PI-free step controller; stops when |grad L| <= grad_tol.
-template <class T>
-TrainResult<T> gradient_flow(const exact::Objective<T>& loss, const Point<T>& start,
-                             const std::vector<exact::Coordinate>& coords, const FlowOptions& opt,
-                             const ProgressFn& progress = {}) {
+template <class T, class Field>
+TrainResult<T> gradient_flow_field(const exact::Objective<T>& loss, const Field& field, const FlowOptions& opt,
+                                   const ProgressFn& progress = {}) {
   // Butcher tableau of Dormand and Prince (1980).
   static const std::array<std::array<double, 6>, 7> a{
       {{},
@@ -81,13 +108,13 @@ TrainResult<T> gradient_flow(const exact::Objective<T>& loss, const Point<T>& st
   static const std::array<double, 7> e{71.0 / 57600,      0,          -71.0 / 16695, 71.0 / 1920,
                                        -17253.0 / 339200, 22.0 / 525, -1.0 / 40};
   TrainResult<T> out;
-  out.point = start;
-  Point<T> at = start;
-  Vec<T> x = exact::gather(start, coords);
+  Vec<T> x = field.start();
+  out.point = field.point(x);
   double start_loss = 0;
+  Vec<T> last = x;  // the last point the right-hand side was evaluated at (the history's conserved value)
   auto rhs = [&](const Vec<T>& y, T* value) {
-    exact::scatter(at, coords, y);
-    const auto vg = exact::value_and_gradient(loss, at, coords);
+    last = y;
+    const auto vg = field.value_and_gradient(loss, y);
     ++out.evaluations;
     const double v = to_double(vg.value);
     if (out.evaluations == 1) start_loss = v;
@@ -98,8 +125,8 @@ TrainResult<T> gradient_flow(const exact::Objective<T>& loss, const Point<T>& st
   T value{};
   std::array<Vec<T>, 7> k;
   k[0] = rhs(x, &value);
-  double t = 0, h = 1e-2;
-  out.history.push_back({0, 0.0, value, conserved(start)});
+  double t = 0, h = opt.initial_step;
+  out.history.push_back({0, 0.0, value, conserved(out.point)});
   double next_record = 1;  // flow times 1, 10, 100, ... go into the history
   while (true) {
     poll_interrupt();
@@ -136,7 +163,7 @@ TrainResult<T> gradient_flow(const exact::Objective<T>& loss, const Point<T>& st
       k[0] = k[6];  // first same as last
       ++out.steps;
       if (t >= next_record) {
-        out.history.push_back({out.steps, t, value, conserved(at)});
+        out.history.push_back({out.steps, t, value, conserved(field.point(last))});
         next_record *= 10;
       }
       if (progress && out.steps % 64 == 0)
@@ -148,13 +175,22 @@ TrainResult<T> gradient_flow(const exact::Objective<T>& loss, const Point<T>& st
       throw DivergenceError(
           out.steps + 1, fmt::format("diverged at step {}: step size underflow at flow time {:.6g}", out.steps + 1, t));
   }
-  exact::scatter(out.point, coords, x);
-  const auto vg = exact::value_and_gradient(loss, out.point, coords);
+  out.point = field.point(x);
+  out.x = x;
+  const auto vg = field.value_and_gradient(loss, x);
   out.loss = vg.value;
   out.grad_norm = sqrt_of(T(vg.gradient.squaredNorm()));
   out.time = t;
   out.history.push_back({out.steps, t, out.loss, conserved(out.point)});
   return out;
+}
+
+// Gradient flow over the coordinates `coords` of `start`.
+template <class T>
+TrainResult<T> gradient_flow(const exact::Objective<T>& loss, const Point<T>& start,
+                             const std::vector<exact::Coordinate>& coords, const FlowOptions& opt,
+                             const ProgressFn& progress = {}) {
+  return gradient_flow_field(loss, CoordinateField<T>{start, coords}, opt, progress);
 }
 
 }  // namespace icl::train

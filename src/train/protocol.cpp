@@ -8,6 +8,7 @@
 
 #include "closed_form/closed_form.hpp"
 #include "exact/exact.hpp"
+#include "lora/adapter.hpp"
 #include "model/families.hpp"
 
 namespace icl::train {
@@ -108,7 +109,7 @@ std::vector<MethodResult> run_protocol(const ProtocolOptions& opt, const Progres
   cx.zs = {opt.s2, {{1.0, 0, target}}};
   cx.fs = {opt.s2, {{1.0, opt.shots, target}}};
   std::vector<MethodResult> out;
-  const double runs = 12;
+  const double runs = opt.lora_rank > 0 ? 18 : 12;
   auto clock = [] { return std::chrono::steady_clock::now(); };
   auto since = [&](auto t0) { return std::chrono::duration<double>(clock() - t0).count(); };
 
@@ -152,6 +153,30 @@ std::vector<MethodResult> run_protocol(const ProtocolOptions& opt, const Progres
                              fmt::format("{} {}{}", few_shot ? "zs+fs" : "zs", update_name(me.update),
                                          me.kind == Parameterization::Separate ? " (separate)" : ""),
                              r, pre, std::move(theory), std::move(theory_name), since(t0)));
+      if (progress) progress(static_cast<double>(out.size()), runs);
+    }
+  if (opt.lora_rank <= 0) return out;
+  // LoRA: PEFT's adapters on the pretrained point, the factors trained by the same protocol.
+  struct LoraMethod {
+    Parameterization kind;
+    const char* targets;
+  };
+  const double alpha = opt.lora_alpha > 0 ? opt.lora_alpha : 2.0 * opt.lora_rank;
+  for (bool few_shot : {false, true})
+    for (const LoraMethod& me : {LoraMethod{Parameterization::Merged, "v"}, LoraMethod{Parameterization::Merged, "qv"},
+                                 LoraMethod{Parameterization::Separate, "qkv"}}) {
+      const auto t0 = clock();
+      const Point<double>& pre = pretrained[me.kind == Parameterization::Merged ? 0 : 1];
+      SgdProblem pb = pre_problem;
+      pb.loss = few_shot ? SgdLoss::ZeroFew : SgdLoss::ZeroShot;
+      pb.theta0 = cx.theta0;
+      lora::Adapted<double> ad =
+          lora::peft_init(pre, lora::target_blocks(me.kind, me.targets), opt.lora_rank, alpha, opt.seed);
+      const auto r = sgd_train_lora(pb, ad, sgd_options(opt, opt.steps_finetune));
+      out.push_back(evaluate(cx,
+                             fmt::format("{} lora_{}{}", few_shot ? "zs+fs" : "zs", me.targets,
+                                         me.kind == Parameterization::Separate ? " (separate)" : ""),
+                             r, pre, std::nullopt, "", since(t0)));
       if (progress) progress(static_cast<double>(out.size()), runs);
     }
   return out;

@@ -19,6 +19,10 @@ struct ProtocolOptions {
   std::uint64_t seed = 1;
   int threads = 1;
   long max_shots = 40;  // risk curves for n = 0..max_shots
+  // > 0: also the LoRA methods lora_v, lora_qv (merged) and lora_qkv (separate) on zs and zs+fs, rank
+  // lora_rank, alpha lora_alpha (0: 2 x rank), PEFT's init from `seed` (docs/beyond.md#lora-adapters).
+  int lora_rank = 0;
+  double lora_alpha = 0;
 };
 
 struct MethodResult {
@@ -34,7 +38,8 @@ struct MethodResult {
   double seconds;
 };
 
-// Pretraining (merged and separate) then the ten fine-tuning runs; `progress` is told the runs done.
+// Pretraining (merged and separate) then the ten fine-tuning runs (and the six LoRA runs when
+// lora_rank > 0); `progress` is told the runs done.
 std::vector<MethodResult> run_protocol(const ProtocolOptions& opt, const ProgressFn& progress = {});
 
 }  // namespace icl::train

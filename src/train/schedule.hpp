@@ -84,6 +84,7 @@ struct TrainResult {
   double time = 0;         // flow time reached (GD: steps * lr)
   bool converged = false;  // flow: gradient norm below the tolerance
   std::vector<HistoryEntry<T>> history;
+  Vec<T> x;  // exact trainers: the trained numbers at the end (their field's layout)
 };
 
 // At most `keep` entries, evenly spread, the last step always included.

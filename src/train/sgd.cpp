@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "lora/field.hpp"
 #include "train/stochastic.hpp"
 
 namespace icl::train {
@@ -145,46 +146,112 @@ Eigen::MatrixXd finetune_pool(const Eigen::VectorXd& theta0, double s2, long siz
   return stochastic::pool(theta0, stochastic::DataLaw{1.0, std::sqrt(s2)}, size, seed);
 }
 
-TrainResult<double> sgd_train(const SgdProblem& pb, const Point<double>& start, const SgdOptions& opt,
-                              const ProgressFn& progress) {
-  const int D = pb.d + 2;
-  if (start.D() != D) throw std::invalid_argument("the starting point does not match d");
-  const std::vector<bool> updated = update_mask(start, pb.update);
-  std::optional<Eigen::MatrixXd> pool;
-  if (pb.loss != SgdLoss::Pretrain) pool = finetune_pool(pb.theta0, pb.s2, pb.pool, opt.seed);
+// The batch loss of step t at a point and its gradient with respect to the point's blocks (the
+// kernels' dL/dv and dL/dQ through exact::gradient_blocks). Shared by sgd_train and sgd_train_lora.
+class BatchGradient {
+ public:
+  BatchGradient(const SgdProblem& pb, const SgdOptions& opt)
+      : pb_(pb),
+        opt_(opt),
+        D_(pb.d + 2),
+        sums_(static_cast<std::size_t>(stochastic::block_count(opt))),
+        Q_(static_cast<std::size_t>(D_ * D_)),
+        v_(static_cast<std::size_t>(D_)),
+        inv_batch_(1.0 / static_cast<double>(opt.batch)) {
+    if (pb.loss != SgdLoss::Pretrain) pool_ = finetune_pool(pb.theta0, pb.s2, pb.pool, opt.seed);
+  }
 
-  TrainResult<double> out;
-  out.point = start;
-  std::vector<BlockSums> sums(static_cast<std::size_t>(stochastic::block_count(opt)));
-  std::vector<double> Q(static_cast<std::size_t>(D * D)), v(static_cast<std::size_t>(D));
-  const double inv_batch = 1.0 / static_cast<double>(opt.batch);
-
-  auto gradient = [&](long t, std::vector<Eigen::MatrixXd>& grads) {
+  double operator()(long t, const Point<double>& point, std::vector<Eigen::MatrixXd>& grads) {
+    const int D = D_;
     // The row-major merged Q and the value row the kernels read.
-    const Eigen::MatrixXd Qm = out.point.Q();
+    const Eigen::MatrixXd Qm = point.Q();
     for (int i = 0; i < D; ++i)
-      for (int j = 0; j < D; ++j) Q[static_cast<std::size_t>(i * D + j)] = Qm(i, j);
-    for (int j = 0; j < D; ++j) v[static_cast<std::size_t>(j)] = out.point.V()(D - 1, j);
-    const double fs_weight = pb.loss == SgdLoss::ZeroFew ? Schedule<double>::annealed_weight(t, opt.steps) : 1.0;
-    stochastic::run_blocks(opt, t, sums,
-                           [&] { return PromptKernel(pb, Q, v, pool ? &*pool : nullptr, fs_weight, inv_batch); });
+      for (int j = 0; j < D; ++j) Q_[static_cast<std::size_t>(i * D + j)] = Qm(i, j);
+    for (int j = 0; j < D; ++j) v_[static_cast<std::size_t>(j)] = point.V()(D - 1, j);
+    const double fs_weight = pb_.loss == SgdLoss::ZeroFew ? Schedule<double>::annealed_weight(t, opt_.steps) : 1.0;
+    stochastic::run_blocks(opt_, t, sums_,
+                           [&] { return PromptKernel(pb_, Q_, v_, pool_ ? &*pool_ : nullptr, fs_weight, inv_batch_); });
     // Sum the blocks in block order, then the chain rule to the parameter blocks.
     double loss = 0;
     Eigen::VectorXd gv = Eigen::VectorXd::Zero(D);
     Eigen::MatrixXd gQ = Eigen::MatrixXd::Zero(D, D);
-    for (const auto& s : sums) {
+    for (const auto& s : sums_) {
       loss += s.loss;
       for (int j = 0; j < D; ++j) gv(j) += s.gv[static_cast<std::size_t>(j)];
       for (int i = 0; i < D; ++i)
         for (int j = 0; j < D; ++j) gQ(i, j) += s.gQ[static_cast<std::size_t>(i * D + j)];
     }
-    grads = exact::gradient_blocks(out.point, gv, gQ);
+    grads = exact::gradient_blocks(point, gv, gQ);
+    return loss;
+  }
+
+ private:
+  const SgdProblem& pb_;
+  const SgdOptions& opt_;
+  int D_;
+  std::optional<Eigen::MatrixXd> pool_;
+  std::vector<BlockSums> sums_;
+  std::vector<double> Q_, v_;
+  double inv_batch_;
+};
+
+TrainResult<double> sgd_train(const SgdProblem& pb, const Point<double>& start, const SgdOptions& opt,
+                              const ProgressFn& progress) {
+  const int D = pb.d + 2;
+  if (start.D() != D) throw std::invalid_argument("the starting point does not match d");
+  const std::vector<bool> updated = update_mask(start, pb.update);
+  BatchGradient batch(pb, opt);
+
+  TrainResult<double> out;
+  out.point = start;
+  auto gradient = [&](long t, std::vector<Eigen::MatrixXd>& grads) { return batch(t, out.point, grads); };
+  auto record = [&](long t, double loss) {
+    out.history.push_back({t, static_cast<double>(t), loss, conserved(out.point)});
+  };
+  out.loss = stochastic::descend(opt, out.point.blocks, updated, gradient, record, progress);
+  out.steps = opt.steps;
+  out.evaluations = opt.steps;
+  return out;
+}
+
+TrainResult<double> sgd_train_lora(const SgdProblem& pb, lora::Adapted<double>& adapters, const SgdOptions& opt,
+                                   const ProgressFn& progress) {
+  const int D = pb.d + 2;
+  if (adapters.base.D() != D) throw std::invalid_argument("the starting point does not match d");
+  BatchGradient batch(pb, opt);
+  // The trained blocks: A and B of every adapter, in that order (the base is frozen).
+  std::vector<Eigen::MatrixXd> factors;
+  for (const auto& a : adapters.adapters) {
+    factors.push_back(a.A);
+    factors.push_back(a.B);
+  }
+  const std::vector<bool> updated(factors.size(), true);
+  const auto sync = [&] {
+    for (std::size_t i = 0; i < adapters.adapters.size(); ++i) {
+      adapters.adapters[i].A = factors[2 * i];
+      adapters.adapters[i].B = factors[2 * i + 1];
+    }
+  };
+  TrainResult<double> out;
+  std::vector<Eigen::MatrixXd> gW;
+  auto gradient = [&](long t, std::vector<Eigen::MatrixXd>& grads) {
+    sync();
+    out.point = adapters.merged();
+    const double loss = batch(t, out.point, gW);
+    grads.clear();
+    for (const auto& a : adapters.adapters) {
+      const Eigen::MatrixXd& G = gW[static_cast<std::size_t>(a.block)];
+      grads.push_back(lora::PeftChainRule::grad_A(adapters.scale, a.A, a.B, G));
+      grads.push_back(lora::PeftChainRule::grad_B(adapters.scale, a.A, a.B, G));
+    }
     return loss;
   };
   auto record = [&](long t, double loss) {
     out.history.push_back({t, static_cast<double>(t), loss, conserved(out.point)});
   };
-  out.loss = stochastic::descend(opt, out.point.blocks, updated, gradient, record, progress);
+  out.loss = stochastic::descend(opt, factors, updated, gradient, record, progress);
+  sync();
+  out.point = adapters.merged();
   out.steps = opt.steps;
   out.evaluations = opt.steps;
   return out;

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "exact/objective.hpp"
+#include "lora/adapter.hpp"
 #include "model/point.hpp"
 #include "train/schedule.hpp"
 
@@ -60,5 +61,12 @@ Eigen::MatrixXd finetune_pool(const Eigen::VectorXd& theta0, double s2, long siz
 // The run. Throws DivergenceError (naming the step) on a NaN/Inf or exploding batch loss.
 TrainResult<double> sgd_train(const SgdProblem& problem, const Point<double>& start, const SgdOptions& opt,
                               const ProgressFn& progress = {});
+
+// The same protocol through LoRA adapters (src/lora): the optimizer (momentum or Adam, clipping over
+// all factors) moves the factors A, B of `adapters` by the chain rule of the batch gradient in W;
+// the base is frozen (problem.update is ignored). `adapters` ends holding the learned factors; the
+// result's point is the merged W.
+TrainResult<double> sgd_train_lora(const SgdProblem& problem, lora::Adapted<double>& adapters, const SgdOptions& opt,
+                                   const ProgressFn& progress = {});
 
 }  // namespace icl::train
