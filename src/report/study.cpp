@@ -101,7 +101,7 @@ StudyGroup summarize_group(std::vector<std::pair<std::string, std::string>> key,
     g.seeds.push_back(p.seed);
   }
   for (std::size_t m = 0; m < first.methods.size(); ++m) {
-    StudyMethod sm{first.methods[m], first.n, {}, {}};
+    StudyMethod sm{first.methods[m], first.n, {}, {}, {}, {}};
     for (std::size_t i = 0; i < first.n.size(); ++i) {
       std::vector<double> t, o;
       for (const auto& p : points) {
