@@ -220,16 +220,20 @@ if command -v gnuplot >/dev/null; then
     ok || bad "figure --store .png"
 fi
 
+# A softmax study (2 seeds, tiny): the report puts it under "Beyond linear attention".
+printf 'command = "protocol"\n[fixed]\nattention = "softmax"\nsteps-pretrain = 20\nsteps-finetune = 10\nbatch = 50\neval-batch = 100\ntest-seeds = 1\nmax-shots = 4\nthreads = 1\nquiet = true\n[axes]\nseed = [1, 2]\n' >"$tmp/softmax.toml"
+"$bin" sweep "$tmp/softmax.toml" --store "$tmp/softmax.sqlite" >/dev/null 2>"$tmp/err" || bad "sweep softmax: $(cat "$tmp/err")"
+
 # The whole report, fast: >= 5 figures, every table as .tex and .csv, an index linking only existing files;
 # the architectures section: 12 comparison figures, the architectures table, claim A linking them; the
 # studies section: one figure and one table per optimizer of the study above.
-"$bin" report --fast --quiet --store "$tmp/study.sqlite" --out "$tmp/rep" >"$tmp/files" 2>"$tmp/err" ||
+"$bin" report --fast --quiet --store "$tmp/study.sqlite" --store "$tmp/softmax.sqlite" --out "$tmp/rep" >"$tmp/files" 2>"$tmp/err" ||
   bad "report: $(cat "$tmp/err")"
-files=$((7 * 2 + 17 + 2 + 2 * 3))
-command -v gnuplot >/dev/null && files=$((files + 17 + 2))
+files=$((7 * 2 + 17 + 2 + 3 * 3))
+command -v gnuplot >/dev/null && files=$((files + 17 + 3))
 grep -q "wrote $files files" "$tmp/err" && ok || bad "report summary (want $files files): $(cat "$tmp/err")"
 while read -r f; do [ -s "$f" ] || bad "listed but missing or empty: $f"; done <"$tmp/files"
-[ "$(ls "$tmp/rep"/*.tex | wc -l)" -eq 28 ] && [ "$(ls "$tmp/rep"/*.csv | wc -l)" -eq 9 ] && ok || bad "report tables: $(ls "$tmp/rep")"
+[ "$(ls "$tmp/rep"/*.tex | wc -l)" -eq 30 ] && [ "$(ls "$tmp/rep"/*.csv | wc -l)" -eq 10 ] && ok || bad "report tables: $(ls "$tmp/rep")"
 for t in risk-families risk-methods-target risk-methods-opposite optima w-star architectures verdicts; do
   [ -s "$tmp/rep/$t.tex" ] && [ -s "$tmp/rep/$t.csv" ] && ok || bad "report table $t"
 done
@@ -264,7 +268,11 @@ rows = list(csv.reader(open(os.path.join(root, "architectures.csv"))))
 assert len(rows) == 1 + 12 * 9 and len(rows[0]) == 9, len(rows)
 assert "<h2>Architectures (claim A)</h2>" in html
 # The studies section: a figure and a table per optimizer; the table's seed means are Python's own.
-studies = md[md.index("## Studies"):md.index("## Tables")]
+studies = md[md.index("## Studies"):md.index("## Beyond linear attention")]
+beyond = md[md.index("## Beyond linear attention"):md.index("## Tables")]
+assert "(study-softmax.tex)" in beyond and "(study-softmax-table.csv)" in beyond and "(2 seeds)" in beyond, beyond[:400]
+assert "softmax" not in studies, studies[:400]
+assert "<h2>Beyond linear attention</h2>" in html
 export = json.load(open(sys.argv[2]))
 for opt in ("adam", "sgd"):
     stem = "study-study-optimizer-" + opt

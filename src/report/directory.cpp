@@ -102,6 +102,7 @@ std::string html_escape(const std::string& s) {
 struct StudyEntry {
   std::string store, group, stem;  // the figure and the table share the stem
   std::size_t seeds = 0, failed = 0;
+  bool beyond = false;  // softmax attention or LoRA: the "Beyond linear attention" section
 
   std::string heading() const {
     return fmt::format("{}: {} ({} seeds{})", store, group, seeds,
@@ -114,6 +115,15 @@ std::string stem_of(const std::string& text) {
   std::string out;
   for (char c : text) out += std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' ? c : '-';
   return out;
+}
+
+std::string studies_title(bool beyond) { return beyond ? "Beyond linear attention" : "Studies"; }
+
+std::string studies_intro(bool beyond) {
+  return beyond ? "Protocol studies with softmax attention or LoRA methods (docs/beyond.md), read from sweep stores: "
+                  "each method's risk and retention, the mean over the seeds with +-1 standard error."
+                : "Protocol studies read from sweep stores: each method's risk and retention, the mean over the seeds "
+                  "with +-1 standard error.";
 }
 
 struct IndexInput {
@@ -157,16 +167,16 @@ std::string index_markdown(const IndexInput& in) {
     for (const auto& png : existing(in.dir, {stem}, {".png"})) out += fmt::format("![{}]({})\n\n", stem, png);
     out += "Files: " + links_md(existing(in.dir, {stem}, kFigureExts)) + "\n\n";
   }
-  if (!in.studies.empty()) {
-    out +=
-        "## Studies\n\nProtocol studies read from sweep stores: each method's risk, the mean over the seeds with "
-        "+-1 standard error.\n\n";
+  for (const bool beyond : {false, true}) {
+    std::string section;
     for (const auto& s : in.studies) {
-      out += "### " + s.heading() + "\n\n";
-      for (const auto& png : existing(in.dir, {s.stem}, {".png"})) out += fmt::format("![{}]({})\n\n", s.stem, png);
-      out += "Figure: " + links_md(existing(in.dir, {s.stem}, kFigureExts)) +
-             "; table: " + links_md(existing(in.dir, {s.stem + "-table"}, kTableExts)) + "\n\n";
+      if (s.beyond != beyond) continue;
+      section += "### " + s.heading() + "\n\n";
+      for (const auto& png : existing(in.dir, {s.stem}, {".png"})) section += fmt::format("![{}]({})\n\n", s.stem, png);
+      section += "Figure: " + links_md(existing(in.dir, {s.stem}, kFigureExts)) +
+                 "; table: " + links_md(existing(in.dir, {s.stem + "-table"}, kTableExts)) + "\n\n";
     }
+    if (!section.empty()) out += "## " + studies_title(beyond) + "\n\n" + studies_intro(beyond) + "\n\n" + section;
   }
   out += "## Tables\n\n";
   for (const auto& stem : in.table_stems) {
@@ -215,17 +225,18 @@ std::string index_html(const IndexInput& in) {
       out += fmt::format("<p><img src=\"{0}\" alt=\"{0}\"></p>\n", html_escape(png));
     out += "<p>Files: " + links_html(existing(in.dir, {stem}, kFigureExts)) + "</p>\n";
   }
-  if (!in.studies.empty()) {
-    out +=
-        "<h2>Studies</h2>\n<p>Protocol studies read from sweep stores: each method's risk, the mean over the seeds "
-        "with +-1 standard error.</p>\n";
+  for (const bool beyond : {false, true}) {
+    std::string section;
     for (const auto& s : in.studies) {
-      out += "<h3>" + html_escape(s.heading()) + "</h3>\n";
+      if (s.beyond != beyond) continue;
+      section += "<h3>" + html_escape(s.heading()) + "</h3>\n";
       for (const auto& png : existing(in.dir, {s.stem}, {".png"}))
-        out += fmt::format("<p><img src=\"{0}\" alt=\"{0}\"></p>\n", html_escape(png));
-      out += "<p>Figure: " + links_html(existing(in.dir, {s.stem}, kFigureExts)) +
-             "; table: " + links_html(existing(in.dir, {s.stem + "-table"}, kTableExts)) + "</p>\n";
+        section += fmt::format("<p><img src=\"{0}\" alt=\"{0}\"></p>\n", html_escape(png));
+      section += "<p>Figure: " + links_html(existing(in.dir, {s.stem}, kFigureExts)) +
+                 "; table: " + links_html(existing(in.dir, {s.stem + "-table"}, kTableExts)) + "</p>\n";
     }
+    if (!section.empty())
+      out += "<h2>" + studies_title(beyond) + "</h2>\n<p>" + html_escape(studies_intro(beyond)) + "</p>\n" + section;
   }
   out += "<h2>Tables</h2>\n<ul>\n";
   for (const auto& stem : in.table_stems) {
@@ -298,7 +309,7 @@ ReportSummary write_report(const ReportOptions& o, const train::ProgressFn& prog
       write(t.name + ".tex", render_latex(t, NumberStyle{}));
       write(t.name + ".csv", render_csv(t));
       draw(study_figure(g, stem, title));
-      index.studies.push_back({st.store, group_label(g), stem, g.seeds.size(), st.failed});
+      index.studies.push_back({st.store, group_label(g), stem, g.seeds.size(), st.failed, g.beyond});
     }
   index.claims = claim_lines(src);
   for (const auto& c : index.claims) {

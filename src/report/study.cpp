@@ -175,6 +175,15 @@ Study read_study(const std::string& store, const std::vector<Where>& where) {
     groups[key].push_back(std::move(p));
   }
   for (auto& [key, points] : groups) out.groups.push_back(summarize_group(key, points, store));
+  for (auto& g : out.groups)  // softmax attention or LoRA methods (docs/beyond.md)
+    for (const auto& [options, row] : kept) {
+      const bool member = std::all_of(g.key.begin(), g.key.end(), [&](const auto& kv) {
+        return (options.contains(kv.first) ? options.at(kv.first) : "-") == kv.second;
+      });
+      if (member &&
+          ((options.contains("attention") && options.at("attention") == "softmax") || options.contains("lora-rank")))
+        g.beyond = true;
+    }
   return out;
 }
 
@@ -214,11 +223,14 @@ DataTable study_table(const StudyGroup& g, const std::string& name, const std::s
   t.caption = caption;
   const StudyMethod& first = g.methods.front();
   const long n0 = first.n.front(), n1 = first.n.back();
-  t.columns = {"method", fmt::format("theta0 n={}", n0),
-               "se",     fmt::format("theta0 n={}", n1),
-               "se",     fmt::format("-theta0 n={}", n0),
-               "se",     fmt::format("-theta0 n={}", n1),
-               "se",     "seeds"};
+  t.columns = {"method"};
+  for (const std::string& column :
+       {fmt::format("theta0 n={}", n0), fmt::format("theta0 n={}", n1), fmt::format("-theta0 n={}", n0),
+        fmt::format("-theta0 n={}", n1), fmt::format("rho theta0 n={}", n1), fmt::format("rho -theta0 n={}", n1)}) {
+    t.columns.push_back(column);
+    t.columns.push_back("se");
+  }
+  t.columns.push_back("seeds");
   const auto cells = [](const SeedBand& b, std::vector<Cell>& row) {
     row.push_back(Cell::approx(b.mean));
     row.push_back(b.se ? Cell::approx(*b.se) : Cell::label("-"));

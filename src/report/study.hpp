@@ -36,6 +36,7 @@ struct StudyGroup {
   std::vector<std::pair<std::string, std::string>> key;  // the varying axes (besides the seed) and their values
   std::vector<std::string> seeds;                        // the seeds averaged over, as text
   std::vector<StudyMethod> methods;
+  bool beyond = false;  // beyond the paper's model: some point has softmax attention or LoRA methods
 };
 
 struct Study {
