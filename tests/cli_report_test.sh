@@ -224,6 +224,12 @@ fi
 printf 'command = "protocol"\n[fixed]\nattention = "softmax"\nsteps-pretrain = 20\nsteps-finetune = 10\nbatch = 50\neval-batch = 100\ntest-seeds = 1\nmax-shots = 4\nthreads = 1\nquiet = true\n[axes]\nseed = [1, 2]\n' >"$tmp/softmax.toml"
 "$bin" sweep "$tmp/softmax.toml" --store "$tmp/softmax.sqlite" >/dev/null 2>"$tmp/err" || bad "sweep softmax: $(cat "$tmp/err")"
 
+# The one-head protocol's output (exact curves, two pretrained models) with the LoRA methods: 18 methods.
+printf 'command = "protocol"\n[fixed]\nlora-rank = 2\nsteps-pretrain = 20\nsteps-finetune = 10\nbatch = 50\nthreads = 1\nquiet = true\n[axes]\nseed = [1, 2]\n' >"$tmp/lora.toml"
+"$bin" sweep "$tmp/lora.toml" --store "$tmp/lora.sqlite" >/dev/null 2>"$tmp/err" || bad "sweep lora: $(cat "$tmp/err")"
+"$bin" figure --store "$tmp/lora.sqlite" --out "$tmp/lora.tex" 2>&1 | grep -q "wrote $tmp/lora.tex (18 methods, 2 seeds)" && ok ||
+  bad "figure --store of a one-head LoRA study"
+
 # The whole report, fast: >= 5 figures, every table as .tex and .csv, an index linking only existing files;
 # the architectures section: 12 comparison figures, the architectures table, claim A linking them; the
 # studies section: one figure and one table per optimizer of the study above.

@@ -27,12 +27,24 @@ struct PointCurves {
   std::vector<std::vector<double>> target, opposite;  // [method][n index]
 };
 
-// The retention of method m at the largest n against the point's "pretrained" (none without one, or when
-// the pretrained model does not beat the zero predictor there).
+// The pretrained model method m is fine-tuned from: "pretrained" (L x H protocol), or in the one-head
+// protocol "pretrained (separate)" for the separate methods and "pretrained (merged)" for the others.
+std::optional<std::size_t> pretrained_of(const PointCurves& p, std::size_t m) {
+  const bool separate = p.methods[m].ends_with("(separate)");
+  for (const std::string& name :
+       {std::string("pretrained"), std::string(separate ? "pretrained (separate)" : "pretrained (merged)")}) {
+    const auto it = std::find(p.methods.begin(), p.methods.end(), name);
+    if (it != p.methods.end()) return static_cast<std::size_t>(it - p.methods.begin());
+  }
+  return std::nullopt;
+}
+
+// The retention of method m at the largest n against its pretrained model (none without one, or when the
+// pretrained model does not beat the zero predictor there).
 std::optional<double> retention(const PointCurves& p, std::size_t m, const std::vector<std::vector<double>>& curves) {
-  const auto pre = std::find(p.methods.begin(), p.methods.end(), "pretrained");
-  if (pre == p.methods.end()) return std::nullopt;
-  const double gain_pre = p.level - curves[static_cast<std::size_t>(pre - p.methods.begin())].back();
+  const auto pre = pretrained_of(p, m);
+  if (!pre) return std::nullopt;
+  const double gain_pre = p.level - curves[*pre].back();
   if (!(gain_pre > 0)) return std::nullopt;
   return (p.level - curves[m].back()) / gain_pre;
 }
@@ -46,9 +58,9 @@ std::vector<double> curve(const nlohmann::json& method, const char* field, std::
   if (!method.contains(field) || !method[field].is_array()) throw InputError(where + ": no " + field);
   std::vector<long> ns;
   std::vector<double> means;
-  for (const auto& e : method[field]) {
-    ns.push_back(e.at("n").get<long>());
-    means.push_back(e.at("mean").get<double>());
+  for (const auto& e : method[field]) {  // {n, mean, se} (L x H protocol) or R(n) for n = 0, 1, ... (one head)
+    ns.push_back(e.is_object() ? e.at("n").get<long>() : static_cast<long>(ns.size()));
+    means.push_back(e.is_object() ? e.at("mean").get<double>() : e.get<double>());
     if (!std::isfinite(means.back()))
       throw InputError(fmt::format("{}: {} is not finite at n = {}", where, field, ns.back()));
   }
@@ -62,8 +74,15 @@ PointCurves point_curves(const sweep::Row& row, const std::string& store) {
   const std::string where = fmt::format("--store {}: point {}", store, row.options);
   try {
     const auto result = nlohmann::json::parse(row.result);
-    const double noise = result.at("noise_std").get<double>();
-    p.level = 1 + noise * noise;
+    // 1 + s2: the L x H protocol prints noise_std, the one-head protocol sigma2 (a number or "p/q")
+    if (result.contains("noise_std")) {
+      const double noise = result.at("noise_std").get<double>();
+      p.level = 1 + noise * noise;
+    } else {
+      const auto& s2 = result.at("sigma2");
+      p.level = 1 + (s2.is_number() ? s2.get<double>()
+                                    : static_cast<double>(parse_rational(s2.get<std::string>(), "sigma2")));
+    }
     for (const auto& m : result.at("methods")) {
       p.methods.push_back(m.at("name").get<std::string>());
       p.target.push_back(curve(m, "risk_target", p.n, where));
