@@ -178,6 +178,132 @@ TEST_CASE("two layers: equal to Monte Carlo for small random parameters, d = 1..
     }
 }
 
+// ---- at one n: the value and the exact gradient (exact/two_layer/fixed_n.hpp) ------------------
+
+namespace {
+
+// The derivative at t = 0 of the polynomial through (t_k, y_k): sum_k y_k L_k'(0), exactly.
+Rational derivative_at_zero(const std::vector<Rational>& t, const std::vector<Rational>& y) {
+  Rational out(0);
+  for (std::size_t k = 0; k < t.size(); ++k) {
+    Rational lk(0);  // L_k'(0) = sum_{i != k} 1/(t_k - t_i) prod_{j != k, i} (0 - t_j)/(t_k - t_j)
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      if (i == k) continue;
+      Rational term = Rational(1) / (t[k] - t[i]);
+      for (std::size_t j = 0; j < t.size(); ++j)
+        if (j != k && j != i) term *= (Rational(0) - t[j]) / (t[k] - t[j]);
+      lk += term;
+    }
+    out += y[k] * lk;
+  }
+  return out;
+}
+
+// A direction of the model's shape with random entries k / 4 (|k| <= 2) on `coords`, zero elsewhere.
+Arch<Rational> random_direction(sim::Engine& rng, const Arch<Rational>& a,
+                                const std::vector<tl::ArchCoordinate>& coords) {
+  Arch<Rational> u = a;
+  for (auto& layer : u.layers)
+    for (auto& h : layer)
+      for (Mat<Rational>* m : {&h.V, &h.Q, &h.K}) m->setZero();
+  std::uniform_int_distribution<int> k(-2, 2);
+  for (const auto& c : coords) tl::arch_entry(u, c) = Rational(k(rng), 4);
+  return u;
+}
+
+Arch<Rational> moved(Arch<Rational> a, const Arch<Rational>& u, const Rational& t) {
+  for (std::size_t l = 0; l < a.layers.size(); ++l)
+    for (std::size_t h = 0; h < a.layers[l].size(); ++h) {
+      auto& x = a.layers[l][h];
+      const auto& y = u.layers[l][h];
+      x.V += t * y.V;
+      x.Q += t * y.Q;
+      if (x.K.size()) x.K += t * y.K;
+    }
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("two layers at one n: the value equals the risk polynomial exactly; a dropped class is caught") {
+  sim::Engine rng(53);
+  struct Case {
+    int d, H;
+    Parameterization kind;
+    bool sphere;
+  };
+  const std::vector<Case> cases{{1, 1, Parameterization::Merged, false},
+                                {1, 2, Parameterization::Separate, true},
+                                {2, 2, Parameterization::Separate, false},
+                                {2, 1, Parameterization::Merged, true}};
+  for (const auto& c : cases) {
+    const Arch<Rational> a = c.d == 1 ? random_two_layer(rng, c.d, c.H, c.kind) : sparse_two_layer(rng, c.d, c.H, c.kind);
+    const auto task = c.sphere ? exact::TaskLaw<Rational>::sphere() : exact::TaskLaw<Rational>::fixed(some_task(c.d));
+    const auto poly = tl::risk_polynomial(a, task, kS2);
+    for (long n : {0L, 3L}) {
+      CAPTURE(c.d);
+      CAPTURE(c.H);
+      CAPTURE(c.sphere);
+      CAPTURE(n);
+      tl::FixedNRisk<Rational> at(c.d, task, kS2, n);
+      CHECK(at.value(a) == poly.at(n));
+      CHECK(at.value(only_layer(a, 0)) == tl::risk_polynomial(only_layer(a, 0), task, kS2).at(n));
+      if (n > 0) {  // n = 0 has no context: nothing to drop
+        tl::FixedNRisk<Rational> wrong(c.d, task, kS2, n, tl::Mutant::DroppedClass);
+        CHECK(wrong.value(a) != poly.at(n));
+      }
+    }
+  }
+}
+
+TEST_CASE("two layers at one n: the gradient equals exact rational stencils; a dropped layer is caught") {
+  sim::Engine rng(59);
+  struct Case {
+    int d, H;
+    Parameterization kind;
+    bool sphere;
+    tl::CoordinateSet along;  // the direction's support
+  };
+  // R(p + t u) is a polynomial in t of degree <= 16 (merged: F has degree 8 in the parameters) or
+  // <= 24 (separate: M = Q^T K makes it degree 12); 25 rational points give its derivative exactly.
+  const std::vector<Case> cases{{1, 1, Parameterization::Merged, false, tl::CoordinateSet::All},
+                                {1, 2, Parameterization::Merged, true, tl::CoordinateSet::All},
+                                {1, 2, Parameterization::Separate, true, tl::CoordinateSet::All},
+                                {1, 1, Parameterization::Separate, false, tl::CoordinateSet::KeyQuery},
+                                {2, 1, Parameterization::Merged, false, tl::CoordinateSet::All},
+                                {2, 2, Parameterization::Separate, false, tl::CoordinateSet::All},
+                                {2, 1, Parameterization::Merged, true, tl::CoordinateSet::Value}};
+  for (const auto& c : cases) {
+    const Arch<Rational> a = random_two_layer(rng, c.d, c.H, c.kind, 2, 4);
+    const auto task = c.sphere ? exact::TaskLaw<Rational>::sphere() : exact::TaskLaw<Rational>::fixed(some_task(c.d));
+    const long n = 2;
+    tl::FixedNRisk<Rational> at(c.d, task, kS2, n);
+    const auto coords = tl::arch_coordinates(a, c.along);
+    const Arch<Rational> u = random_direction(rng, a, coords);
+    std::vector<Rational> ts, ys;
+    for (int k = -12; k <= 12; ++k) {
+      ts.emplace_back(k, 16);
+      ys.push_back(at.value(moved(a, u, ts.back())));
+    }
+    const Rational want = derivative_at_zero(ts, ys);
+    CAPTURE(c.d);
+    CAPTURE(c.H);
+    CAPTURE(c.sphere);
+    CAPTURE(static_cast<int>(c.along));
+    const auto r = at.along(a, {u});
+    CHECK(r.value == ys[12]);
+    CHECK(r.derivative[0] == want);
+    CHECK(at.along(a, {u}, tl::GradientMutant::FirstLayerDropped).derivative[0] != want);
+    // The gradient over the coordinates, dotted with u, is the same number.
+    if (c.d == 1) {
+      const auto g = at.gradient(a, coords);
+      Rational dot(0);
+      for (std::size_t j = 0; j < coords.size(); ++j) dot += g.derivative[j] * tl::arch_entry(u, coords[j]);
+      CHECK(dot == want);
+    }
+  }
+}
+
 // Timings for docs/performance.md: TL_D=3 TL_SCALAR=double build/tests/test_two_layer -tc='*timing*' --no-skip -s
 TEST_CASE("two layers: timing probe" * doctest::skip()) {
   const int d = std::getenv("TL_D") ? std::atoi(std::getenv("TL_D")) : 2;
