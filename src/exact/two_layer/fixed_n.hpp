@@ -90,7 +90,8 @@ class FixedNRisk {
   // The risk R(n) of any model with d = `d` and L <= 2 layers, at this n, task and noise.
   FixedNRisk(int d, const TaskLaw<S>& task, const S& s2, long n, Mutant mutant = Mutant::None)
       : d_(d), D_(d + 2), n_(n), s2_(s2), mutant_(mutant) {
-    if (d < 1 || d > kMaxD) throw std::invalid_argument("the exact two-layer engine covers 1 <= d <= " + std::to_string(kMaxD));
+    if (d < 1 || d > kMaxD)
+      throw std::invalid_argument("the exact two-layer engine covers 1 <= d <= " + std::to_string(kMaxD));
     if (n < 0) throw std::invalid_argument("exact risk: n must be >= 0");
     if (task.theta && task.theta->size() != d) throw std::invalid_argument("exact risk: theta must have length d");
     if (mutant == Mutant::SphereShortcut) throw std::invalid_argument("the fixed-n engine has no sphere shortcut");
@@ -108,7 +109,8 @@ class FixedNRisk {
   }
 
   // The value and its gradient with respect to `coords`.
-  Result gradient(const Arch<S>& a, const std::vector<ArchCoordinate>& coords, GradientMutant gm = GradientMutant::None) {
+  Result gradient(const Arch<S>& a, const std::vector<ArchCoordinate>& coords,
+                  GradientMutant gm = GradientMutant::None) {
     std::vector<Arch<S>> dirs;
     dirs.reserve(coords.size());
     Arch<S> zero = a;
@@ -320,6 +322,7 @@ class FixedNRisk {
     const P_ Y = detail::scaled_prediction(layers, Smat, zq, P_(Du(N_)));
     // C = B c_S + c_0, then G C, then the value and the adjoint.
     Row C = Row::Zero(rows_, T_);
+    S tmp(0);  // one temporary: in rationals every product would allocate
     for (const auto& e : c0_) C(e.row, e.tau) += e.coef;
     std::vector<std::pair<const std::vector<Entry>*, const Du*>> used;
     used.reserve(Y.size());
@@ -327,24 +330,44 @@ class FixedNRisk {
       const auto it = column_.find(m);
       if (it == column_.end()) throw std::logic_error("two-layer fixed-n risk: a monomial outside the columns");
       const auto& col = B_[it->second];
-      for (const auto& e : col) C(e.row, e.tau) += e.coef * c.v;
+      for (const auto& e : col) {
+        tmp = e.coef;
+        tmp *= c.v;
+        C(e.row, e.tau) += tmp;
+      }
       used.emplace_back(&col, &c);
     }
     Row GC = Row::Zero(rows_, T_);
-    for (const auto& p : pairs_) {
-      GC.row(p.x) += p.weight * C.row(p.y);
-      if (p.x != p.y) GC.row(p.y) += p.weight * C.row(p.x);
-    }
+    const Eigen::Index T = C.cols();
+    for (const auto& p : pairs_)
+      for (Eigen::Index t = 0; t < T; ++t) {
+        tmp = p.weight;
+        tmp *= C(p.y, t);
+        GC(p.x, t) += tmp;
+        if (p.x != p.y) {
+          tmp = p.weight;
+          tmp *= C(p.x, t);
+          GC(p.y, t) += tmp;
+        }
+      }
     if (at_.sphere) GC = Row(GC * Theta_);
     S quad(0);
     for (Eigen::Index r = 0; r < C.rows(); ++r)
-      for (Eigen::Index t = 0; t < C.cols(); ++t) quad += C(r, t) * GC(r, t);
+      for (Eigen::Index t = 0; t < T; ++t) {
+        tmp = C(r, t);
+        tmp *= GC(r, t);
+        quad += tmp;
+      }
     Result out{(s2_ * N8_ + quad) / N8_, std::vector<S>(P, S(0))};
     if (P == 0) return out;
     for (const auto& [col, c] : used) {
       if (c->g.empty()) continue;
       S adj(0);
-      for (const auto& e : *col) adj += e.coef * GC(e.row, e.tau);
+      for (const auto& e : *col) {
+        tmp = e.coef;
+        tmp *= GC(e.row, e.tau);
+        adj += tmp;
+      }
       adj *= S(2);
       for (std::size_t k = 0; k < P; ++k) out.derivative[k] += adj * c->g[k];
     }
