@@ -27,7 +27,10 @@ struct TwoLayerTerm {
 template <class S>
 class TwoLayerLoss {
  public:
-  TwoLayerLoss(int d, const S& s2, const std::vector<TwoLayerTerm<S>>& terms) {
+  // gradient_mutant: a deliberately wrong gradient (tests and claim A's mutants).
+  TwoLayerLoss(int d, const S& s2, const std::vector<TwoLayerTerm<S>>& terms,
+               exact::two_layer::GradientMutant gradient_mutant = exact::two_layer::GradientMutant::None)
+      : mutant_(gradient_mutant) {
     if (terms.empty()) throw std::invalid_argument("a loss needs at least one term");
     for (const auto& t : terms)
       parts_.push_back({t.weight, std::make_unique<exact::two_layer::FixedNRisk<S>>(d, t.task, s2, t.n)});
@@ -44,7 +47,7 @@ class TwoLayerLoss {
     S sum(0);
     Vec<S> g = Vec<S>::Zero(static_cast<Eigen::Index>(coords.size()));
     for (auto& p : parts_) {
-      const auto r = p.risk->gradient(a, coords);
+      const auto r = p.risk->gradient(a, coords, mutant_);
       sum += p.weight * r.value;
       for (std::size_t j = 0; j < coords.size(); ++j) g(j) += p.weight * r.derivative[j];
     }
@@ -57,6 +60,7 @@ class TwoLayerLoss {
     std::unique_ptr<exact::two_layer::FixedNRisk<S>> risk;
   };
   std::vector<Part> parts_;
+  exact::two_layer::GradientMutant mutant_;
 };
 
 struct TwoLayerFit {
