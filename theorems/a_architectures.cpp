@@ -17,7 +17,6 @@
 #include "prove/proof.hpp"
 #include "sim/monte_carlo.hpp"
 #include "sim/random_params.hpp"
-#include "poly/sign_runs.hpp"
 #include "train/two_layer_exact.hpp"
 #include "theorems/common.hpp"
 #include "theorems/theorems.hpp"
@@ -522,11 +521,48 @@ Curves curves(const Arch<double>& a) {
 double retention(const tl::RiskPolynomial<R>& pre, const tl::RiskPolynomial<R>& post) {
   return to_double(R((R(1) + kS2 - post.limit()) / (R(1) + kS2 - pre.limit())));
 }
+// The exact set of integers n >= 0 where p(n) > 0, p of any degree: exact signs at n = 0 .. B for the
+// Cauchy bound B = 1 + max |p_k / p_lead| (no root beyond it), the leading sign after. Returns the
+// pieces "[lo, hi]" ("[lo, inf)") and whether p > 0 for every large n.
+std::pair<std::string, bool> positive_set(const std::vector<R>& p) {
+  int deg = static_cast<int>(p.size()) - 1;
+  while (deg >= 0 && p[deg] == 0) --deg;
+  if (deg < 0) return {"none", false};
+  R bound(0);
+  for (int k = 0; k < deg; ++k) bound = std::max(bound, R(abs(p[k] / p[deg])));
+  const double b = std::ceil(to_double(bound)) + 1;
+  if (b > 1e6) throw std::runtime_error("sign set: the root bound exceeds 10^6");
+  const long last = static_cast<long>(b);
+  std::string out;
+  long start = -1;
+  auto close = [&](long hi) {
+    out += fmt::format("{}[{}, {}]", out.empty() ? "" : ", ", start, hi);
+    start = -1;
+  };
+  for (long n = 0; n <= last; ++n) {
+    R v(0);
+    for (int k = deg; k >= 0; --k) v = v * R(n) + p[k];
+    if (v > 0 && start < 0) start = n;
+    if (!(v > 0) && start >= 0) close(n - 1);
+  }
+  const bool tail = p[deg] > 0;
+  if (tail) {
+    if (start < 0) start = last + 1;
+    out += fmt::format("{}[{}, inf)", out.empty() ? "" : ", ", start);
+  } else if (start >= 0) {
+    close(last);
+  }
+  return {out.empty() ? "none" : out, tail};
+}
+
 // The exact set of n >= 0 where post is worse than pre.
+std::pair<std::string, bool> worse(const tl::RiskPolynomial<R>& pre, const tl::RiskPolynomial<R>& post) {
+  std::vector<R> diff(9, R(0));
+  for (int k = 0; k <= 8; ++k) diff[k] = post.numerator[k] - pre.numerator[k];
+  return positive_set(diff);
+}
 std::string worse_set(const tl::RiskPolynomial<R>& pre, const tl::RiskPolynomial<R>& post) {
-  Polynomial<R> diff{std::vector<R>(9, R(0))};
-  for (int k = 0; k <= 8; ++k) diff.coeffs[k] = post.numerator[k] - pre.numerator[k];
-  return describe_runs(integer_sign_runs(diff), 1);
+  return worse(pre, post).first;
 }
 std::string compare_curves(const Curves& pre, const Curves& post) {
   static const char* names[] = {"theta0", "-theta0", "sphere"};
@@ -634,9 +670,7 @@ Outcome two_layers_full_zero_shot(const ArchSetup& su, const CheckContext& ctx) 
   const auto ft = two_layer_finetune(su, ctx, zero_shot_terms(d, su), tl::CoordinateSet::All);
   const double zs_pre = to_double(ft.pre.r[0].at(0)), zs_post = to_double(ft.post.r[0].at(0));
   // Harmed: worse than pretrained on -theta0 for every large n.
-  Polynomial<R> diff{std::vector<R>(9, R(0))};
-  for (int k = 0; k <= 8; ++k) diff.coeffs[k] = ft.post.r[1].numerator[k] - ft.pre.r[1].numerator[k];
-  const bool harmed = sign_holds_from(integer_sign_runs(diff), 1).has_value();
+  const bool harmed = worse(ft.pre.r[1], ft.post.r[1]).second;
   const std::string ev =
       fmt::format("d = {}, full zero-shot from the two-layer optimum ({}): R(0) on theta0 {:.4f} -> {:.4f}; {}; moved: {}",
                   d, ft.c.show(), zs_pre, zs_post, compare_curves(ft.pre, ft.post), moved(ft.pre_arch, ft.c.fit.arch));
