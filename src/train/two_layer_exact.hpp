@@ -72,7 +72,7 @@ struct TwoLayerFit {
 struct TwoLayerFitOptions {
   long max_iterations = 3000;
   double grad_tol = 1e-12;  // stop when |grad| <= grad_tol
-  int newton_steps = 6;     // Newton steps after BFGS (Hessian by central differences)
+  int newton_steps = 3;     // Newton steps after BFGS (Hessian by central differences)
 };
 
 // The Hessian over `coords` by central differences of the exact gradient (step h per coordinate),
