@@ -55,7 +55,14 @@ struct Dual {
   bool zero() const {
     return v == S(0) && std::all_of(g.begin(), g.end(), [](const S& x) { return x == S(0); });
   }
-  friend bool operator==(const Dual& a, const Dual& b) { return (a - b).zero(); }
+  // Without temporaries (Poly compares every coefficient with zero on every add).
+  friend bool operator==(const Dual& a, const Dual& b) {
+    if (a.v != b.v) return false;
+    const std::size_t n = std::max(a.g.size(), b.g.size());
+    for (std::size_t k = 0; k < n; ++k)
+      if ((k < a.g.size() ? a.g[k] : S(0)) != (k < b.g.size() ? b.g[k] : S(0))) return false;
+    return true;
+  }
   friend bool operator!=(const Dual& a, const Dual& b) { return !(a == b); }
 
  private:
