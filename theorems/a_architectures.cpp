@@ -628,7 +628,7 @@ Outcome two_layers_value_only(const ArchSetup& su, const CheckContext& ctx) {
   bool kept = true;
   for (int t = 0; t < 3; ++t) kept = kept && retention(ft.pre.r[t], ft.post.r[t]) >= 0.5;
   const std::string ev = fmt::format(
-      "d = {}, value-only zero-shot from the two-layer optimum ({}): R(0) on theta0 {:.4f} -> {:.4f}; {}; moved: {}", d,
+      "d = {}, value-only zero-shot from the two-layer pretrained point ({}): R(0) on theta0 {:.4f} -> {:.4f}; {}; moved: {}", d,
       ft.c.show(), zs_pre, zs_post, compare_curves(ft.pre, ft.post), moved(ft.pre_arch, ft.c.fit.arch));
   if (!ft.c.gradient_sound() || zs_post > zs_pre) return {Verdict::Fail, ev + "; not a sound descent"};
   if (!ft.c.certified()) return {Verdict::Note, ev + "; NOT certified stationary"};
@@ -645,7 +645,7 @@ Outcome two_layers_full_zero_shot(const ArchSetup& su, const CheckContext& ctx) 
   // Harmed: worse than pretrained on -theta0 for every large n.
   const bool harmed = worse(ft.pre.r[1], ft.post.r[1]).second;
   const std::string ev = fmt::format(
-      "d = {}, full zero-shot from the two-layer optimum ({}): R(0) on theta0 {:.4f} -> {:.4f}; {}; moved: {}", d,
+      "d = {}, full zero-shot from the two-layer pretrained point ({}): R(0) on theta0 {:.4f} -> {:.4f}; {}; moved: {}", d,
       ft.c.show(), zs_pre, zs_post, compare_curves(ft.pre, ft.post), moved(ft.pre_arch, ft.c.fit.arch));
   if (!ft.c.gradient_sound() || zs_post > zs_pre) return {Verdict::Fail, ev + "; not a sound descent"};
   if (!ft.c.certified()) return {Verdict::Note, ev + "; NOT certified stationary"};
@@ -677,7 +677,7 @@ Outcome two_layers_auxiliary(const ArchSetup& su, const CheckContext& ctx) {
 Outcome two_layers_key_query(const ArchSetup& su, const CheckContext& ctx) {
   const int d = two_layer_d(ctx);
   const Arch<double> pre = two_layer_pretrained(su, ctx);
-  std::string ev = fmt::format("d = {}, few-shot (R(20) on theta0) from the two-layer optimum", d);
+  std::string ev = fmt::format("d = {}, few-shot (R(20) on theta0) from the two-layer pretrained point", d);
   bool sound = true, memorizes = true, certified = true;
   // q-only and k-only with --full (each fit takes a minute or more at d = 1 under load).
   std::vector<std::pair<tl::CoordinateSet, const char*>> sets{{tl::CoordinateSet::KeyQuery, "kq"}};
