@@ -466,6 +466,16 @@ Certified fit_certified(int d, const TwoLayerTerms& terms, const Arch<double>& s
       d, 0.1, terms, su.two_layer_gradient_dropped ? tl::GradientMutant::FirstLayerDropped : tl::GradientMutant::None);
   train::TwoLayerFitOptions opt;
   opt.max_iterations = max_iterations;
+  // The training gradient is checked against the exact stencil at the start (no training on a wrong
+  // gradient) and at the end point.
+  const double at_start = stencil_error(d, terms, start, coords, su);
+  if (at_start >= 1e-7) {
+    Certified wrong{train::TwoLayerFit{start}};
+    wrong.stencil_error = at_start;
+    wrong.grad50 = wrong.top = 1;
+    wrong.low = -1;
+    return wrong;
+  }
   Certified c{train::two_layer_minimize(loss, start, coords, opt)};
   c.stencil_error = stencil_error(d, terms, c.fit.arch, coords, su);
   std::vector<train::TwoLayerTerm<Float50>> t50;
@@ -610,8 +620,8 @@ struct TwoLayerFineTune {
   Arch<double> pre_arch;
 };
 TwoLayerFineTune two_layer_finetune(const ArchSetup& su, const Arch<double>& pre, const TwoLayerTerms& terms,
-                                    tl::CoordinateSet set) {
-  TwoLayerFineTune out{fit_certified(pre.d(), terms, pre, set, su), curves(pre), {}, pre};
+                                    tl::CoordinateSet set, long max_iterations = 3000) {
+  TwoLayerFineTune out{fit_certified(pre.d(), terms, pre, set, su, max_iterations), curves(pre), {}, pre};
   out.post = curves(out.c.fit.arch);
   return out;
 }
@@ -628,8 +638,9 @@ Outcome two_layers_value_only(const ArchSetup& su, const CheckContext& ctx) {
   bool kept = true;
   for (int t = 0; t < 3; ++t) kept = kept && retention(ft.pre.r[t], ft.post.r[t]) >= 0.5;
   const std::string ev = fmt::format(
-      "d = {}, value-only zero-shot from the two-layer pretrained point ({}): R(0) on theta0 {:.4f} -> {:.4f}; {}; moved: {}", d,
-      ft.c.show(), zs_pre, zs_post, compare_curves(ft.pre, ft.post), moved(ft.pre_arch, ft.c.fit.arch));
+      "d = {}, value-only zero-shot from the two-layer pretrained point ({}): R(0) on theta0 {:.4f} -> {:.4f}; {}; "
+      "moved: {}",
+      d, ft.c.show(), zs_pre, zs_post, compare_curves(ft.pre, ft.post), moved(ft.pre_arch, ft.c.fit.arch));
   if (!ft.c.gradient_sound() || zs_post > zs_pre) return {Verdict::Fail, ev + "; not a sound descent"};
   if (!ft.c.certified()) return {Verdict::Note, ev + "; NOT certified stationary"};
   return {kept ? Verdict::Pass : Verdict::Note,
@@ -645,8 +656,8 @@ Outcome two_layers_full_zero_shot(const ArchSetup& su, const CheckContext& ctx) 
   // Harmed: worse than pretrained on -theta0 for every large n.
   const bool harmed = worse(ft.pre.r[1], ft.post.r[1]).second;
   const std::string ev = fmt::format(
-      "d = {}, full zero-shot from the two-layer pretrained point ({}): R(0) on theta0 {:.4f} -> {:.4f}; {}; moved: {}", d,
-      ft.c.show(), zs_pre, zs_post, compare_curves(ft.pre, ft.post), moved(ft.pre_arch, ft.c.fit.arch));
+      "d = {}, full zero-shot from the two-layer pretrained point ({}): R(0) on theta0 {:.4f} -> {:.4f}; {}; moved: {}",
+      d, ft.c.show(), zs_pre, zs_post, compare_curves(ft.pre, ft.post), moved(ft.pre_arch, ft.c.fit.arch));
   if (!ft.c.gradient_sound() || zs_post > zs_pre) return {Verdict::Fail, ev + "; not a sound descent"};
   if (!ft.c.certified()) return {Verdict::Note, ev + "; NOT certified stationary"};
   return {harmed ? Verdict::Pass : Verdict::Note,
@@ -683,7 +694,9 @@ Outcome two_layers_key_query(const ArchSetup& su, const CheckContext& ctx) {
   std::vector<std::pair<tl::CoordinateSet, const char*>> sets{{tl::CoordinateSet::KeyQuery, "kq"}};
   if (ctx.full) sets.insert(sets.end(), {{tl::CoordinateSet::Query, "q"}, {tl::CoordinateSet::Key, "k"}});
   for (const auto& [set, name] : sets) {
-    const auto ft = two_layer_finetune(su, pre, few_shot_terms(d, su), set);
+    // kq does not reach |grad| < 1e-10 at d = 1 (the optimum is approached along growing entries):
+    // 1000 BFGS iterations by default, 3000 with --full.
+    const auto ft = two_layer_finetune(su, pre, few_shot_terms(d, su), set, ctx.full ? 3000 : 1000);
     const double p0 = to_double(ft.pre.r[0].at(kShotsFt)), p1 = to_double(ft.post.r[0].at(kShotsFt));
     const double m0 = to_double(ft.pre.r[1].at(kShotsFt)), m1 = to_double(ft.post.r[1].at(kShotsFt));
     sound = sound && ft.c.gradient_sound() && p1 <= p0;
