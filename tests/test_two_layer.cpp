@@ -178,6 +178,170 @@ TEST_CASE("two layers: equal to Monte Carlo for small random parameters, d = 1..
     }
 }
 
+// ---- at one n: the value and the exact gradient (exact/two_layer/fixed_n.hpp) ------------------
+
+namespace {
+
+// The derivative at t = 0 of the polynomial through (t_k, y_k): sum_k y_k L_k'(0) (exactly in rationals).
+template <class S>
+S derivative_at_zero(const std::vector<S>& t, const std::vector<S>& y) {
+  S out(0);
+  for (std::size_t k = 0; k < t.size(); ++k) {
+    S lk(0);  // L_k'(0) = sum_{i != k} 1/(t_k - t_i) prod_{j != k, i} (0 - t_j)/(t_k - t_j)
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      if (i == k) continue;
+      S term = S(1) / (t[k] - t[i]);
+      for (std::size_t j = 0; j < t.size(); ++j)
+        if (j != k && j != i) term *= (S(0) - t[j]) / (t[k] - t[j]);
+      lk += term;
+    }
+    out += y[k] * lk;
+  }
+  return out;
+}
+
+// A direction of the model's shape with random entries k / 4 (|k| <= 2) on `coords`, zero elsewhere.
+Arch<Rational> random_direction(sim::Engine& rng, const Arch<Rational>& a,
+                                const std::vector<tl::ArchCoordinate>& coords) {
+  Arch<Rational> u = a;
+  for (auto& layer : u.layers)
+    for (auto& h : layer)
+      for (Mat<Rational>* m : {&h.V, &h.Q, &h.K}) m->setZero();
+  std::uniform_int_distribution<int> k(-2, 2);
+  for (const auto& c : coords) tl::arch_entry(u, c) = Rational(k(rng), 4);
+  return u;
+}
+
+template <class S>
+Arch<S> moved(Arch<S> a, const Arch<S>& u, const S& t) {
+  for (std::size_t l = 0; l < a.layers.size(); ++l)
+    for (std::size_t h = 0; h < a.layers[l].size(); ++h) {
+      auto& x = a.layers[l][h];
+      const auto& y = u.layers[l][h];
+      x.V += t * y.V;
+      x.Q += t * y.Q;
+      if (x.K.size()) x.K += t * y.K;
+    }
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("two layers at one n: the value equals the risk polynomial exactly; a dropped class is caught") {
+  sim::Engine rng(53);
+  struct Case {
+    int d, H;
+    Parameterization kind;
+    bool sphere;
+  };
+  const std::vector<Case> cases{{1, 1, Parameterization::Merged, false},
+                                {1, 2, Parameterization::Separate, true},
+                                {2, 2, Parameterization::Separate, false},
+                                {2, 1, Parameterization::Merged, true}};
+  for (const auto& c : cases) {
+    const Arch<Rational> a =
+        c.d == 1 ? random_two_layer(rng, c.d, c.H, c.kind) : sparse_two_layer(rng, c.d, c.H, c.kind);
+    const auto task = c.sphere ? exact::TaskLaw<Rational>::sphere() : exact::TaskLaw<Rational>::fixed(some_task(c.d));
+    const auto poly = tl::risk_polynomial(a, task, kS2);
+    for (long n : {0L, 3L}) {
+      if (c.d == 2 && n == 0) continue;  // d = 2 in rationals: one n (time)
+      CAPTURE(c.d);
+      CAPTURE(c.H);
+      CAPTURE(c.sphere);
+      CAPTURE(n);
+      tl::FixedNRisk<Rational> at(c.d, task, kS2, n);
+      CHECK(at.value(a) == poly.at(n));
+      CHECK(at.value(only_layer(a, 0)) == tl::risk_polynomial(only_layer(a, 0), task, kS2).at(n));
+      if (n > 0) {  // n = 0 has no context: nothing to drop
+        tl::FixedNRisk<Rational> wrong(c.d, task, kS2, n, tl::Mutant::DroppedClass);
+        CHECK(wrong.value(a) != poly.at(n));
+      }
+    }
+  }
+}
+
+namespace {
+
+struct StencilCase {
+  int d, H;
+  Parameterization kind;
+  bool sphere;
+  tl::CoordinateSet along;  // the direction's support: these coordinates
+  int layer;                // of this layer only (-1: both)
+  int degree;               // of R(p + t u) in t
+};
+
+// R(p + t u) is a polynomial in t: F has degree 3 in each of V1, M1 (NA1 enters F three times) and
+// 1 in each of v2, M2 (separate: M = Q^T K), and R = E[F^2] / N^8 + s2 twice that: e.g. 16 for every
+// merged entry, 24 for every separate one. degree + 1 rational points give R'(0) exactly.
+// In rationals: exact equality. In Float50 (the d = 2 sphere, whose rational pair loop over 45 theta
+// monomials takes minutes): agreement to 1e-30 relative, the mutant off by more than 1e-6.
+template <class S>
+void check_gradient_stencils(const std::vector<StencilCase>& cases, sim::Engine& rng) {
+  const auto same = [](const S& x, const S& y) {
+    if constexpr (is_exact_v<S>) {
+      return x == y;
+    } else {
+      return abs(x - y) <= S(1e-30) * (1 + abs(y));
+    }
+  };
+  for (const auto& c : cases) {
+    const Arch<Rational> exact_a = random_two_layer(rng, c.d, c.H, c.kind, 2, 4);
+    const Arch<S> a = exact_a.cast<S>();
+    const auto task = c.sphere ? exact::TaskLaw<S>::sphere() : exact::TaskLaw<S>::fixed(some_task(c.d).cast<S>());
+    const long n = 2;
+    tl::FixedNRisk<S> at(c.d, task, S(kS2), n);
+    std::vector<tl::ArchCoordinate> coords;
+    for (const auto& x : tl::arch_coordinates(a, c.along))
+      if (c.layer < 0 || x.layer == c.layer) coords.push_back(x);
+    const Arch<S> u = random_direction(rng, exact_a, coords).cast<S>();
+    std::vector<S> ts, ys;
+    const int half = c.degree / 2;
+    for (int k = -half; k <= half; ++k) {
+      ts.push_back(S(k) / S(16));
+      ys.push_back(at.value(moved(a, u, ts.back())));
+    }
+    const S want = derivative_at_zero(ts, ys);
+    CAPTURE(c.d);
+    CAPTURE(c.H);
+    CAPTURE(c.sphere);
+    CAPTURE(static_cast<int>(c.along));
+    const auto r = at.along(a, {u});
+    CHECK(same(r.value, ys[half]));
+    CHECK(same(r.derivative[0], want));
+    const S mutant = at.along(a, {u}, tl::GradientMutant::FirstLayerDropped).derivative[0];
+    CHECK(!same(mutant, want));
+    if constexpr (!is_exact_v<S>) CHECK(abs(mutant - want) > S(1e-6));
+    // The gradient over the coordinates, dotted with u, is the same number.
+    if (c.d == 1) {
+      const auto g = at.gradient(a, coords);
+      S dot(0);
+      for (std::size_t j = 0; j < coords.size(); ++j) dot += g.derivative[j] * tl::arch_entry(u, coords[j]);
+      CHECK(same(dot, want));
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("two layers at one n, d = 1: the gradient equals exact rational stencils; a dropped layer is caught") {
+  sim::Engine rng(59);
+  check_gradient_stencils<Rational>({{1, 1, Parameterization::Merged, false, tl::CoordinateSet::All, -1, 16},
+                                     {1, 2, Parameterization::Merged, true, tl::CoordinateSet::All, -1, 16},
+                                     {1, 2, Parameterization::Separate, true, tl::CoordinateSet::All, -1, 24},
+                                     {1, 1, Parameterization::Separate, false, tl::CoordinateSet::KeyQuery, -1, 16}},
+                                    rng);
+}
+
+TEST_CASE(
+    "two layers at one n, d = 2: the gradient equals rational stencils (sphere: Float50); a dropped layer is caught") {
+  sim::Engine rng(61);
+  check_gradient_stencils<Rational>({{2, 1, Parameterization::Merged, false, tl::CoordinateSet::Value, -1, 8},
+                                     {2, 2, Parameterization::Separate, false, tl::CoordinateSet::Query, 0, 6}},
+                                    rng);
+  check_gradient_stencils<Float50>({{2, 2, Parameterization::Merged, true, tl::CoordinateSet::Value, -1, 8}}, rng);
+}
+
 // Timings for docs/performance.md: TL_D=3 TL_SCALAR=double build/tests/test_two_layer -tc='*timing*' --no-skip -s
 TEST_CASE("two layers: timing probe" * doctest::skip()) {
   const int d = std::getenv("TL_D") ? std::atoi(std::getenv("TL_D")) : 2;

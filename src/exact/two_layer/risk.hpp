@@ -122,14 +122,53 @@ S sphere_moment(const std::vector<int>& alpha, int d) {
 template <class S>
 using Mat_ = PolyMat<S>;
 
-// N^4 yhat - N^4 theta.q as a polynomial (the sign does not matter: it is squared).
+// The heads of one layer as plain D x D grids of value V and attention M = Q^T K, in any coefficient
+// type C (the scalar, or a dual number carrying derivatives, two_layer/dual.hpp).
+template <class C>
+struct HeadVM {
+  int D = 0;
+  std::vector<C> V, M;  // row-major
+  const C& v(int r, int c) const { return V[r * D + c]; }
+  const C& m(int r, int c) const { return M[r * D + c]; }
+};
+template <class C>
+using LayersVM = std::vector<std::vector<HeadVM<C>>>;
+
 template <class S>
-Poly<S> scaled_error(const Arch<S>& a, const Layout& at, const std::vector<Poly<S>>& theta, const ContextMoments<S>& cm,
-                     Mutant mutant) {
+LayersVM<S> layers_vm(const Arch<S>& a) {
+  LayersVM<S> out;
+  const int D = a.D();
+  for (const auto& layer : a.layers) {
+    out.emplace_back();
+    for (const auto& h : layer) {
+      const Mat<S> M = h.M();
+      HeadVM<S> x{D, std::vector<S>(D * D), std::vector<S>(D * D)};
+      for (int r = 0; r < D; ++r)
+        for (int c = 0; c < D; ++c) {
+          x.V[r * D + c] = h.V(r, c);
+          x.M[r * D + c] = M(r, c);
+        }
+      out.back().push_back(std::move(x));
+    }
+  }
+  return out;
+}
+
+// The prompt's second moment S = sum over all N rows of z z^T and the query row z_q as polynomials
+// in the Layout's variables (n, theta on the sphere, the query's x, the context's a and K).
+template <class S>
+struct PromptPolys {
+  PolyMat<S> S_;
+  std::vector<Poly<S>> zq;
+  Poly<S> target;  // theta.x_q
+};
+
+template <class S>
+PromptPolys<S> prompt_polys(const Layout& at, const std::vector<Poly<S>>& theta, const ContextMoments<S>& cm,
+                            Mutant mutant) {
   const int d = at.d, D = d + 2;
   using P = Poly<S>;
   const P n = P::variable(Layout::n);
-  const P N = n + P(S(1));
   std::vector<P> zq(D), Pa(D);
   zq[0] = P(S(1));
   for (int i = 0; i < d; ++i) zq[1 + i] = P::variable(at.q(i));
@@ -157,51 +196,69 @@ Poly<S> scaled_error(const Arch<S>& a, const Layout& at, const std::vector<Poly<
     Smat[r][0] += Pa[r];
     Smat[0][r] += Pa[r];
   }
-  // N A1 = N I + (1/H) sum_h V_h S M_h^T.
-  const auto& heads1 = a.layers.front();
-  const S inv_h1 = S(1) / S(static_cast<long>(heads1.size()));
-  Mat_<S> NA1(D, std::vector<P>(D));
+  P target;
+  for (int i = 0; i < d; ++i) target.add_product(theta[i], zq[1 + i]);
+  return {std::move(Smat), std::move(zq), std::move(target)};
+}
+
+// N^4 yhat as a polynomial, for the prompt's S and z_q given as polynomials with coefficients in C
+// and N = n + 1 as a polynomial: N A1 = N I + (1/H) sum_h V_h S M_h^T, w = N A1 z_q, and
+//   N^4 yhat = N^3 w_y + (1/H) sum_h (V'_h^T e_y)^T (N A1) S (N A1)^T M'_h^T w.
+template <class C>
+Poly<C> scaled_prediction(const LayersVM<C>& layers, const PolyMat<C>& Smat, const std::vector<Poly<C>>& zq,
+                          const Poly<C>& N) {
+  const int D = static_cast<int>(zq.size());
+  using P = Poly<C>;
+  const C zero(0);
+  const auto& heads1 = layers.front();
+  const C inv_h1 = C(1) / C(static_cast<long>(heads1.size()));
+  Mat_<C> NA1(D, std::vector<P>(D));
   for (int r = 0; r < D; ++r) NA1[r][r] = N;
   for (const auto& h : heads1) {
-    const Mat<S> M = h.M();
-    Mat_<S> SMt(D, std::vector<P>(D));
+    Mat_<C> SMt(D, std::vector<P>(D));
     for (int r = 0; r < D; ++r)
       for (int c = 0; c < D; ++c)
         for (int k = 0; k < D; ++k)
-          if (M(c, k) != S(0)) SMt[r][c] += Smat[r][k] * M(c, k);
+          if (h.m(c, k) != zero) SMt[r][c] += Smat[r][k] * h.m(c, k);
     for (int r = 0; r < D; ++r)
       for (int c = 0; c < D; ++c)
         for (int k = 0; k < D; ++k)
-          if (h.V(r, k) != S(0)) NA1[r][c] += SMt[k][c] * S(h.V(r, k) * inv_h1);
+          if (h.v(r, k) != zero) NA1[r][c] += SMt[k][c] * C(h.v(r, k) * inv_h1);
   }
   std::vector<P> w(D);  // N A1 z_q
   for (int r = 0; r < D; ++r)
     for (int c = 0; c < D; ++c) w[r].add_product(NA1[r][c], zq[c]);
   P N3 = N * N * N;
   P Y = N3 * w[D - 1];
-  if (a.L() == 2) {
-    const auto& heads2 = a.layers.back();
-    const S inv_h2 = S(1) / S(static_cast<long>(heads2.size()));
+  if (layers.size() == 2) {
+    const auto& heads2 = layers.back();
+    const C inv_h2 = C(1) / C(static_cast<long>(heads2.size()));
     for (const auto& h : heads2) {
-      const Mat<S> M = h.M();
       std::vector<P> r(D), s(D), t(D), l(D);
       for (int i = 0; i < D; ++i)
         for (int j = 0; j < D; ++j)
-          if (M(j, i) != S(0)) r[i] += w[j] * M(j, i);
+          if (h.m(j, i) != zero) r[i] += w[j] * h.m(j, i);
       for (int i = 0; i < D; ++i)
         for (int j = 0; j < D; ++j) s[i].add_product(NA1[j][i], r[j]);
       for (int i = 0; i < D; ++i)
         for (int j = 0; j < D; ++j) t[i].add_product(Smat[i][j], s[j]);
       for (int i = 0; i < D; ++i)
         for (int j = 0; j < D; ++j)
-          if (h.V(D - 1, j) != S(0)) l[i] += NA1[j][i] * h.V(D - 1, j);
+          if (h.v(D - 1, j) != zero) l[i] += NA1[j][i] * h.v(D - 1, j);
       for (int i = 0; i < D; ++i) Y.add_product(l[i], t[i], inv_h2);
     }
   }
-  P target;
-  for (int i = 0; i < d; ++i) target.add_product(theta[i], zq[1 + i]);
-  const P N2 = N * N;
-  return Y - N2 * N2 * target;
+  return Y;
+}
+
+// N^4 yhat - N^4 theta.q as a polynomial (the sign does not matter: it is squared).
+template <class S>
+Poly<S> scaled_error(const Arch<S>& a, const Layout& at, const std::vector<Poly<S>>& theta, const ContextMoments<S>& cm,
+                     Mutant mutant) {
+  const PromptPolys<S> pr = prompt_polys(at, theta, cm, mutant);
+  const Poly<S> N = Poly<S>::variable(Layout::n) + Poly<S>(S(1));
+  const Poly<S> N2 = N * N;
+  return scaled_prediction(layers_vm(a), pr.S_, pr.zq, N) - N2 * N2 * pr.target;
 }
 
 // The type the rational pair loop sums in (integers, no gcd); the scalar itself otherwise.
@@ -224,6 +281,39 @@ struct CtxHash {
   }
 };
 
+// x^beta = sum over Hermite indices j <= beta (same parity, coordinate by coordinate) of
+// factor_j He_j(x): calls f(index, factor_j), the index packing j 5 bits per coordinate.
+template <class S, class Fn>
+void for_each_hermite(const std::vector<int>& beta, Fn&& f) {
+  const int d = static_cast<int>(beta.size());
+  std::vector<int> j(d);
+  for (int i = 0; i < d; ++i) j[i] = beta[i] % 2;
+  while (true) {
+    S h(1);
+    std::uint64_t idx = 0;
+    for (int i = 0; i < d; ++i) {
+      h *= hermite_coefficient<S>(beta[i], j[i]);
+      idx |= static_cast<std::uint64_t>(j[i]) << (5 * i);
+    }
+    f(idx, h);
+    int i = 0;
+    while (i < d && j[i] + 2 > beta[i]) {
+      j[i] = beta[i] % 2;
+      ++i;
+    }
+    if (i == d) return;
+    j[i] += 2;
+  }
+}
+
+// prod_i j_i! for a packed Hermite index (E He_j(x)^2 = j!).
+inline long hermite_norm(std::uint64_t idx, int d) {
+  long norm = 1;
+  for (int i = 0; i < d; ++i)
+    for (int k = 2; k <= static_cast<int>((idx >> (5 * i)) & 31); ++k) norm *= k;
+  return norm;
+}
+
 // E over the query's x and the context of F^2, as a polynomial in n (and theta on the sphere).
 // E over q is diagonal in the Hermite basis; within one Hermite index the context's part is a sum
 // over pairs of monomials of coefficient products times the joint moment of the pair.
@@ -240,30 +330,13 @@ Poly<S> expected_square(const Poly<S>& F, const Layout& at, ContextMoments<S>& c
   };
   // Hermite index of q -> context monomial -> coefficient (a polynomial in n and theta).
   std::map<std::uint64_t, std::unordered_map<CtxKey, std::unordered_map<std::uint64_t, S>, CtxHash>> groups;
-  std::vector<int> beta(at.d), j(at.d);
+  std::vector<int> beta(at.d);
   for (const auto& [m, c] : F.terms()) {
     const std::uint64_t coef = pack_coef(m);
     CtxKey ctx = 0;
     for (int k = 0; k < at.items; ++k) ctx |= static_cast<CtxKey>(m[i0 + k]) << (4 * k);
-    for (int i = 0; i < at.d; ++i) j[i] = (beta[i] = m[q0 + i]) % 2;
-    // Every Hermite index j <= beta of the same parity, coordinate by coordinate.
-    while (true) {
-      S h = c;
-      std::uint64_t idx = 0;
-      for (int i = 0; i < at.d; ++i) {
-        h *= hermite_coefficient<S>(beta[i], j[i]);
-        idx |= static_cast<std::uint64_t>(j[i]) << (5 * i);
-      }
-      auto& slot = groups[idx][ctx][coef];
-      slot += h;
-      int i = 0;
-      while (i < at.d && j[i] + 2 > beta[i]) {
-        j[i] = beta[i] % 2;
-        ++i;
-      }
-      if (i == at.d) break;
-      j[i] += 2;
-    }
+    for (int i = 0; i < at.d; ++i) beta[i] = m[q0 + i];
+    for_each_hermite<S>(beta, [&](std::uint64_t idx, const S& h) { groups[idx][ctx][coef] += S(c * h); });
   }
   // Exact sums without a gcd in every step: in rationals the pair loop runs in integers (F's
   // coefficients times the lcm L of their denominators, the moments times mom_scale), and the total
@@ -313,9 +386,7 @@ Poly<S> expected_square(const Poly<S>& F, const Layout& at, ContextMoments<S>& c
     return mask;
   };
   for (const auto& [idx, ctxs] : groups) {
-    long norm = 1;
-    for (int i = 0; i < at.d; ++i)
-      for (int k = 2; k <= static_cast<int>((idx >> (5 * i)) & 31); ++k) norm *= k;
+    const long norm = hermite_norm(idx, at.d);
     std::vector<Entry> entries;
     for (const auto& [ctx, coef] : ctxs) {
       Entry e{parity(ctx), ctx, {}};

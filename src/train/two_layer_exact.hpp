@@ -1,0 +1,162 @@
+// Exact training of one or two layers on the exact population loss at fixed numbers of shots
+// (docs/exact_risk.md#10-two-layers-issue-27, "Training"): a loss is a weighted sum of exact risks
+// R(n) on fixed tasks or the sphere, each prepared once (exact/two_layer/fixed_n.hpp); quasi-Newton
+// (BFGS with a backtracking line search) then Newton steps with the Hessian from central differences
+// of the exact gradient; the end point is certified by the gradient in 50 digits.
+#pragma once
+
+#include <Eigen/Eigenvalues>
+#include <cmath>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include "core/scalar.hpp"
+#include "exact/two_layer.hpp"
+
+namespace icl::train {
+
+template <class S>
+struct TwoLayerTerm {
+  S weight;
+  long n;
+  exact::TaskLaw<S> task;
+};
+
+// A weighted sum of exact risks at one noise level, for models with d = `d`.
+template <class S>
+class TwoLayerLoss {
+ public:
+  // gradient_mutant: a deliberately wrong gradient (tests and claim A's mutants).
+  TwoLayerLoss(int d, const S& s2, const std::vector<TwoLayerTerm<S>>& terms,
+               exact::two_layer::GradientMutant gradient_mutant = exact::two_layer::GradientMutant::None)
+      : mutant_(gradient_mutant) {
+    if (terms.empty()) throw std::invalid_argument("a loss needs at least one term");
+    for (const auto& t : terms)
+      parts_.push_back({t.weight, std::make_unique<exact::two_layer::FixedNRisk<S>>(d, t.task, s2, t.n)});
+  }
+
+  S value(const Arch<S>& a) {
+    S sum(0);
+    for (auto& p : parts_) sum += p.weight * p.risk->value(a);
+    return sum;
+  }
+
+  // The value and the gradient over `coords`.
+  std::pair<S, Vec<S>> value_gradient(const Arch<S>& a, const std::vector<exact::two_layer::ArchCoordinate>& coords) {
+    S sum(0);
+    Vec<S> g = Vec<S>::Zero(static_cast<Eigen::Index>(coords.size()));
+    for (auto& p : parts_) {
+      const auto r = p.risk->gradient(a, coords, mutant_);
+      sum += p.weight * r.value;
+      for (std::size_t j = 0; j < coords.size(); ++j) g(j) += p.weight * r.derivative[j];
+    }
+    return {sum, g};
+  }
+
+ private:
+  struct Part {
+    S weight;
+    std::unique_ptr<exact::two_layer::FixedNRisk<S>> risk;
+  };
+  std::vector<Part> parts_;
+  exact::two_layer::GradientMutant mutant_;
+};
+
+struct TwoLayerFit {
+  Arch<double> arch;
+  double loss = 0, grad_norm = 0;  // at the end point, in double
+  long iterations = 0, evaluations = 0;
+};
+
+struct TwoLayerFitOptions {
+  long max_iterations = 3000;
+  double grad_tol = 1e-12;  // stop when |grad| <= grad_tol
+  int newton_steps = 3;     // Newton steps after BFGS (Hessian by central differences)
+};
+
+// The Hessian over `coords` by central differences of the exact gradient (step h per coordinate),
+// symmetrized.
+inline Eigen::MatrixXd two_layer_hessian(TwoLayerLoss<double>& loss, const Arch<double>& a,
+                                         const std::vector<exact::two_layer::ArchCoordinate>& coords, double h = 1e-5) {
+  const auto P = static_cast<Eigen::Index>(coords.size());
+  Eigen::MatrixXd H(P, P);
+  const Vec<double> x = exact::two_layer::arch_gather(a, coords);
+  Arch<double> b = a;
+  for (Eigen::Index j = 0; j < P; ++j) {
+    Vec<double> y = x;
+    y(j) = x(j) + h;
+    exact::two_layer::arch_scatter(b, coords, y);
+    const Vec<double> gp = loss.value_gradient(b, coords).second;
+    y(j) = x(j) - h;
+    exact::two_layer::arch_scatter(b, coords, y);
+    const Vec<double> gm = loss.value_gradient(b, coords).second;
+    H.col(j) = (gp - gm) / (2 * h);
+  }
+  return (H + H.transpose()) / 2;
+}
+
+// A stationary point of `loss` over `coords` from `start`: BFGS with Armijo backtracking, then
+// Newton steps x -= H^+ g (eigenvalues below 1e-9 of the largest dropped: the symmetry modes).
+inline TwoLayerFit two_layer_minimize(TwoLayerLoss<double>& loss, const Arch<double>& start,
+                                      const std::vector<exact::two_layer::ArchCoordinate>& coords,
+                                      const TwoLayerFitOptions& opt = {}) {
+  namespace tl = exact::two_layer;
+  TwoLayerFit out;
+  out.arch = start;
+  const auto P = static_cast<Eigen::Index>(coords.size());
+  Vec<double> x = tl::arch_gather(start, coords);
+  auto eval = [&](const Vec<double>& y) {
+    tl::arch_scatter(out.arch, coords, y);
+    ++out.evaluations;
+    return loss.value_gradient(out.arch, coords);
+  };
+  auto [f, g] = eval(x);
+  Eigen::MatrixXd Hinv = Eigen::MatrixXd::Identity(P, P);
+  for (; out.iterations < opt.max_iterations && g.norm() > opt.grad_tol; ++out.iterations) {
+    Vec<double> p = -Hinv * g;
+    if (p.dot(g) >= 0) {
+      Hinv.setIdentity();
+      p = -g;
+    }
+    double step = 1;
+    bool accepted = false;
+    for (int k = 0; k < 60; ++k, step /= 2) {
+      const Vec<double> y = x + step * p;
+      auto [fy, gy] = eval(y);
+      if (std::isfinite(fy) && fy <= f + 1e-4 * step * p.dot(g)) {
+        const Vec<double> s = y - x, dg = gy - g;
+        const double sy = s.dot(dg);
+        if (sy > 1e-300) {  // the BFGS update of the inverse Hessian
+          const double rho = 1 / sy;
+          const Eigen::MatrixXd I = Eigen::MatrixXd::Identity(P, P);
+          Hinv = (I - rho * s * dg.transpose()) * Hinv * (I - rho * dg * s.transpose()) + rho * s * s.transpose();
+        }
+        x = y, f = fy, g = gy;
+        accepted = true;
+        break;
+      }
+    }
+    if (!accepted) break;  // no descent at double precision: Newton takes over
+  }
+  for (int k = 0; k < opt.newton_steps && g.norm() > opt.grad_tol; ++k) {
+    tl::arch_scatter(out.arch, coords, x);
+    const Eigen::MatrixXd H = two_layer_hessian(loss, out.arch, coords);
+    out.evaluations += 2 * P;
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(H);
+    const Vec<double> lam = es.eigenvalues();
+    const double top = lam.cwiseAbs().maxCoeff();
+    Vec<double> c = es.eigenvectors().transpose() * g;
+    for (Eigen::Index i = 0; i < P; ++i) c(i) = std::abs(lam(i)) > 1e-9 * top ? c(i) / std::abs(lam(i)) : 0;
+    const Vec<double> y = x - es.eigenvectors() * c;
+    auto [fy, gy] = eval(y);
+    if (!(gy.norm() < g.norm())) break;
+    x = y, f = fy, g = gy;
+  }
+  tl::arch_scatter(out.arch, coords, x);
+  out.loss = f;
+  out.grad_norm = g.norm();
+  return out;
+}
+
+}  // namespace icl::train
