@@ -14,21 +14,15 @@ specialized (rho >= 9/10 on theta0 only), else degraded.
 import collections
 import json
 import math
+import os
 import statistics
 import sys
 
-
-def verdict(rt, ro):
-    if rt < 0.25 and ro < 0.25:
-        return "collapsed"
-    if ro >= 0.9:
-        return "preserved"
-    if rt >= 0.9:
-        return "specialized"
-    return "degraded"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from softmax_summary import verdict  # noqa: E402  (the same thresholds)
 
 
-def stats(xs):
+def stats(xs):  # mean +- standard error (the softmax table adds [min, max])
     se = statistics.stdev(xs) / math.sqrt(len(xs)) if len(xs) > 1 else float("nan")
     return f"{statistics.mean(xs):.3f} ± {se:.3f}"
 
