@@ -25,6 +25,17 @@ using icl::testing::random_prompt;
 
 namespace {
 
+// The authors' task set-up at dimension d (s2 = 1/10, theta0 = e_1) for a loss with `shots` shots.
+train::ArchProblem problem(int d, train::SgdLoss loss, long shots) {
+  train::ArchProblem pb;
+  pb.d = d;
+  pb.noise_std = std::sqrt(0.1);
+  pb.loss = loss;
+  pb.shots = shots;
+  pb.theta0 = Eigen::VectorXd::Unit(d, 0);
+  return pb;
+}
+
 Arch<double> softmax_arch(int L, int H, int d, double scale, std::uint64_t seed) {
   Arch<double> a = train::random_arch(L, H, d, scale, seed);
   a.attention = Attention::Softmax;
@@ -199,12 +210,7 @@ TEST_CASE("small scores: softmax = uniform average + linear layer - the row-mean
 TEST_CASE("batch gradient at d = 5 (fixed-size kernels) equals the directional derivative of the batch loss") {
   for (Attention kind : {Attention::Softmax, Attention::Linear}) {
     CAPTURE(attention_name(kind));
-    train::ArchProblem pb;
-    pb.d = 5;
-    pb.noise_std = std::sqrt(0.1);
-    pb.loss = train::SgdLoss::Pretrain;
-    pb.shots = 20;
-    pb.theta0 = Eigen::VectorXd::Unit(5, 0);
+    const train::ArchProblem pb = problem(5, train::SgdLoss::Pretrain, 20);
     train::SgdOptions opt;
     opt.batch = 300;
     opt.seed = 4;
@@ -234,12 +240,7 @@ TEST_CASE("batch gradient at d = 5 (fixed-size kernels) equals the directional d
 }
 
 TEST_CASE("softmax training: bit-identical for any thread count; a zero-shot prompt never moves Q or K of one layer") {
-  train::ArchProblem pb;
-  pb.d = 3;
-  pb.noise_std = std::sqrt(0.1);
-  pb.loss = train::SgdLoss::ZeroFew;
-  pb.shots = 5;
-  pb.theta0 = Eigen::VectorXd::Unit(3, 0);
+  train::ArchProblem pb = problem(3, train::SgdLoss::ZeroFew, 5);
   pb.pool = 500;
   train::SgdOptions opt;
   opt.steps = 4;
