@@ -172,9 +172,11 @@ class FixedNRisk {
         for (int i = 0; i < d_; ++i) tau |= static_cast<std::uint64_t>(m[at_.theta(i)]) << (5 * i);
       auto [tit, tnew] = tau_index_.try_emplace(tau, static_cast<int>(tau_index_.size()));
       for (int i = 0; i < d_; ++i) beta[i] = m[at_.q(i)];
+      const int column = tit->second;  // named: a lambda may not capture a structured binding (clang 14)
+      const S& coef = c;
       detail::for_each_hermite<S>(beta, [&](std::uint64_t idx, const S& h) {
         auto [rit, rnew] = row_index_.try_emplace({idx, ctx}, static_cast<int>(row_index_.size()));
-        acc[{rit->second, tit->second}] += S(c * h);
+        acc[{rit->second, column}] += S(coef * h);
       });
     }
   }

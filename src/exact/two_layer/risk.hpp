@@ -336,7 +336,8 @@ Poly<S> expected_square(const Poly<S>& F, const Layout& at, ContextMoments<S>& c
     CtxKey ctx = 0;
     for (int k = 0; k < at.items; ++k) ctx |= static_cast<CtxKey>(m[i0 + k]) << (4 * k);
     for (int i = 0; i < at.d; ++i) beta[i] = m[q0 + i];
-    for_each_hermite<S>(beta, [&](std::uint64_t idx, const S& h) { groups[idx][ctx][coef] += S(c * h); });
+    const S& term = c;  // named: a lambda may not capture a structured binding (clang 14)
+    for_each_hermite<S>(beta, [&](std::uint64_t idx, const S& h) { groups[idx][ctx][coef] += S(term * h); });
   }
   // Exact sums without a gcd in every step: in rationals the pair loop runs in integers (F's
   // coefficients times the lcm L of their denominators, the moments times mom_scale), and the total
