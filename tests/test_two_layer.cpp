@@ -343,6 +343,77 @@ TEST_CASE(
 }
 
 // Timings for docs/performance.md: TL_D=3 TL_SCALAR=double build/tests/test_two_layer -tc='*timing*' --no-skip -s
+namespace {
+
+// The Taylor coefficients at t = 0 of the polynomial through (t_k, y_k), exactly (a Vandermonde solve).
+Vec<Rational> taylor_at_zero(const std::vector<Rational>& t, const std::vector<Rational>& y) {
+  const auto K = static_cast<Eigen::Index>(t.size());
+  Mat<Rational> V(K, K);
+  Vec<Rational> b(K);
+  for (Eigen::Index i = 0; i < K; ++i) {
+    Rational p(1);
+    for (Eigen::Index j = 0; j < K; ++j, p *= t[i]) V(i, j) = p;
+    b(i) = y[i];
+  }
+  return V.fullPivLu().solve(b);
+}
+
+// w^T H w = R''(0) along a + t w, from degree + 1 exact values of R alone.
+Rational curvature_from_values(tl::FixedNRisk<Rational>& at, const Arch<Rational>& a, const Arch<Rational>& w,
+                               int degree) {
+  std::vector<Rational> ts, ys;
+  for (int k = -degree / 2; k <= degree - degree / 2; ++k) {
+    ts.emplace_back(k, 8);
+    ys.push_back(at.value(moved(a, w, ts.back())));
+  }
+  return Rational(2) * taylor_at_zero(ts, ys)(2);
+}
+
+Arch<Rational> combined(const Arch<Rational>& u, const Arch<Rational>& v, int sign) {
+  return moved(u, v, Rational(sign));
+}
+
+}  // namespace
+
+TEST_CASE(
+    "two layers at one n, d = 1: the exact Hessian-vector product equals second differences of R; "
+    "Gauss-Newton and a dropped layer are caught") {
+  sim::Engine rng(67);
+  const std::vector<StencilCase> cases{{1, 1, Parameterization::Merged, false, tl::CoordinateSet::All, -1, 16},
+                                       {1, 2, Parameterization::Separate, true, tl::CoordinateSet::All, -1, 24},
+                                       {1, 2, Parameterization::Separate, false, tl::CoordinateSet::Value, -1, 16}};
+  for (const auto& c : cases) {
+    CAPTURE(c.H);
+    CAPTURE(c.sphere);
+    const Arch<Rational> a = random_two_layer(rng, c.d, c.H, c.kind, 2, 4);
+    const auto task = c.sphere ? exact::TaskLaw<Rational>::sphere() : exact::TaskLaw<Rational>::fixed(some_task(c.d));
+    tl::FixedNRisk<Rational> at(c.d, task, kS2, 2);
+    const auto coords = tl::arch_coordinates(a, c.along);
+    const Arch<Rational> u = random_direction(rng, a, coords), v = random_direction(rng, a, coords);
+    // From values of R alone: v^T H v, and u^T H v by polarization.
+    const Rational vHv = curvature_from_values(at, a, v, c.degree);
+    const Rational uHv = (curvature_from_values(at, a, combined(u, v, 1), c.degree) -
+                          curvature_from_values(at, a, combined(u, v, -1), c.degree)) /
+                         4;
+    const auto r = at.along_curvature(a, {u, v}, v);
+    CHECK(r.value == at.value(a));
+    const auto first = at.along(a, {u, v});
+    CHECK(r.derivative == first.derivative);
+    CHECK(r.second[1] == vHv);
+    CHECK(r.second[0] == uHv);
+    CHECK(at.along_curvature(a, {v}, u).second[0] == uHv);  // symmetric
+    CHECK(at.along_curvature(a, {u, v}, v, tl::GradientMutant::GaussNewton).second[1] != vHv);
+    CHECK(at.along_curvature(a, {u, v}, v, tl::GradientMutant::FirstLayerDropped).second[1] != vHv);
+    // The Hessian over the coordinates: symmetric exactly, and u^T H v the same number (one case: a
+    // Hessian in rationals over every coordinate of two separate heads per layer takes minutes).
+    if (c.along != tl::CoordinateSet::Value) continue;
+    const Mat<Rational> H = at.hessian(a, coords);
+    CHECK(H == H.transpose());
+    const Vec<Rational> ux = tl::arch_gather(u, coords), vx = tl::arch_gather(v, coords);
+    CHECK(ux.dot(H * vx) == uHv);
+  }
+}
+
 TEST_CASE("two layers: timing probe" * doctest::skip()) {
   const int d = std::getenv("TL_D") ? std::atoi(std::getenv("TL_D")) : 2;
   const std::string scalar = std::getenv("TL_SCALAR") ? std::getenv("TL_SCALAR") : "double";

@@ -1,8 +1,8 @@
 // Exact training of one or two layers on the exact population loss at fixed numbers of shots
 // (docs/exact_risk.md#10-two-layers-issue-27, "Training"): a loss is a weighted sum of exact risks
 // R(n) on fixed tasks or the sphere, each prepared once (exact/two_layer/fixed_n.hpp); quasi-Newton
-// (BFGS with a backtracking line search) then Newton steps with the Hessian from central differences
-// of the exact gradient; the end point is certified by the gradient in 50 digits.
+// (BFGS with a backtracking line search) then Newton steps with the exact Hessian (Hessian-vector
+// products by nested dual numbers); the end point is certified by the gradient in 50 digits.
 #pragma once
 
 #include <Eigen/Eigenvalues>
@@ -54,6 +54,14 @@ class TwoLayerLoss {
     return {sum, g};
   }
 
+  // The Hessian over `coords`, exactly (Hessian-vector products by nested dual numbers), symmetrized.
+  Mat<S> hessian(const Arch<S>& a, const std::vector<exact::two_layer::ArchCoordinate>& coords) {
+    const auto P = static_cast<Eigen::Index>(coords.size());
+    Mat<S> H = Mat<S>::Zero(P, P);
+    for (auto& p : parts_) H += p.weight * p.risk->hessian(a, coords, mutant_);
+    return Mat<S>((H + H.transpose()) / S(2));
+  }
+
  private:
   struct Part {
     S weight;
@@ -72,28 +80,13 @@ struct TwoLayerFit {
 struct TwoLayerFitOptions {
   long max_iterations = 3000;
   double grad_tol = 1e-12;  // stop when |grad| <= grad_tol
-  int newton_steps = 3;     // Newton steps after BFGS (Hessian by central differences)
+  int newton_steps = 3;     // Newton steps after BFGS (the exact Hessian)
 };
 
-// The Hessian over `coords` by central differences of the exact gradient (step h per coordinate),
-// symmetrized.
+// The Hessian over `coords` in double, from exact Hessian-vector products.
 inline Eigen::MatrixXd two_layer_hessian(TwoLayerLoss<double>& loss, const Arch<double>& a,
-                                         const std::vector<exact::two_layer::ArchCoordinate>& coords, double h = 1e-5) {
-  const auto P = static_cast<Eigen::Index>(coords.size());
-  Eigen::MatrixXd H(P, P);
-  const Vec<double> x = exact::two_layer::arch_gather(a, coords);
-  Arch<double> b = a;
-  for (Eigen::Index j = 0; j < P; ++j) {
-    Vec<double> y = x;
-    y(j) = x(j) + h;
-    exact::two_layer::arch_scatter(b, coords, y);
-    const Vec<double> gp = loss.value_gradient(b, coords).second;
-    y(j) = x(j) - h;
-    exact::two_layer::arch_scatter(b, coords, y);
-    const Vec<double> gm = loss.value_gradient(b, coords).second;
-    H.col(j) = (gp - gm) / (2 * h);
-  }
-  return (H + H.transpose()) / 2;
+                                         const std::vector<exact::two_layer::ArchCoordinate>& coords) {
+  return loss.hessian(a, coords);
 }
 
 // A stationary point of `loss` over `coords` from `start`: BFGS with Armijo backtracking, then
@@ -142,7 +135,7 @@ inline TwoLayerFit two_layer_minimize(TwoLayerLoss<double>& loss, const Arch<dou
   for (int k = 0; k < opt.newton_steps && g.norm() > opt.grad_tol; ++k) {
     tl::arch_scatter(out.arch, coords, x);
     const Eigen::MatrixXd H = two_layer_hessian(loss, out.arch, coords);
-    out.evaluations += 2 * P;
+    out.evaluations += P;
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(H);
     const Vec<double> lam = es.eigenvalues();
     const double top = lam.cwiseAbs().maxCoeff();

@@ -8,7 +8,8 @@
 // and E[F^2] = C^T G C for C = B c_S + c_0 with a fixed sparse Gram matrix G (Hermite norms times the
 // joint moments of (a, K) at this n, times the sphere's moments of theta). So at one n, B and G are
 // built once and every evaluation costs the expansion of c_S and one pass over G's pairs; the
-// gradient is 2 (G C)^T B dc_S/dp, dc_S/dp by forward-mode dual numbers (two_layer/dual.hpp).
+// gradient is 2 (G C)^T B dc_S/dp, dc_S/dp by forward-mode dual numbers (two_layer/dual.hpp), and a
+// Hessian-vector product the same pass with dual numbers of dual numbers.
 #pragma once
 
 #include <Eigen/Dense>
@@ -77,7 +78,9 @@ void arch_scatter(Arch<S>& a, const std::vector<ArchCoordinate>& coords, const V
 }
 
 // A deliberately wrong gradient for the tests (a mutant each must kill).
-enum class GradientMutant { None, FirstLayerDropped };
+// FirstLayerDropped: layer 1's entries get no derivative; GaussNewton: the Hessian-vector product
+// without its second-order term (G C)^T B d2c_S.
+enum class GradientMutant { None, FirstLayerDropped, GaussNewton };
 
 template <class S>
 class FixedNRisk {
@@ -85,6 +88,10 @@ class FixedNRisk {
   struct Result {
     S value;
     std::vector<S> derivative;  // one per direction or coordinate
+  };
+  struct Curvature {
+    S value;
+    std::vector<S> derivative, second;  // per direction: dR/du_k and d2R/(dv du_k)
   };
 
   // The risk R(n) of any model with d = `d` and L <= 2 layers, at this n, task and noise.
@@ -111,17 +118,27 @@ class FixedNRisk {
   // The value and its gradient with respect to `coords`.
   Result gradient(const Arch<S>& a, const std::vector<ArchCoordinate>& coords,
                   GradientMutant gm = GradientMutant::None) {
-    std::vector<Arch<S>> dirs;
-    dirs.reserve(coords.size());
-    Arch<S> zero = a;
-    for (auto& layer : zero.layers)
-      for (auto& h : layer)
-        for (Mat<S>* m : {&h.V, &h.Q, &h.K}) m->setZero();
-    for (const auto& c : coords) {
-      dirs.push_back(zero);
-      arch_entry(dirs.back(), c) = S(1);
+    return evaluate(a, unit_directions(a, coords), gm);
+  }
+
+  // The value, the derivatives along `directions` and their derivatives along v: with directions the
+  // unit coordinates, `second` is the Hessian-vector product H v, exactly (nested dual numbers).
+  Curvature along_curvature(const Arch<S>& a, const std::vector<Arch<S>>& directions, const Arch<S>& v,
+                            GradientMutant gm = GradientMutant::None) {
+    return evaluate2(a, directions, v, gm);
+  }
+
+  // The Hessian over `coords`, exactly: one Hessian-vector product per coordinate (column j is H e_j).
+  Mat<S> hessian(const Arch<S>& a, const std::vector<ArchCoordinate>& coords,
+                 GradientMutant gm = GradientMutant::None) {
+    const auto units = unit_directions(a, coords);
+    const auto P = static_cast<Eigen::Index>(coords.size());
+    Mat<S> H(P, P);
+    for (Eigen::Index j = 0; j < P; ++j) {
+      const Curvature c = evaluate2(a, units, units[j], gm);
+      for (Eigen::Index i = 0; i < P; ++i) H(i, j) = c.second[i];
     }
-    return evaluate(a, dirs, gm);
+    return H;
   }
 
   // Sizes (docs/performance.md): monomials of (S, x_q), rows (Hermite index, context monomial),
@@ -273,73 +290,78 @@ class FixedNRisk {
       }
   }
 
-  Result evaluate(const Arch<S>& a, const std::vector<Arch<S>>& dirs, GradientMutant gm) {
-    detail::check_two_layer(a);
-    if (a.d() != d_) throw std::invalid_argument("exact risk: the model's d differs from the engine's");
-    using Du = Dual<S>;
-    const std::size_t P = dirs.size();
-    // The heads with the derivative of every entry along each direction.
-    auto seeded = [&](int l, int h, int b, int r, int c) {
-      const auto& x = a.layers[l][h];
-      const Mat<S>& m = b == 0 ? x.V : b == 1 ? x.Q : x.K;
-      Du out(m(r, c));
-      if (gm == GradientMutant::FirstLayerDropped && l == 0 && a.L() == 2) return out;
-      std::vector<S> g(P, S(0));
-      bool any = false;
-      for (std::size_t k = 0; k < P; ++k) {
-        const auto& y = dirs[k].layers[l][h];
-        g[k] = (b == 0 ? y.V : b == 1 ? y.Q : y.K)(r, c);
-        any = any || g[k] != S(0);
-      }
-      if (any) out.g = std::move(g);
-      return out;
-    };
-    detail::LayersVM<Du> layers;
+  // One model per coordinate: 1 at that entry, 0 elsewhere.
+  static std::vector<Arch<S>> unit_directions(const Arch<S>& a, const std::vector<ArchCoordinate>& coords) {
+    Arch<S> zero = a;
+    for (auto& layer : zero.layers)
+      for (auto& h : layer)
+        for (Mat<S>* m : {&h.V, &h.Q, &h.K}) m->setZero();
+    std::vector<Arch<S>> dirs(coords.size(), zero);
+    for (std::size_t k = 0; k < coords.size(); ++k) arch_entry(dirs[k], coords[k]) = S(1);
+    return dirs;
+  }
+
+  // The heads of `a` with every entry's coefficient made by seed(layer, head, block, row, col, value)
+  // (block 0 V, 1 Q -- the merged M --, 2 K), and separate heads' M = Q^T K formed in that type.
+  template <class X, class Seed>
+  detail::LayersVM<X> seeded_layers(const Arch<S>& a, const Seed& seed) const {
+    detail::LayersVM<X> layers;
     for (int l = 0; l < a.L(); ++l) {
       layers.emplace_back();
       for (int h = 0; h < a.H(); ++h) {
-        detail::HeadVM<Du> x{D_, std::vector<Du>(D_ * D_), std::vector<Du>(D_ * D_)};
-        const bool merged = a.layers[l][h].merged();
+        const auto& y = a.layers[l][h];
+        auto at = [&](int b, int r, int c) { return seed(l, h, b, r, c, (b == 0 ? y.V : b == 1 ? y.Q : y.K)(r, c)); };
+        detail::HeadVM<X> x{D_, std::vector<X>(D_ * D_), std::vector<X>(D_ * D_)};
         for (int r = 0; r < D_; ++r)
           for (int c = 0; c < D_; ++c) {
-            x.V[r * D_ + c] = seeded(l, h, 0, r, c);
-            if (merged) {
-              x.M[r * D_ + c] = seeded(l, h, 1, r, c);
+            x.V[r * D_ + c] = at(0, r, c);
+            if (y.merged()) {
+              x.M[r * D_ + c] = at(1, r, c);
             } else {
-              Du m(S(0));
-              for (int k = 0; k < D_; ++k) m += seeded(l, h, 1, k, r) * seeded(l, h, 2, k, c);
+              X m(0);
+              for (int k = 0; k < D_; ++k) m += at(1, k, r) * at(2, k, c);
               x.M[r * D_ + c] = m;
             }
           }
         layers.back().push_back(std::move(x));
       }
     }
-    using P_ = Poly<Du>;
-    PolyMat<Du> Smat(D_, std::vector<P_>(D_));
+    return layers;
+  }
+
+  // N^4 yhat as a polynomial in (S, x_q) whose coefficients are of type X.
+  template <class X>
+  Poly<X> prediction(const detail::LayersVM<X>& layers) const {
+    using P_ = Poly<X>;
+    PolyMat<X> Smat(D_, std::vector<P_>(D_));
     for (int r = 0; r < D_; ++r)
       for (int c = 0; c < D_; ++c) Smat[r][c] = P_::variable(svar(r, c));
     std::vector<P_> zq(D_);
-    zq[0] = P_(Du(S(1)));
+    zq[0] = P_(X(1));
     for (int i = 0; i < d_; ++i) zq[1 + i] = P_::variable(qvar(i));
-    const P_ Y = detail::scaled_prediction(layers, Smat, zq, P_(Du(N_)));
-    // C = B c_S + c_0, then G C, then the value and the adjoint.
-    Row C = Row::Zero(rows_, T_);
-    S tmp(0);  // one temporary: in rationals every product would allocate
-    for (const auto& e : c0_) C(e.row, e.tau) += e.coef;
-    std::vector<std::pair<const std::vector<Entry>*, const Du*>> used;
-    used.reserve(Y.size());
-    for (const auto& [m, c] : Y.terms()) {
-      const auto it = column_.find(m);
-      if (it == column_.end()) throw std::logic_error("two-layer fixed-n risk: a monomial outside the columns");
-      const auto& col = B_[it->second];
-      for (const auto& e : col) {
-        tmp = e.coef;
-        tmp *= c.v;
-        C(e.row, e.tau) += tmp;
-      }
-      used.emplace_back(&col, &c);
+    return detail::scaled_prediction(layers, Smat, zq, P_(X(n_ + 1)));
+  }
+
+  // B's column of a monomial of (S, x_q).
+  const std::vector<Entry>& column(const Monomial& m) const {
+    const auto it = column_.find(m);
+    if (it == column_.end()) throw std::logic_error("two-layer fixed-n risk: a monomial outside the columns");
+    return B_[it->second];
+  }
+
+  // C += coef * (column), in place (one temporary: in rationals every product would allocate).
+  static void add_column(Row& C, const std::vector<Entry>& col, const S& coef, S& tmp) {
+    for (const auto& e : col) {
+      tmp = e.coef;
+      tmp *= coef;
+      C(e.row, e.tau) += tmp;
     }
+  }
+
+  // G C, the Gram matrix of the rows applied to C (times Theta's Gram matrix on the sphere).
+  Row gram(const Row& C) const {
     Row GC = Row::Zero(rows_, T_);
+    S tmp(0);
     const Eigen::Index T = C.cols();
     for (const auto& p : pairs_)
       for (Eigen::Index t = 0; t < T; ++t) {
@@ -353,27 +375,122 @@ class FixedNRisk {
         }
       }
     if (at_.sphere) GC = Row(GC * Theta_);
+    return GC;
+  }
+
+  // C^T G C, summed row by row.
+  static S quadratic(const Row& C, const Row& GC, S& tmp) {
     S quad(0);
     for (Eigen::Index r = 0; r < C.rows(); ++r)
-      for (Eigen::Index t = 0; t < T; ++t) {
+      for (Eigen::Index t = 0; t < C.cols(); ++t) {
         tmp = C(r, t);
         tmp *= GC(r, t);
         quad += tmp;
       }
-    Result out{(s2_ * N8_ + quad) / N8_, std::vector<S>(P, S(0))};
+    return quad;
+  }
+
+  // The column of a monomial paired with G C: the adjoint of its coefficient, halved.
+  static S pair(const std::vector<Entry>& col, const Row& GC, S& tmp) {
+    S adj(0);
+    for (const auto& e : col) {
+      tmp = e.coef;
+      tmp *= GC(e.row, e.tau);
+      adj += tmp;
+    }
+    return adj;
+  }
+
+  // The value, and with directions the derivatives along them: C = B c_S + c_0, the value
+  // (s2 N^8 + C^T G C) / N^8 and the derivative 2 (G C)^T B dc_S / N^8.
+  Result evaluate(const Arch<S>& a, const std::vector<Arch<S>>& dirs, GradientMutant gm) {
+    detail::check_two_layer(a);
+    if (a.d() != d_) throw std::invalid_argument("exact risk: the model's d differs from the engine's");
+    using Du = Dual<S>;
+    const std::size_t P = dirs.size();
+    auto seed = [&](int l, int h, int b, int r, int c, const S& value) {
+      Du out(value);
+      if (gm == GradientMutant::FirstLayerDropped && l == 0 && a.L() == 2) return out;
+      std::vector<S> g(P, S(0));
+      bool any = false;
+      for (std::size_t k = 0; k < P; ++k) {
+        const auto& y = dirs[k].layers[l][h];
+        g[k] = (b == 0 ? y.V : b == 1 ? y.Q : y.K)(r, c);
+        any = any || g[k] != S(0);
+      }
+      if (any) out.g = std::move(g);
+      return out;
+    };
+    const Poly<Du> Y = prediction(seeded_layers<Du>(a, seed));
+    Row C = Row::Zero(rows_, T_);
+    S tmp(0);
+    for (const auto& e : c0_) C(e.row, e.tau) += e.coef;
+    std::vector<std::pair<const std::vector<Entry>*, const Du*>> used;
+    used.reserve(Y.size());
+    for (const auto& [m, c] : Y.terms()) {
+      const auto& col = column(m);
+      add_column(C, col, c.v, tmp);
+      used.emplace_back(&col, &c);
+    }
+    const Row GC = gram(C);
+    Result out{(s2_ * N8_ + quadratic(C, GC, tmp)) / N8_, std::vector<S>(P, S(0))};
     if (P == 0) return out;
     for (const auto& [col, c] : used) {
       if (c->g.empty()) continue;
-      S adj(0);
-      for (const auto& e : *col) {
-        tmp = e.coef;
-        tmp *= GC(e.row, e.tau);
-        adj += tmp;
-      }
-      adj *= S(2);
+      const S adj = S(2) * pair(*col, GC, tmp);
       for (std::size_t k = 0; k < P; ++k) out.derivative[k] += adj * c->g[k];
     }
     for (auto& x : out.derivative) x /= N8_;
+    return out;
+  }
+
+  // The second derivatives d/dv of the derivatives along `dirs`: coefficients carry a derivative
+  // along v (outer) of values with derivatives along dirs (inner), and with Cv = B dc_S/dv,
+  // d2R/(dv du_k) = 2 [(G Cv)^T B dc_S/du_k + (G C)^T B d2c_S/(dv du_k)] / N^8.
+  Curvature evaluate2(const Arch<S>& a, const std::vector<Arch<S>>& dirs, const Arch<S>& v, GradientMutant gm) {
+    detail::check_two_layer(a);
+    if (a.d() != d_) throw std::invalid_argument("exact risk: the model's d differs from the engine's");
+    using Du = Dual<S>;
+    using Dd = Dual<Du>;
+    const std::size_t P = dirs.size();
+    auto seed = [&](int l, int h, int b, int r, int c, const S& value) {
+      auto entry = [&](const Arch<S>& x) {
+        const auto& y = x.layers[l][h];
+        return (b == 0 ? y.V : b == 1 ? y.Q : y.K)(r, c);
+      };
+      Dd out{Du(value)};
+      if (gm == GradientMutant::FirstLayerDropped && l == 0 && a.L() == 2) return out;
+      std::vector<S> g(P, S(0));
+      for (std::size_t k = 0; k < P; ++k) g[k] = entry(dirs[k]);
+      out.v.g = std::move(g);
+      out.g = {Du(entry(v))};
+      return out;
+    };
+    const Poly<Dd> Y = prediction(seeded_layers<Dd>(a, seed));
+    Row C = Row::Zero(rows_, T_), Cv = Row::Zero(rows_, T_);
+    S tmp(0);
+    for (const auto& e : c0_) C(e.row, e.tau) += e.coef;
+    std::vector<std::pair<const std::vector<Entry>*, const Dd*>> used;
+    used.reserve(Y.size());
+    for (const auto& [m, c] : Y.terms()) {
+      const auto& col = column(m);
+      add_column(C, col, c.v.v, tmp);
+      if (!c.g.empty()) add_column(Cv, col, c.g[0].v, tmp);
+      used.emplace_back(&col, &c);
+    }
+    const Row GC = gram(C), GCv = gram(Cv);
+    Curvature out{(s2_ * N8_ + quadratic(C, GC, tmp)) / N8_, std::vector<S>(P, S(0)), std::vector<S>(P, S(0))};
+    for (const auto& [col, c] : used) {
+      const S adj = S(2) * pair(*col, GC, tmp), adjv = S(2) * pair(*col, GCv, tmp);
+      for (std::size_t k = 0; k < P && k < c->v.g.size(); ++k) {
+        out.derivative[k] += adj * c->v.g[k];
+        out.second[k] += adjv * c->v.g[k];
+      }
+      if (!c->g.empty() && gm != GradientMutant::GaussNewton)
+        for (std::size_t k = 0; k < P && k < c->g[0].g.size(); ++k) out.second[k] += adj * c->g[0].g[k];
+    }
+    for (auto& x : out.derivative) x /= N8_;
+    for (auto& x : out.second) x /= N8_;
     return out;
   }
 
