@@ -12,8 +12,8 @@
 #include "cli/engine_args.hpp"
 #include "cli/inputs.hpp"
 #include "closed_form/pretrained.hpp"
-#include "model/arch_file.hpp"
 #include "lora/lora.hpp"
+#include "model/arch_file.hpp"
 #include "model/arch_json.hpp"
 #include "model/families.hpp"
 #include "report/files.hpp"
@@ -31,8 +31,8 @@ struct TrainArgs {
   std::string trainer, loss, update = "all", param = "merged", init, gamma, m = "20", nft = "20", d = "5",
                              sigma2 = "1/10", lr, steps, batch = "5000", momentum = "0.9", clip = "1",
                              optimizer = "sgd", seed = "1", threads, format, digits, tol = "1e-11", heads = "1",
-                             layers = "1", attention = "linear", lora_targets, lora_rank = "1", lora_alpha,
-                             save_params, t_max;
+                             layers = "1", attention = "linear", lora_targets, lora_rank = "1", lora_alpha, save_params,
+                             t_max;
   bool quiet = false;
   CLI::Option *attention_opt, *d_opt;
   CLI::Option *t_max_opt, *lora_targets_opt, *lora_rank_opt, *lora_alpha_opt, *save_opt, *heads_opt, *layers_opt,
