@@ -33,7 +33,7 @@ struct RiskArgs {
 };
 
 // The request: everything the evaluation needs, read and checked.
-struct RiskJob {
+struct RiskRequest {
   RiskArgs a;
   std::optional<Arch<Rational>> model;  // a parameter file (L layers x H heads) instead of a family
   std::string params_path;
@@ -48,22 +48,24 @@ struct RiskJob {
   Precision precision;
   std::optional<sim::McOptions> mc;
 
-  // One linear head (L = H = 1): the one-head engines, and the output without layers and heads.
+  // One linear head (L = H = 1) takes the one-head engines and prints no layers and heads; any other
+  // file the L x H engines (docs/design.md, "Request, then job": the two round differently).
   bool one_head() const { return model && model->L() == 1 && model->H() == 1 && !model->softmax(); }
-  bool several_heads() const { return model && !one_head(); }
+  bool arch_engines() const { return model && !one_head(); }
 };
 
-exact::TaskLaw<Rational> params_task(const RiskJob& job) {
+exact::TaskLaw<Rational> params_task(const RiskRequest& job) {
   return job.theta ? exact::TaskLaw<Rational>::fixed(*job.theta) : exact::TaskLaw<Rational>::sphere();
 }
 
-// The exact risk of an L x H file: exact::arch_curve for one layer, exact::two_layer::curve for two
-// (R(n) as a polynomial over (n + 1)^8); none for L >= 3.
+// Whether an L x H model has an exact engine (softmax attention and L >= 3: simulation only).
 template <class T>
 bool has_exact_engine(const Arch<T>& a) {
-  return !a.softmax() && (a.L() == 1 || (a.L() == 2 && a.d() <= exact::two_layer::kMaxD));  // softmax: simulation
+  return !a.softmax() && (a.L() == 1 || (a.L() == 2 && a.d() <= exact::two_layer::kMaxD));
 }
 
+// The exact risk of an L x H file: exact::arch_curve for one layer, exact::two_layer::curve for two
+// (R(n) as a polynomial over (n + 1)^8); none without an exact engine.
 template <class T>
 std::optional<std::vector<T>> arch_exact_curve(const Arch<T>& a, const exact::TaskLaw<T>& task,
                                                const std::vector<long>& shots, const T& s2) {
@@ -76,8 +78,8 @@ std::optional<std::vector<T>> arch_exact_curve(const Arch<T>& a, const exact::Ta
 // prepared once, exact::PreparedPoint), else the family's closed form in the job's convention;
 // nothing for several heads or layers without an exact engine.
 template <class T>
-std::optional<std::vector<T>> risk_values(const RiskJob& job) {
-  if (job.several_heads())
+std::optional<std::vector<T>> risk_values(const RiskRequest& job) {
+  if (job.arch_engines())
     return arch_exact_curve(job.model->template cast<T>(), params_task(job).template cast<T>(), job.shots,
                             from_rational<T>(job.s2));
   std::vector<T> risks;
@@ -95,7 +97,7 @@ std::optional<std::vector<T>> risk_values(const RiskJob& job) {
 }
 
 template <class T>
-std::optional<std::vector<std::string>> risk_strings(const RiskJob& job) {
+std::optional<std::vector<std::string>> risk_strings(const RiskRequest& job) {
   const std::optional<std::vector<T>> risks = risk_values<T>(job);
   if (!risks) return std::nullopt;
   if constexpr (std::is_same_v<T, double>) {
@@ -113,7 +115,7 @@ std::optional<std::vector<std::string>> risk_strings(const RiskJob& job) {
   return out;
 }
 
-std::optional<std::vector<std::string>> evaluate(const RiskJob& job) {
+std::optional<std::vector<std::string>> evaluate(const RiskRequest& job) {
   switch (job.precision.kind) {
     case Precision::Kind::Exact:
       return risk_strings<Rational>(job);
@@ -145,7 +147,7 @@ void check_file_count(const CLI::Option* opt, const std::string& text, int file_
 }
 
 // --params FILE with --theta LIST (opposite: -theta) or --task sphere.
-void validate_params(const RiskArgs& a, RiskJob& job) {
+void validate_params(const RiskArgs& a, RiskRequest& job) {
   for (const CLI::Option* o : {a.gamma_opt, a.m_opt, a.c_opt, a.w_opt, a.b_opt, a.convention_opt})
     if (o->count() > 0) throw InputError(fmt::format("{} applies to --family, not to --params", o->get_name()));
   ArchParamsFile file =
@@ -161,7 +163,7 @@ void validate_params(const RiskArgs& a, RiskJob& job) {
   if (!sphere) job.theta = Vec<Rational>(Rational(task_sign(job.task)) * read_theta(a.theta_opt, a.theta, job.d));
 }
 
-void validate_family(const RiskArgs& a, RiskJob& job) {
+void validate_family(const RiskArgs& a, RiskRequest& job) {
   applies_only_to(false, a.heads_opt, "--params");
   applies_only_to(false, a.layers_opt, "--params");
   if (a.d_opt->count() == 0) throw InputError("--family needs --d D");
@@ -200,34 +202,8 @@ void validate_family(const RiskArgs& a, RiskJob& job) {
   }
 }
 
-void require_monte_carlo(const RiskArgs& a, const RiskJob& job);
-
-RiskJob risk_request(const RiskArgs& a) {
-  RiskJob job{};
-  job.a = a;
-  if ((a.family_opt->count() > 0) == (a.params_opt->count() > 0))
-    throw InputError("give exactly one of --family NAME (closed form) or --params FILE (exact engine)");
-  job.s2 = read_sigma2(a.sigma2);
-  job.shots = read_shots(a.shots);
-  job.task = a.task == "opposite" ? Task::Opposite : Task::Target;
-  job.convention = Convention::QueryIncluded;
-  if (a.params_opt->count() > 0)
-    validate_params(a, job);
-  else
-    validate_family(a, job);
-
-  job.precision = read_precision(a.precision);
-  if (a.mc_opt->count() > 0) {
-    job.mc = sim::McOptions{parse_integer(a.mc, "--mc", 2, 1'000'000'000), read_seed(a.seed), read_threads(a.threads)};
-  } else if (a.seed_opt->count() > 0 || a.threads_opt->count() > 0) {
-    throw InputError("--seed and --threads apply only with --mc SAMPLES");
-  }
-  if (job.several_heads() && !has_exact_engine(*job.model)) require_monte_carlo(a, job);
-  return job;
-}
-
 // Three or more layers (or two with d > 3): no exact engine, only a Monte Carlo estimate in double.
-void require_monte_carlo(const RiskArgs& a, const RiskJob& job) {
+void require_monte_carlo(const RiskArgs& a, const RiskRequest& job) {
   const Arch<Rational>& arch = *job.model;
   if (arch.softmax()) {
     if (job.precision.kind != Precision::Kind::Double)
@@ -249,13 +225,37 @@ void require_monte_carlo(const RiskArgs& a, const RiskJob& job) {
   if (!job.mc) throw InputError(fmt::format("--params: {}; give --mc SAMPLES for a Monte Carlo estimate", why));
 }
 
-Result run_risk(const RiskJob& job) {
+RiskRequest risk_request(const RiskArgs& a) {
+  RiskRequest job{};
+  job.a = a;
+  if ((a.family_opt->count() > 0) == (a.params_opt->count() > 0))
+    throw InputError("give exactly one of --family NAME (closed form) or --params FILE (exact engine)");
+  job.s2 = read_sigma2(a.sigma2);
+  job.shots = read_shots(a.shots);
+  job.task = a.task == "opposite" ? Task::Opposite : Task::Target;
+  job.convention = Convention::QueryIncluded;
+  if (a.params_opt->count() > 0)
+    validate_params(a, job);
+  else
+    validate_family(a, job);
+
+  job.precision = read_precision(a.precision);
+  if (a.mc_opt->count() > 0) {
+    job.mc = sim::McOptions{parse_integer(a.mc, "--mc", 2, 1'000'000'000), read_seed(a.seed), read_threads(a.threads)};
+  } else if (a.seed_opt->count() > 0 || a.threads_opt->count() > 0) {
+    throw InputError("--seed and --threads apply only with --mc SAMPLES");
+  }
+  if (job.arch_engines() && !has_exact_engine(*job.model)) require_monte_carlo(a, job);
+  return job;
+}
+
+Result run_risk(const RiskRequest& job) {
   const RiskArgs& a = job.a;
   const std::optional<std::vector<std::string>> risks = evaluate(job);
 
   std::vector<sim::McEstimate> mc;
   std::optional<std::vector<double>> exact_double;
-  if (job.mc && job.several_heads()) {
+  if (job.mc && job.arch_engines()) {
     const sim::TaskSpec task = job.theta ? sim::TaskSpec::fixed(job.theta->cast<double>()) : sim::TaskSpec::sphere();
     const Arch<double> arch = job.model->cast<double>();
     for (long n : job.shots)
@@ -284,7 +284,7 @@ Result run_risk(const RiskJob& job) {
     if (job.model) {
       j["params"] = job.params_path;
       j["parameterization"] = parameterization_name(job.model->kind());
-      if (job.several_heads()) j["layers"] = job.model->L(), j["heads"] = job.model->H();
+      if (job.arch_engines()) j["layers"] = job.model->L(), j["heads"] = job.model->H();
       if (job.model->softmax()) j["attention"] = "softmax";
       j["task"] = job.theta ? task_name(job.task) : "sphere";
       if (job.theta) j["theta"] = theta_text(*job.theta);
@@ -331,9 +331,9 @@ Result run_risk(const RiskJob& job) {
   if (job.model) {
     head = fmt::format("# params {} ({}{})  d={} sigma2={} task={} precision={}", job.params_path,
                        parameterization_name(job.model->kind()),
-                       job.several_heads() ? fmt::format(", L={} H={}{}", job.model->L(), job.model->H(),
-                                                         job.model->softmax() ? ", softmax attention" : "")
-                                           : "",
+                       job.arch_engines() ? fmt::format(", L={} H={}{}", job.model->L(), job.model->H(),
+                                                        job.model->softmax() ? ", softmax attention" : "")
+                                          : "",
                        job.d, to_fraction(job.s2), job.theta ? "theta=(" + theta_text(*job.theta) + ")" : "sphere",
                        risks ? job.precision.name() : "none (mc only)");
   } else {
