@@ -103,11 +103,15 @@ script -qec "'$bin' sweep tiny.toml --store tty.sqlite" /dev/null >tty.out </dev
 grep -q $'\rsweep: 3/3 done, 0 failed, ETA 0s' tty.out && [ "$(grep -c 'ok ' tty.out)" -eq 0 ] && ok || bad "live progress: $(cat -A tty.out | head -c 400)"
 "$bin" sweep tiny.toml --store notty.sqlite 2>notty.err && [ "$(grep -c '^sweep: [1-3]/3 ok ' notty.err)" -eq 3 ] && ! grep -q $'\r' notty.err && ok || bad "plain progress: $(cat notty.err)"
 
-# A value the command refuses only when it runs (--d 0 is checked by train itself): the point is
+# A point that fails only when it runs (gradient descent with lr = 100 diverges, exit 3): the point is
 # recorded as failed with the command's one line, exit 1, and it stays failed (not re-run).
-printf 'command = "train"\n[fixed]\ntrainer = "exact-gd"\nloss = "zs"\nsteps = 5\n[axes]\nd = [0, 2]\n' >d.toml
+printf 'command = "train"\n[fixed]\ntrainer = "exact-gd"\nloss = "pretrain"\nsteps = 100\n[axes]\nlr = ["100", "1/100"]\n' >d.toml
 "$bin" sweep d.toml --store d.sqlite --quiet 2>/dev/null; [ $? -eq 1 ] && ok || bad "a failed point is not exit 1"
-export_of d.sqlite | python3 -c "import json,sys; e=json.load(sys.stdin); assert e[0]['error'] == \"iclverify: error: --d: '0' is not an integer >= 1\" and 'result' in e[1]" && ok || bad "failed point in export"
+export_of d.sqlite | python3 -c "
+import json, sys
+e = {x['options']['lr']: x for x in json.load(sys.stdin)}
+assert e['100']['error'].startswith('iclverify: error: train diverged at step ') and 'result' not in e['100'], e
+assert 'result' in e['1/100'] and 'error' not in e['1/100'], e" && ok || bad "failed point in export"
 "$bin" sweep d.toml --store d.sqlite --quiet 2>/dev/null; [ $? -eq 1 ] && ok || bad "a failed point in the store is not exit 1"
 
 # Bad input: one line naming the file and the problem, exit 2, the store untouched.
@@ -141,6 +145,28 @@ want=$("$bin" optimum --param separate --loss zs --d 2 --sigma2 1/10 --gamma 1/2
 [ $rc -eq 2 ] && [ "$(wc -l <err)" -eq 2 ] && grep -q "bad.toml: 1 of 2 points refused by 'optimum', nothing ran:" err &&
   grep -qF '"update":"kq"}: '"$want" err && ok || bad "a request rule in a study: rc=$rc $(cat err) (want $want)"
 untouched request rule
+# risk, train and protocol prepare their requests too: a study with a point that breaks a rule tying two of
+# the command's options together (each used to pass validation and fail only when its point ran) is refused
+# before anything runs, one line per refused point, with the command line's own message.
+# refused STUDY COMMAND BAD TOTAL KEY ARGS...: BAD of TOTAL points refused, the point with KEY carries what
+# `iclverify ARGS` says (itself refused with exit 2), no store created (a new one: were the good points run,
+# it would exist).
+refused() {
+  local f=$1 cmd=$2 nbad=$3 total=$4 key=$5 want; shift 5
+  want=$("$bin" "$@" 2>&1 >/dev/null | sed 's/^iclverify: error: //')
+  "$bin" "$@" >/dev/null 2>&1; [ $? -eq 2 ] && [ -n "$want" ] || bad "iclverify $* is not refused: $want"
+  "$bin" sweep "$f" --store "new-$cmd.sqlite" >out 2>err; local rc=$?
+  [ $rc -eq 2 ] && [ ! -s out ] && [ "$(wc -l <err)" -eq $((nbad + 1)) ] &&
+    grep -q "$f: $nbad of $total points refused by '$cmd', nothing ran:" err && grep -F -- "$want" err | grep -qF -- "$key" &&
+    ok || bad "$cmd rule in a study: rc=$rc $(cat err) (want $key: $want)"
+  [ ! -e "new-$cmd.sqlite" ] && ok || bad "$cmd: a refused study created its store"
+}
+printf 'command = "risk"\n[fixed]\nfamily = "pretrained"\ngamma = "1/2"\nd = 2\nsigma2 = "1/10"\nshots = "0,5"\n[axes]\nconvention = ["query", "classical"]\n' >risk.toml
+refused risk.toml risk 1 2 '"convention":"classical"' risk --family pretrained --gamma 1/2 --d 2 --sigma2 1/10 --shots 0,5 --convention classical
+printf 'command = "train"\n[fixed]\nloss = "zs+fs"\n[axes]\ntrainer = ["exact-gd", "flow"]\n' >train.toml
+refused train.toml train 1 2 '"trainer":"flow"' train --loss zs+fs --trainer flow
+printf 'command = "protocol"\n[fixed]\nlora-rank = 2\nsteps-pretrain = 1\nsteps-finetune = 1\nbatch = 10\n[axes]\nheads = [1, 2]\nlayers = [1, 2]\n' >protocol.toml
+refused protocol.toml protocol 3 4 '"heads":2,"layers":2' protocol --lora-rank 2 --heads 2 --layers 2
 expect_reject "--shard: '3/2' names shard 3 of 2" sweep study.toml --shard 3/2 --store keep.sqlite; untouched shard
 expect_reject "--shard: '1' is not I/K" sweep study.toml --shard 1 --store keep.sqlite
 expect_reject "keep.sqlite: the store belongs to another study" sweep other.toml --store keep.sqlite; untouched another study

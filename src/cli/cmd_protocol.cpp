@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/inputs.hpp"
@@ -241,25 +242,15 @@ Result render_arch(const ProtocolArgs& a, const train::ArchProtocolOptions& o,
   return {out, 0};
 }
 
-// Runs a protocol with a progress bar and renders its runs with the seconds it took, saving each
-// learned model with `file` under --save-params DIR (checked first, created only when there is something
-// to write); a diverged run is exit status 3 with one line and no directory.
-template <class Run, class Render, class File>
-Result timed_protocol(const ProtocolArgs& a, const Run& run, const Render& render, const File& file) {
-  if (!a.save_params.empty()) report::check_directory_creatable(a.save_params, "--save-params");
-  train::ProgressBar bar("protocol", a.quiet);
-  const auto t0 = std::chrono::steady_clock::now();
-  try {
-    const auto runs = run(bar.callback());
-    Result r = render(runs, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    r.err += save_params(a.save_params, runs, file);
-    return r;
-  } catch (const train::DivergenceError& e) {
-    return {"", 3, fmt::format("iclverify: error: protocol {}\n", e.what())};
-  }
-}
+// The request: the options of one of the two protocols, read and checked, and --save-params DIR
+// checked (created by the job, only when there is something to write).
+struct ProtocolRequest {
+  ProtocolArgs a;
+  std::optional<train::ProtocolOptions> one_head;  // the one-layer, one-head protocol
+  std::optional<train::ArchProtocolOptions> arch;  // else L layers x H heads (the comparison protocol)
+};
 
-Result run_arch(const ProtocolArgs& a) {
+train::ArchProtocolOptions arch_protocol_options(const ProtocolArgs& a) {
   train::ArchProtocolOptions o;
   o.heads = read_heads(a.heads);
   o.layers = read_layers(a.layers);
@@ -283,17 +274,10 @@ Result run_arch(const ProtocolArgs& a) {
   o.seed = read_seed(a.seed);
   o.threads = read_threads(a.threads);
   o.attention = a.attention == "softmax" ? Attention::Softmax : Attention::Linear;
-  return timed_protocol(
-      a, [&](const train::ProgressFn& p) { return train::run_arch_protocol(o, p); },
-      [&](const auto& runs, double secs) { return render_arch(a, o, runs, secs); }, arch_file);
+  return o;
 }
 
-Result run_protocol(const ProtocolArgs& a) {
-  bool arch = read_heads(a.heads) != 1 || read_layers(a.layers) != 1;
-  for (const CLI::Option* opt : a.arch_opts) arch = arch || opt->count() > 0;
-  if (arch && (!a.lora_rank.empty() || !a.lora_alpha.empty()))
-    throw InputError("--lora-rank/--lora-alpha: the LoRA methods are in the one-layer, one-head protocol only");
-  if (arch) return run_arch(a);
+train::ProtocolOptions one_head_protocol_options(const ProtocolArgs& a) {
   train::ProtocolOptions o;
   if (!a.lora_alpha.empty() && a.lora_rank.empty()) throw InputError("--lora-alpha applies to --lora-rank only");
   if (!a.lora_rank.empty()) o.lora_rank = static_cast<int>(parse_integer(a.lora_rank, "--lora-rank", 1, o.d + 2));
@@ -303,6 +287,49 @@ Result run_protocol(const ProtocolArgs& a) {
   o.batch = parse_integer(a.batch, "--batch", 1, 100000000);
   o.seed = read_seed(a.seed);
   o.threads = read_threads(a.threads);
+  return o;
+}
+
+ProtocolRequest protocol_request(const ProtocolArgs& a) {
+  ProtocolRequest r{a, {}, {}};
+  bool arch = read_heads(a.heads) != 1 || read_layers(a.layers) != 1;
+  for (const CLI::Option* opt : a.arch_opts) arch = arch || opt->count() > 0;
+  if (arch && (!a.lora_rank.empty() || !a.lora_alpha.empty()))
+    throw InputError("--lora-rank/--lora-alpha: the LoRA methods are in the one-layer, one-head protocol only");
+  if (arch)
+    r.arch = arch_protocol_options(a);
+  else
+    r.one_head = one_head_protocol_options(a);
+  if (!a.save_params.empty()) report::check_directory_creatable(a.save_params, "--save-params");
+  return r;
+}
+
+// Runs a protocol with a progress bar and renders its runs with the seconds it took, saving each
+// learned model with `file` under --save-params DIR (created only now, when there is something to
+// write); a diverged run is exit status 3 with one line and no directory.
+template <class Run, class Render, class File>
+Result timed_protocol(const ProtocolArgs& a, const Run& run, const Render& render, const File& file) {
+  train::ProgressBar bar("protocol", a.quiet);
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    const auto runs = run(bar.callback());
+    Result r = render(runs, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    r.err += save_params(a.save_params, runs, file);
+    return r;
+  } catch (const train::DivergenceError& e) {
+    return {"", 3, fmt::format("iclverify: error: protocol {}\n", e.what())};
+  }
+}
+
+Result run_protocol(const ProtocolRequest& r) {
+  const ProtocolArgs& a = r.a;
+  if (r.arch) {
+    const train::ArchProtocolOptions& o = *r.arch;
+    return timed_protocol(
+        a, [&](const train::ProgressFn& p) { return train::run_arch_protocol(o, p); },
+        [&](const auto& runs, double secs) { return render_arch(a, o, runs, secs); }, arch_file);
+  }
+  const train::ProtocolOptions& o = *r.one_head;
   return timed_protocol(
       a, [&](const train::ProgressFn& p) { return train::run_protocol(o, p); },
       [&](const auto& runs, double secs) { return render(a, o, runs, secs); }, point_file);
@@ -361,7 +388,7 @@ Runner add_protocol(CLI::App& app) {
       "With --heads/--layers (or any comparison option): the authors' comparison.py, L layers x H heads with\n"
       "separate V, Q, K, pretraining then zs, both, zs_q, both_q, zs_k, both_k, zs_v, both_v; Monte Carlo risk\n"
       "curves with standard errors on theta0 and -theta0 (docs/training.md#comparison-protocol).\n");
-  return [a] { return unsplit([a] { return run_protocol(*a); }); };
+  return [a] { return job(protocol_request(*a), run_protocol); };
 }
 
 }  // namespace icl::cli

@@ -1,8 +1,8 @@
 // iclverify risk: the risk curve of a named family (closed form) or of any parameter file (the
 // exact engine), in double, K digits or exact rationals, optionally next to a Monte Carlo estimate.
-// A file of L layers x H heads (model/arch_file.hpp) with L = H = 1 takes the one-head path; one layer
-// of H heads and two layers (d <= 3) have exact engines; with L >= 3 the risk is a Monte Carlo
-// estimate (--mc).
+// Every parameter file is read as a model of L layers x H heads (model/arch_file.hpp; a one-head
+// file is L = H = 1). Exact engines: one linear head (exact::PreparedPoint), one layer of H heads,
+// two layers (d <= 3); otherwise (L >= 3, softmax) the risk is a Monte Carlo estimate (--mc).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -32,10 +32,10 @@ struct RiskArgs {
       *mc_opt, *seed_opt, *threads_opt, *heads_opt, *layers_opt;
 };
 
-// Everything the evaluation needs, validated.
-struct RiskJob {
-  std::optional<Point<Rational>> params;  // a parameter file of one head (exact engine) instead of a family
-  std::optional<Arch<Rational>> arch;     // a parameter file of L >= 2 layers or H >= 2 heads
+// The request: everything the evaluation needs, read and checked.
+struct RiskRequest {
+  RiskArgs a;
+  std::optional<Arch<Rational>> model;  // a parameter file (L layers x H heads) instead of a family
   std::string params_path;
   std::optional<Vec<Rational>> theta;  // the file's task; empty: sphere
   FamilySpec spec;
@@ -47,34 +47,44 @@ struct RiskJob {
   Convention convention;
   Precision precision;
   std::optional<sim::McOptions> mc;
+
+  // One linear head (L = H = 1) takes the one-head engines and prints no layers and heads; any other
+  // file the L x H engines (docs/design.md, "Request, then job": the two round differently).
+  bool one_head() const { return model && model->L() == 1 && model->H() == 1 && !model->softmax(); }
+  bool arch_engines() const { return model && !one_head(); }
 };
 
-exact::TaskLaw<Rational> params_task(const RiskJob& job) {
+exact::TaskLaw<Rational> params_task(const RiskRequest& job) {
   return job.theta ? exact::TaskLaw<Rational>::fixed(*job.theta) : exact::TaskLaw<Rational>::sphere();
 }
 
+// Whether an L x H model has an exact engine (softmax attention and L >= 3: simulation only).
+template <class T>
+bool has_exact_engine(const Arch<T>& a) {
+  return !a.softmax() && (a.L() == 1 || (a.L() == 2 && a.d() <= exact::two_layer::kMaxD));
+}
+
 // The exact risk of an L x H file: exact::arch_curve for one layer, exact::two_layer::curve for two
-// (R(n) as a polynomial over (n + 1)^8); none for L >= 3.
+// (R(n) as a polynomial over (n + 1)^8); none without an exact engine.
 template <class T>
 std::optional<std::vector<T>> arch_exact_curve(const Arch<T>& a, const exact::TaskLaw<T>& task,
                                                const std::vector<long>& shots, const T& s2) {
-  if (a.softmax()) return std::nullopt;  // simulation only
+  if (!has_exact_engine(a)) return std::nullopt;
   if (a.L() == 1) return exact::arch_curve(a, task, shots, s2);
-  if (a.L() == 2 && a.d() <= exact::two_layer::kMaxD) return exact::two_layer::curve(a, task, shots, s2);
-  return std::nullopt;
+  return exact::two_layer::curve(a, task, shots, s2);
 }
 
-// The risk at every n of the job: the exact engine for a parameter file (the point prepared once,
-// exact::PreparedPoint), else the family's closed form in the job's convention; nothing for
-// several heads or layers without an exact engine.
+// The risk at every n of the job: the exact engine for a parameter file (one head: the point
+// prepared once, exact::PreparedPoint), else the family's closed form in the job's convention;
+// nothing for several heads or layers without an exact engine.
 template <class T>
-std::optional<std::vector<T>> risk_values(const RiskJob& job) {
-  if (job.arch)
-    return arch_exact_curve(job.arch->template cast<T>(), params_task(job).template cast<T>(), job.shots,
+std::optional<std::vector<T>> risk_values(const RiskRequest& job) {
+  if (job.arch_engines())
+    return arch_exact_curve(job.model->template cast<T>(), params_task(job).template cast<T>(), job.shots,
                             from_rational<T>(job.s2));
   std::vector<T> risks;
-  if (job.params) {
-    risks = exact::PreparedPoint<T>(job.params->template cast<T>().as_merged())
+  if (job.model) {
+    risks = exact::PreparedPoint<T>(point_from_arch(job.model->template cast<T>()).as_merged())
                 .curve(params_task(job).template cast<T>(), job.shots, from_rational<T>(job.s2));
   } else {
     const Setting<T> s{job.d, from_rational<T>(job.s2)};
@@ -87,7 +97,7 @@ std::optional<std::vector<T>> risk_values(const RiskJob& job) {
 }
 
 template <class T>
-std::optional<std::vector<std::string>> risk_strings(const RiskJob& job) {
+std::optional<std::vector<std::string>> risk_strings(const RiskRequest& job) {
   const std::optional<std::vector<T>> risks = risk_values<T>(job);
   if (!risks) return std::nullopt;
   if constexpr (std::is_same_v<T, double>) {
@@ -105,7 +115,7 @@ std::optional<std::vector<std::string>> risk_strings(const RiskJob& job) {
   return out;
 }
 
-std::optional<std::vector<std::string>> evaluate(const RiskJob& job) {
+std::optional<std::vector<std::string>> evaluate(const RiskRequest& job) {
   switch (job.precision.kind) {
     case Precision::Kind::Exact:
       return risk_strings<Rational>(job);
@@ -137,17 +147,14 @@ void check_file_count(const CLI::Option* opt, const std::string& text, int file_
 }
 
 // --params FILE with --theta LIST (opposite: -theta) or --task sphere.
-void validate_params(const RiskArgs& a, RiskJob& job) {
+void validate_params(const RiskArgs& a, RiskRequest& job) {
   for (const CLI::Option* o : {a.gamma_opt, a.m_opt, a.c_opt, a.w_opt, a.b_opt, a.convention_opt})
     if (o->count() > 0) throw InputError(fmt::format("{} applies to --family, not to --params", o->get_name()));
   ArchParamsFile file =
       read_arch_params(a.params, a.d_opt->count() > 0 ? std::optional(read_dimension(a.d)) : std::nullopt, true);
   check_file_count(a.layers_opt, a.layers, file.arch.L(), "L");
   check_file_count(a.heads_opt, a.heads, file.arch.H(), "H");
-  if (file.arch.L() == 1 && file.arch.H() == 1 && !file.arch.softmax())
-    job.params = point_from_arch(file.arch);
-  else
-    job.arch = std::move(file.arch);
+  job.model = std::move(file.arch);
   job.params_path = a.params;
   job.d = file.d;
   const bool sphere = a.task == "sphere";
@@ -156,7 +163,7 @@ void validate_params(const RiskArgs& a, RiskJob& job) {
   if (!sphere) job.theta = Vec<Rational>(Rational(task_sign(job.task)) * read_theta(a.theta_opt, a.theta, job.d));
 }
 
-void validate_family(const RiskArgs& a, RiskJob& job) {
+void validate_family(const RiskArgs& a, RiskRequest& job) {
   applies_only_to(false, a.heads_opt, "--params");
   applies_only_to(false, a.layers_opt, "--params");
   if (a.d_opt->count() == 0) throw InputError("--family needs --d D");
@@ -195,31 +202,9 @@ void validate_family(const RiskArgs& a, RiskJob& job) {
   }
 }
 
-RiskJob validate(const RiskArgs& a) {
-  RiskJob job{};
-  if ((a.family_opt->count() > 0) == (a.params_opt->count() > 0))
-    throw InputError("give exactly one of --family NAME (closed form) or --params FILE (exact engine)");
-  job.s2 = read_sigma2(a.sigma2);
-  job.shots = read_shots(a.shots);
-  job.task = a.task == "opposite" ? Task::Opposite : Task::Target;
-  job.convention = Convention::QueryIncluded;
-  if (a.params_opt->count() > 0)
-    validate_params(a, job);
-  else
-    validate_family(a, job);
-
-  job.precision = read_precision(a.precision);
-  if (a.mc_opt->count() > 0) {
-    job.mc = sim::McOptions{parse_integer(a.mc, "--mc", 2, 1'000'000'000), read_seed(a.seed), read_threads(a.threads)};
-  } else if (a.seed_opt->count() > 0 || a.threads_opt->count() > 0) {
-    throw InputError("--seed and --threads apply only with --mc SAMPLES");
-  }
-  return job;
-}
-
 // Three or more layers (or two with d > 3): no exact engine, only a Monte Carlo estimate in double.
-void require_monte_carlo(const RiskArgs& a, const RiskJob& job) {
-  const Arch<Rational>& arch = *job.arch;
+void require_monte_carlo(const RiskArgs& a, const RiskRequest& job) {
+  const Arch<Rational>& arch = *job.model;
   if (arch.softmax()) {
     if (job.precision.kind != Precision::Kind::Double)
       throw softmax_is_not_exact(job.params_path, a.precision.exact ? "--exact" : "--digits");
@@ -240,24 +225,47 @@ void require_monte_carlo(const RiskArgs& a, const RiskJob& job) {
   if (!job.mc) throw InputError(fmt::format("--params: {}; give --mc SAMPLES for a Monte Carlo estimate", why));
 }
 
-Result run_risk(const RiskArgs& a) {
-  const RiskJob job = validate(a);
+RiskRequest risk_request(const RiskArgs& a) {
+  RiskRequest job{};
+  job.a = a;
+  if ((a.family_opt->count() > 0) == (a.params_opt->count() > 0))
+    throw InputError("give exactly one of --family NAME (closed form) or --params FILE (exact engine)");
+  job.s2 = read_sigma2(a.sigma2);
+  job.shots = read_shots(a.shots);
+  job.task = a.task == "opposite" ? Task::Opposite : Task::Target;
+  job.convention = Convention::QueryIncluded;
+  if (a.params_opt->count() > 0)
+    validate_params(a, job);
+  else
+    validate_family(a, job);
+
+  job.precision = read_precision(a.precision);
+  if (a.mc_opt->count() > 0) {
+    job.mc = sim::McOptions{parse_integer(a.mc, "--mc", 2, 1'000'000'000), read_seed(a.seed), read_threads(a.threads)};
+  } else if (a.seed_opt->count() > 0 || a.threads_opt->count() > 0) {
+    throw InputError("--seed and --threads apply only with --mc SAMPLES");
+  }
+  if (job.arch_engines() && !has_exact_engine(*job.model)) require_monte_carlo(a, job);
+  return job;
+}
+
+Result run_risk(const RiskRequest& job) {
+  const RiskArgs& a = job.a;
   const std::optional<std::vector<std::string>> risks = evaluate(job);
-  if (!risks) require_monte_carlo(a, job);
 
   std::vector<sim::McEstimate> mc;
   std::optional<std::vector<double>> exact_double;
-  if (job.mc && job.arch) {
+  if (job.mc && job.arch_engines()) {
     const sim::TaskSpec task = job.theta ? sim::TaskSpec::fixed(job.theta->cast<double>()) : sim::TaskSpec::sphere();
-    const Arch<double> arch = job.arch->cast<double>();
+    const Arch<double> arch = job.model->cast<double>();
     for (long n : job.shots)
       mc.push_back(sim::mc_risk(arch, task, n, from_rational<double>(job.s2), sim::at_shots(*job.mc, n)));
     if (risks) exact_double = risk_values<double>(job);
   } else if (job.mc) {
     MergedParams<double> params;
     sim::TaskSpec task = sim::TaskSpec::sphere();
-    if (job.params) {
-      params = job.params->cast<double>().as_merged();
+    if (job.model) {
+      params = point_from_arch(job.model->cast<double>()).as_merged();
       if (job.theta) task = sim::TaskSpec::fixed(job.theta->cast<double>());
     } else {
       const Placement<double> pl = axis_placement<double>(job.d);
@@ -273,11 +281,11 @@ Result run_risk(const RiskArgs& a) {
   const std::string convention = job.convention == Convention::Classical ? "classical" : "query-included";
   if (a.format == "json") {
     nlohmann::json j;
-    if (job.params || job.arch) {
+    if (job.model) {
       j["params"] = job.params_path;
-      j["parameterization"] = parameterization_name(job.params ? job.params->kind : job.arch->kind());
-      if (job.arch) j["layers"] = job.arch->L(), j["heads"] = job.arch->H();
-      if (job.arch && job.arch->softmax()) j["attention"] = "softmax";
+      j["parameterization"] = parameterization_name(job.model->kind());
+      if (job.arch_engines()) j["layers"] = job.model->L(), j["heads"] = job.model->H();
+      if (job.model->softmax()) j["attention"] = "softmax";
       j["task"] = job.theta ? task_name(job.task) : "sphere";
       if (job.theta) j["theta"] = theta_text(*job.theta);
     } else {
@@ -320,12 +328,12 @@ Result run_risk(const RiskArgs& a) {
   if (a.format == "csv") return {report::render_csv(t), 0};
   if (a.format == "md") return {report::render_markdown(t), 0};
   std::string head;
-  if (job.params || job.arch) {
+  if (job.model) {
     head = fmt::format("# params {} ({}{})  d={} sigma2={} task={} precision={}", job.params_path,
-                       parameterization_name(job.params ? job.params->kind : job.arch->kind()),
-                       job.arch ? fmt::format(", L={} H={}{}", job.arch->L(), job.arch->H(),
-                                              job.arch->softmax() ? ", softmax attention" : "")
-                                : "",
+                       parameterization_name(job.model->kind()),
+                       job.arch_engines() ? fmt::format(", L={} H={}{}", job.model->L(), job.model->H(),
+                                                        job.model->softmax() ? ", softmax attention" : "")
+                                          : "",
                        job.d, to_fraction(job.s2), job.theta ? "theta=(" + theta_text(*job.theta) + ")" : "sphere",
                        risks ? job.precision.name() : "none (mc only)");
   } else {
@@ -385,7 +393,7 @@ Runner add_risk(CLI::App& app) {
       "\"z\"}], ...}.\n"
       "Examples: iclverify risk --family pretrained --gamma 10/13 --d 5 --sigma2 1/10 --shots 0:3 --exact\n"
       "          iclverify risk --params p.json --theta 3/5,4/5,0 --sigma2 1/10 --shots 0,20 --exact\n");
-  return [a] { return unsplit([a] { return run_risk(*a); }); };
+  return [a] { return job(risk_request(*a), run_risk); };
 }
 
 }  // namespace icl::cli

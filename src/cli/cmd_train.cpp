@@ -4,14 +4,16 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/engine_args.hpp"
 #include "cli/inputs.hpp"
 #include "closed_form/pretrained.hpp"
-#include "model/arch_file.hpp"
 #include "lora/lora.hpp"
+#include "model/arch_file.hpp"
 #include "model/arch_json.hpp"
 #include "model/families.hpp"
 #include "report/files.hpp"
@@ -29,8 +31,8 @@ struct TrainArgs {
   std::string trainer, loss, update = "all", param = "merged", init, gamma, m = "20", nft = "20", d = "5",
                              sigma2 = "1/10", lr, steps, batch = "5000", momentum = "0.9", clip = "1",
                              optimizer = "sgd", seed = "1", threads, format, digits, tol = "1e-11", heads = "1",
-                             layers = "1", attention = "linear", lora_targets, lora_rank = "1", lora_alpha,
-                             save_params, t_max;
+                             layers = "1", attention = "linear", lora_targets, lora_rank = "1", lora_alpha, save_params,
+                             t_max;
   bool quiet = false;
   CLI::Option *attention_opt, *d_opt;
   CLI::Option *t_max_opt, *lora_targets_opt, *lora_rank_opt, *lora_alpha_opt, *save_opt, *heads_opt, *layers_opt,
@@ -266,26 +268,36 @@ void save_learned(const TrainArgs& a, const TrainJob& job, const train::TrainRes
   report::write_file_atomic(a.save_params, params_to_json(p) + "\n");
 }
 
-template <class T, class Field>
-train::TrainResult<T> run_field(const TrainArgs& a, const train::Schedule<T>& schedule, const Field& field,
-                                const train::ProgressFn& progress) {
+// The options of the exact trainers (exact-gd, flow).
+struct ExactTrainerOptions {
+  train::GdOptions gd;
+  train::FlowOptions flow;
+};
+
+ExactTrainerOptions read_exact_trainer_options(const TrainArgs& a) {
+  ExactTrainerOptions o;
   if (a.trainer == "flow") {
-    train::FlowOptions opt;
-    opt.grad_tol = read_positive(a.tol, "--tol");
-    if (!a.t_max.empty()) opt.t_max = read_positive(a.t_max, "--t-max");
+    o.flow.grad_tol = read_positive(a.tol, "--tol");
+    if (!a.t_max.empty()) o.flow.t_max = read_positive(a.t_max, "--t-max");
     // The loss is of degree 8 in the factors: a first trial step of 1e-2 can overshoot by orders of
     // magnitude (d = 20), which the divergence check would take for an explosion.
-    if (a.lora_targets_opt->count() > 0) opt.initial_step = 1e-5;
-    return train::gradient_flow_field(schedule.fixed, field, opt, progress);
+    if (a.lora_targets_opt->count() > 0) o.flow.initial_step = 1e-5;
+  } else {
+    o.gd.lr = a.lr.empty() ? 0.1 : read_positive(a.lr, "--lr");
+    o.gd.steps = a.steps.empty() ? 1000 : parse_integer(a.steps, "--steps", 1, 1000000000);
   }
-  train::GdOptions opt;
-  opt.lr = a.lr.empty() ? 0.1 : read_positive(a.lr, "--lr");
-  opt.steps = a.steps.empty() ? 1000 : parse_integer(a.steps, "--steps", 1, 1000000000);
-  return train::gradient_descent_field(schedule, field, opt, progress);
+  return o;
+}
+
+template <class T, class Field>
+train::TrainResult<T> run_field(const TrainArgs& a, const ExactTrainerOptions& o, const train::Schedule<T>& schedule,
+                                const Field& field, const train::ProgressFn& progress) {
+  if (a.trainer == "flow") return train::gradient_flow_field(schedule.fixed, field, o.flow, progress);
+  return train::gradient_descent_field(schedule, field, o.gd, progress);
 }
 
 template <class T>
-Result run_exact(const TrainArgs& a, const TrainJob& job, int digits) {
+Result run_exact(const TrainArgs& a, const TrainJob& job, const ExactTrainerOptions& o, int digits) {
   const Point<T> start = job.start ? job.start->template cast<T>() : job.start_double.template cast<T>();
   const auto schedule = job.schedule.template cast<T>();
   train::ProgressBar bar("train", a.quiet);
@@ -294,10 +306,10 @@ Result run_exact(const TrainArgs& a, const TrainJob& job, int digits) {
   std::optional<lora::Adapted<T>> ad;
   if (job.lora) {
     const lora::Field<T> field{job.lora->template cast<T>()};
-    r = run_field(a, schedule, field, bar.callback());
+    r = run_field(a, o, schedule, field, bar.callback());
     ad = field.adapted(r.x);
   } else {
-    r = run_field(a, schedule, train::CoordinateField<T>{start, job.coords}, bar.callback());
+    r = run_field(a, o, schedule, train::CoordinateField<T>{start, job.coords}, bar.callback());
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   save_learned(a, job, r, ad);
@@ -325,7 +337,7 @@ train::SgdOptions read_sgd_options(const TrainArgs& a) {
   return opt;
 }
 
-Result run_sgd(const TrainArgs& a, const TrainJob& job) {
+Result run_sgd(const TrainArgs& a, const TrainJob& job, const train::SgdOptions& opt) {
   train::SgdProblem pb;
   pb.d = job.d;
   pb.s2 = job.s2.convert_to<double>();
@@ -333,7 +345,6 @@ Result run_sgd(const TrainArgs& a, const TrainJob& job) {
   pb.shots = a.loss == "pretrain" ? job.m : job.nft;
   pb.theta0 = job.theta0.cast<double>();
   pb.update = job.update;
-  const train::SgdOptions opt = read_sgd_options(a);
   train::ProgressBar bar("train", a.quiet);
   const auto t0 = std::chrono::steady_clock::now();
   if (job.lora) {
@@ -349,8 +360,16 @@ Result run_sgd(const TrainArgs& a, const TrainJob& job) {
   return render(a, job, r, secs, 0);
 }
 
-// --heads/--layers: one run of L layers x H heads (separate V, Q, K) by the authors' stochastic protocol.
-Result run_arch_train(const TrainArgs& a) {
+// --heads/--layers: one run of L layers x H heads (separate V, Q, K) by the authors' stochastic protocol,
+// read and checked: the problem, the optimizer and the start.
+struct ArchTrainJob {
+  train::ArchProblem pb;
+  train::SgdOptions opt;
+  Arch<double> start;
+  std::string init_name = "random N(0, 0.05^2)";
+};
+
+ArchTrainJob read_arch_train_job(const TrainArgs& a) {
   if (a.trainer != "sgd")
     throw InputError("--heads/--layers/--attention (and softmax files) train with --trainer sgd only");
   for (const CLI::Option* opt : {a.param_opt, a.gamma_opt, a.digits_opt, a.tol_opt, a.t_max_opt, a.lora_targets_opt,
@@ -360,7 +379,8 @@ Result run_arch_train(const TrainArgs& a) {
   if (from_file && a.init == "pretrained")
     throw InputError("--init: 'pretrained' with --heads/--layers/--attention: a random start or a parameter FILE");
   if (a.update == "kq") throw InputError("--update kq with --heads/--layers: use all, q, k or v");
-  train::ArchProblem pb;
+  ArchTrainJob job;
+  train::ArchProblem& pb = job.pb;
   pb.d = read_dimension(a.d, 1000);
   pb.noise_std = std::sqrt(read_sigma2(a.sigma2).convert_to<double>());
   pb.loss = sgd_loss(a.loss);
@@ -372,10 +392,8 @@ Result run_arch_train(const TrainArgs& a) {
               : a.update == "k" ? train::ArchUpdate::K
               : a.update == "v" ? train::ArchUpdate::V
                                 : train::ArchUpdate::All;
-  const train::SgdOptions opt = read_sgd_options(a);
+  job.opt = read_sgd_options(a);
   const Attention attention = a.attention == "softmax" ? Attention::Softmax : Attention::Linear;
-  Arch<double> start;
-  std::string init_name = "random N(0, 0.05^2)";
   if (from_file) {  // a parameter file of any layout (softmax or linear), separate heads
     const ArchParamsFile f = read_arch_params(a.init, a.d_opt->count() > 0 ? std::optional(pb.d) : std::nullopt, true);
     if (a.heads_opt->count() > 0 && read_heads(a.heads) != f.arch.H())
@@ -387,18 +405,24 @@ Result run_arch_train(const TrainArgs& a) {
                                    attention_name(f.arch.attention)));
     if (f.arch.kind() != Parameterization::Separate)
       throw InputError(fmt::format("--init: {} has merged heads; training L x H heads needs separate V, Q, K", a.init));
-    start = f.arch.cast<double>();
+    job.start = f.arch.cast<double>();
     pb.d = f.d;
     pb.theta0 = Eigen::VectorXd::Unit(pb.d, 0);
-    init_name = a.init;
+    job.init_name = a.init;
   } else {
-    start = train::random_arch(read_layers(a.layers), read_heads(a.heads), pb.d, 0.05, opt.seed);
-    start.attention = attention;
+    job.start = train::random_arch(read_layers(a.layers), read_heads(a.heads), pb.d, 0.05, job.opt.seed);
+    job.start.attention = attention;
   }
-  const int H = start.H(), L = start.L();
+  return job;
+}
+
+Result run_arch_train(const TrainArgs& a, const ArchTrainJob& job) {
+  const train::ArchProblem& pb = job.pb;
+  const std::string& init_name = job.init_name;
+  const int H = job.start.H(), L = job.start.L();
   train::ProgressBar bar("train", a.quiet);
   const auto t0 = std::chrono::steady_clock::now();
-  const auto r = train::arch_train(pb, start, opt, bar.callback());
+  const auto r = train::arch_train(pb, job.start, job.opt, bar.callback());
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   if (a.format == "json") {
@@ -462,25 +486,44 @@ bool softmax_file(const TrainArgs& a) {
   }
 }
 
-Result run_train(const TrainArgs& a) {
+// The request: one run of L x H heads (--heads/--layers/--attention or a softmax file) or of one
+// head, every option read and checked, --save-params checked (written by the job).
+struct TrainRequest {
+  TrainArgs a;
+  std::optional<ArchTrainJob> arch;
+  std::optional<TrainJob> one_head;
+  int digits = 0;
+  train::SgdOptions sgd;      // --trainer sgd
+  ExactTrainerOptions exact;  // --trainer exact-gd or flow
+};
+
+TrainRequest train_request(const TrainArgs& a) {
+  TrainRequest r{a, {}, {}, 0, {}, {}};
   if (a.heads_opt->count() > 0 || a.layers_opt->count() > 0 || a.attention_opt->count() > 0 || softmax_file(a)) {
-    try {
-      return run_arch_train(a);
-    } catch (const train::DivergenceError& e) {
-      return {"", 3, fmt::format("iclverify: error: train {}\n", e.what())};
-    }
+    r.arch = read_arch_train_job(a);
+    return r;
   }
-  const TrainJob job = read_job(a);
+  r.one_head = read_job(a);
   if (!a.save_params.empty()) {
     const auto dir = std::filesystem::path(a.save_params).parent_path();
     if (!dir.empty() && !std::filesystem::is_directory(dir))
       throw InputError(fmt::format("--save-params: the directory '{}' does not exist", dir.string()));
   }
-  const int digits = a.digits_opt->count() > 0 ? read_digits(a.digits) : 0;
+  r.digits = a.digits_opt->count() > 0 ? read_digits(a.digits) : 0;
+  if (a.trainer == "sgd")
+    r.sgd = read_sgd_options(a);
+  else
+    r.exact = read_exact_trainer_options(a);
+  return r;
+}
+
+Result run_train(const TrainRequest& r) {
+  const TrainArgs& a = r.a;
   try {
-    if (a.trainer == "sgd") return run_sgd(a, job);
-    if (digits > 0) return run_exact<Float50>(a, job, digits);
-    return run_exact<double>(a, job, 0);
+    if (r.arch) return run_arch_train(a, *r.arch);
+    if (a.trainer == "sgd") return run_sgd(a, *r.one_head, r.sgd);
+    if (r.digits > 0) return run_exact<Float50>(a, *r.one_head, r.exact, r.digits);
+    return run_exact<double>(a, *r.one_head, r.exact, 0);
   } catch (const train::DivergenceError& e) {
     return {"", 3, fmt::format("iclverify: error: train {}\n", e.what())};
   }
@@ -562,7 +605,7 @@ Runner add_train(CLI::App& app) {
       "The task theta0 is e_1. Exit status: 0; 2 on bad input; 3 if the run diverged (NaN, Inf or an exploding\n"
       "loss; one line names the step, nothing on stdout).\n"
       "Example: iclverify train --trainer flow --loss zs --gamma 10/13\n");
-  return [a] { return unsplit([a] { return run_train(*a); }); };
+  return [a] { return job(train_request(*a), run_train); };
 }
 
 }  // namespace icl::cli
