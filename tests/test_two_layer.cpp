@@ -436,3 +436,27 @@ TEST_CASE("two layers: timing probe" * doctest::skip()) {
                << " s, R(5) = " << r5 << "; " << terms << " terms, " << pairs << " pairs, " << products
                << " coefficient products");
 }
+
+// Hessian-vector products against the gradient, for docs/performance.md:
+// TL_D=2 build/tests/test_two_layer -tc='*HVP timing*' --no-skip -s
+TEST_CASE("two layers: HVP timing probe" * doctest::skip()) {
+  const int d = std::getenv("TL_D") ? std::atoi(std::getenv("TL_D")) : 1;
+  sim::Engine rng(5);
+  const Arch<double> a = random_two_layer(rng, d, 2, Parameterization::Separate).cast<double>();
+  tl::FixedNRisk<double> at(d, exact::TaskLaw<double>::fixed(some_task(d).cast<double>()), 0.1, 20);
+  const auto coords = tl::arch_coordinates(a, tl::CoordinateSet::All);
+  auto seconds = [](auto&& f) {
+    const auto t0 = std::chrono::steady_clock::now();
+    f();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  const double value = seconds([&] { (void)at.value(a); });
+  const double gradient = seconds([&] { (void)at.gradient(a, coords); });
+  Arch<double> v = a;  // a direction: the model itself
+  std::vector<Arch<double>> units;
+  const double hvp = seconds([&] { (void)at.along_curvature(a, {}, v); });
+  const double hessian = seconds([&] { (void)at.hessian(a, coords); });
+  MESSAGE("d " << d << ", P = " << coords.size() << ": value " << value << " s, gradient " << gradient
+               << " s, one Hessian-vector product over P coordinates " << hessian / coords.size() << " s, d2R/dv2 alone "
+               << hvp << " s, whole Hessian " << hessian << " s");
+}
