@@ -141,4 +141,12 @@ expect_reject "differ in shape" diagnose --pre "$tmp/base2.json" --post "$tmp/l3
 expect_reject "--mc applies to the Monte Carlo path" diagnose --pre "$tmp/base2.json" --post "$tmp/changed2.json" --mc 100
 expect_reject "--seed applies to the Monte Carlo path" diagnose --pre "$tmp/base2.json" --post "$tmp/base2.json" --seed 3
 
+# diagnose is split into request and job: a sweep prepares every point before it runs any, so a post file
+# of another shape is refused with diagnose's own message and nothing runs.
+printf 'command = "diagnose"\n[fixed]\npre = "%s"\ntheta0 = "1"\n[axes]\npost = ["%s", "%s"]\n' \
+  "$tmp/base2.json" "$tmp/changed2.json" "$tmp/l3.json" >"$tmp/study.toml"
+"$bin" sweep "$tmp/study.toml" --store "$tmp/study.sqlite" >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && grep -q "study.toml: 1 of 2 points refused by 'diagnose', nothing ran:" "$tmp/err" &&
+  grep -q "l3.json.*--pre and --post differ in shape" "$tmp/err" && [ ! -e "$tmp/study.sqlite" ] && ok || bad "sweep of diagnose: rc=$rc $(cat "$tmp/err")"
+
 finish
