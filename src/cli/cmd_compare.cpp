@@ -99,8 +99,7 @@ Runner add_compare(CLI::App& app) {
   auto a = std::make_shared<CompareArgs>();
   const std::string model_help =
       "a parameter file (one layer, or two layers with d <= 3), or pretrained:gamma=G | pretrained:m=M (gamma*(M)) | "
-      "zs-full:c=C | v-only:w=W[,b=B] (b "
-      "default 1/(d+4)), placed along theta0";
+      "zs-full:c=C | v-only:w=W[,b=B] (b default 1/(d+4)), placed along theta0";
   app.add_option("A", a->a, "Model A: " + model_help)->type_name("A")->required();
   app.add_option("B", a->b, "Model B: " + model_help)->type_name("B")->required();
   add_task(app, a->task, "the task A and B are evaluated on")->required();
