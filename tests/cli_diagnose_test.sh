@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end tests of iclverify diagnose: verdicts and JSON fields on closed-form points, the Monte
-# Carlo path of two layers, the protocol's learned models (protocol --save-params), and bad input
+# End-to-end tests of iclverify diagnose: verdicts and JSON fields on closed-form points, two layers
+# exact (d <= 3), the Monte Carlo path of three layers, the protocol's learned models (protocol --save-params), and bad input
 # (one line on stderr, exit 2, nothing on stdout).
 source "$(dirname "$0")/cli_lib.sh" "$1"
 
@@ -23,7 +23,7 @@ cat >"$tmp/d3.json" <<'EOF'
  "Q": [[0,0,0,0,0],[0,1,0,0,0],[0,0,1,0,0],[0,0,0,1,0],[0,0,0,0,0]]}
 EOF
 printf '{"V": [[0,0,0,0],[0,0,0,0],[0,0,0,0],[0,0,0,NaN]], "Q": [[0,0,0,0],[0,1,0,0],[0,0,1,0],[0,0,0,0]]}\n' >"$tmp/nan.json"
-# Two layers: P(105/116), then a layer with V = 0 (the identity).
+# Two layers: P(105/116), then a layer with V = 0 (the identity); three layers: two such layers.
 python3 - "$tmp" <<'PY'
 import json, sys
 z = [[0] * 4 for _ in range(4)]
@@ -32,6 +32,8 @@ pre = json.load(open(sys.argv[1] + "/pre.json"))
 full = json.load(open(sys.argv[1] + "/full.json"))
 for name, first in (("pre2", pre), ("full2", full)):
     json.dump({"layers": [{"heads": [first]}, {"heads": [{"V": z, "Q": eye}]}]}, open(f"{sys.argv[1]}/{name}.json", "w"))
+    json.dump({"layers": [{"heads": [first]}] + [{"heads": [{"V": z, "Q": eye}]}] * 2},
+              open(f"{sys.argv[1]}/{name[:-1]}3.json", "w"))
 PY
 
 # F(1): collapsed, rho = 0 exactly on every task, worse on theta0 from n0, zero-shot change -1, F(c) with c = 1.
@@ -64,11 +66,28 @@ rc=$?
 [ "$rc" -eq 0 ] && echo "$out" | grep -q '^verdict         collapsed: ' && echo "$out" | grep -q 'theta0   n in \[1, inf)' && ok ||
   bad "diagnose table: rc=$rc $out $(cat "$tmp/err")"
 "$bin" diagnose --help | grep -q -- "--theta0" && ok || bad "diagnose --help"
-# Two layers: Monte Carlo, flagged, seeded (same seed, same output for 1 and 2 threads).
+# Two layers at d = 2: exact (the two-layer engine), and with an identity second layer the same rationals
+# as the one-layer diagnosis (an independent engine): retention, limits and sets on every task.
+"$bin" diagnose --pre "$tmp/pre.json" --post "$tmp/full.json" --format json >"$tmp/one.json" &&
+  "$bin" diagnose --pre "$tmp/pre2.json" --post "$tmp/full2.json" --format json >"$tmp/two.json" &&
+  python3 - "$tmp" <<'PY' && ok || bad "two-layer diagnosis differs from the one-layer one"
+import json, sys
+one, two = (json.load(open(f"{sys.argv[1]}/{n}.json")) for n in ("one", "two"))
+assert two["engine"] == "exact" and two["layers"] == 2 and two["verdict"] == one["verdict"] == "collapsed"
+for t in ("theta0", "-theta0", "sphere"):
+    a, b = one["tasks"][t], two["tasks"][t]
+    assert b["sets_exact"] and (a["worse"], a["equal"], a["better"]) == (b["worse"], b["equal"], b["better"]), t
+    assert b["pre"]["denominator_power"] == 8 and a["pre"]["denominator_power"] == 2
+    for m in ("pre", "post"):
+        assert a[m]["limit"]["exact"] == b[m]["limit"]["exact"] and a[m]["zero_shot"] == b[m]["zero_shot"], (t, m)
+        assert [x["exact"] for x in a[m]["risk"]] == [x["exact"] for x in b[m]["risk"]], (t, m)
+    assert one["retention"][t] == two["retention"][t], t
+PY
+# Three layers: Monte Carlo, flagged, seeded (same seed, same output for 1 and 2 threads).
 expect_json 'j["engine"] == "monte carlo" and not j["tasks"]["theta0"]["sets_exact"] and j["tasks"]["theta0"]["worse"] is None and isinstance(j["tasks"]["theta0"]["worse_mc"], list) and j["retention"]["theta0"]["rho"]["se"] > 0 and j["verdict"] == "collapsed" and j["nearest"]["family"] == "none"' \
-  diagnose --pre "$tmp/pre2.json" --post "$tmp/full2.json" --mc 3000 --limit-shots 100 --shots 0,5
-a=$("$bin" diagnose --pre "$tmp/pre2.json" --post "$tmp/full2.json" --mc 2000 --shots 0 --limit-shots 50 --seed 4 --threads 1)
-b=$("$bin" diagnose --pre "$tmp/pre2.json" --post "$tmp/full2.json" --mc 2000 --shots 0 --limit-shots 50 --seed 4 --threads 2)
+  diagnose --pre "$tmp/pre3.json" --post "$tmp/full3.json" --mc 3000 --limit-shots 100 --shots 0,5
+a=$("$bin" diagnose --pre "$tmp/pre3.json" --post "$tmp/full3.json" --mc 2000 --shots 0 --limit-shots 50 --seed 4 --threads 1)
+b=$("$bin" diagnose --pre "$tmp/pre3.json" --post "$tmp/full3.json" --mc 2000 --shots 0 --limit-shots 50 --seed 4 --threads 2)
 [ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "diagnose Monte Carlo depends on --threads"
 
 # Bad input: one line, exit 2, nothing on stdout.
@@ -80,7 +99,7 @@ expect_reject "--theta0" diagnose --pre "$tmp/pre.json" --post "$tmp/full.json" 
 expect_reject "nan.json" diagnose --pre "$tmp/pre.json" --post "$tmp/nan.json"
 expect_reject "cannot read" diagnose --pre "$tmp/missing.json" --post "$tmp/full.json"
 expect_reject "--post" diagnose --pre "$tmp/pre.json"
-expect_reject "--mc applies to L >= 2" diagnose --pre "$tmp/pre.json" --post "$tmp/full.json" --mc 100
+expect_reject "--mc applies to the Monte Carlo path" diagnose --pre "$tmp/pre.json" --post "$tmp/full.json" --mc 100
 expect_reject "--sigma2" diagnose --pre "$tmp/pre.json" --post "$tmp/full.json" --sigma2 -1
 expect_reject "--format" diagnose --pre "$tmp/pre.json" --post "$tmp/full.json" --format csv
 expect_reject "--save-params" protocol --steps-pretrain 1 --steps-finetune 1 --batch 10 --quiet --save-params /proc/none

@@ -236,7 +236,7 @@ TEST_CASE("bad input: shapes, theta0") {
   CHECK_THROWS_AS(diagnose::diagnose(pre, pre, o), InputError);
 }
 
-TEST_CASE("two layers: Monte Carlo, flagged, seeded; an identity second layer gives the one-layer risk") {
+TEST_CASE("two layers at d = 5: Monte Carlo, flagged, seeded; an identity second layer gives the one-layer risk") {
   // Layer 2 with V = 0 is the identity (W = I): the model is P(gamma).
   const auto one = pretrained();
   Arch<Rational> pre = one;
@@ -250,6 +250,7 @@ TEST_CASE("two layers: Monte Carlo, flagged, seeded; an identity second layer gi
   o.mc = sim::McOptions{4000, 7, 1};
   o.limit_shots = 100;
   const Diagnosis dx = diagnose::diagnose(pre, post, o);
+  CHECK_FALSE(diagnose::exact_engine(pre));  // d = 5 > two_layer::kMaxD
   CHECK_FALSE(dx.exact);
   CHECK_FALSE(dx.tasks[0].runs.has_value());
   CHECK(dx.families.empty());
@@ -262,6 +263,65 @@ TEST_CASE("two layers: Monte Carlo, flagged, seeded; an identity second layer gi
   }
   CHECK(dx.verdict == "collapsed");
   CHECK(nlohmann::json(diagnose::to_json(dx)).dump() == diagnose::to_json(diagnose::diagnose(pre, post, o)).dump());
+}
+
+TEST_CASE("two layers with d <= 3: exact; an identity second layer gives the one-layer diagnosis exactly") {
+  // The one-layer engine (interpolated (n+1)^2 R) and the two-layer engine ((n+1)^8 R) are independent
+  // derivations; with V = 0 in layer 2 (the identity, whatever its Q) they must agree in every rational.
+  const int d = 2;
+  const Vec<Rational> t0 = first_axis<Rational>(d);
+  const Rational gamma = closed_form::gamma_star<Rational>(20, Setting<Rational>{d, kS2});
+  const Arch<Rational> pre1 = one_head(pretrained_params(d, gamma)), post1 = one_head(full_ft_params(t0, Rational(1)));
+  Mat<Rational> Q2 = Mat<Rational>::Identity(d + 2, d + 2);
+  Q2(0, d + 1) = Rational(3, 7);
+  const std::vector<Head<Rational>> identity{Head<Rational>{Mat<Rational>::Zero(d + 2, d + 2), Q2, {}}};
+  Arch<Rational> pre2 = pre1, post2 = post1;
+  pre2.layers.push_back(identity);
+  post2.layers.push_back(identity);
+  diagnose::Options o;
+  o.theta0 = t0;
+  o.s2 = kS2;
+  const Diagnosis one = diagnose::diagnose(pre1, post1, o), two = diagnose::diagnose(pre2, post2, o);
+  CHECK(one.exact);
+  CHECK(two.exact);
+  CHECK(two.verdict == one.verdict);
+  for (std::size_t t = 0; t < 3; ++t) {
+    const auto &a = one.tasks[t], &b = two.tasks[t];
+    CHECK(a.pre.power == 2);
+    CHECK(b.pre.power == 8);
+    REQUIRE(b.runs.has_value());
+    REQUIRE(b.runs->size() == a.runs->size());
+    for (std::size_t k = 0; k < a.runs->size(); ++k) {
+      CHECK((*b.runs)[k].sign == (*a.runs)[k].sign);
+      CHECK((*b.runs)[k].lo == (*a.runs)[k].lo);
+      CHECK((*b.runs)[k].hi == (*a.runs)[k].hi);
+    }
+    CHECK(*b.pre.limit.exact == *a.pre.limit.exact);
+    CHECK(*b.post.limit.exact == *a.post.limit.exact);
+    CHECK(*b.pre.zero_shot.exact == *a.pre.zero_shot.exact);
+    for (std::size_t j = 0; j < o.shots.size(); ++j) CHECK(*b.post.risk[j].exact == *a.post.risk[j].exact);
+    REQUIRE(two.retention[t].rho.has_value());
+    CHECK(*two.retention[t].rho->exact == *one.retention[t].rho->exact);
+  }
+  // C2 at d = 2, s2 = 1/10: F(1) is worse than P(gamma*(20)) on theta0 from n = 1 on (as the one-layer
+  // diagnosis of cli_diagnose_test.sh prints), here through two layers.
+  CHECK((*two.tasks[0].runs).back().sign == 1);
+  CHECK((*two.tasks[0].runs).back().lo == 1);
+  CHECK_FALSE((*two.tasks[0].runs).back().hi.has_value());
+  // A second layer that reads the first layer's output: still exact, and no longer the one-layer model.
+  Arch<Rational> read2 = pre2;
+  read2.layers[1][0].V(d + 1, d + 1) = Rational(1, 2);
+  const Diagnosis moved = diagnose::diagnose(pre2, read2, o);
+  CHECK(moved.exact);
+  CHECK(*moved.tasks[0].post.limit.exact != *moved.tasks[0].pre.limit.exact);
+  // The paths: L = 3, d > 3 at L = 2 and softmax attention are simulated.
+  Arch<Rational> three = pre2;
+  three.layers.push_back(identity);
+  CHECK_FALSE(diagnose::exact_engine(three));
+  Arch<Rational> soft = pre1;
+  soft.attention = Attention::Softmax;
+  CHECK_FALSE(diagnose::exact_engine(soft));
+  CHECK(diagnose::exact_engine(pre1));
 }
 
 TEST_CASE("JSON: every field, exact numbers as strings") {

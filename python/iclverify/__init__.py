@@ -440,8 +440,9 @@ def diagnose(pre, post, **options):
     and a verdict ("collapsed", "preserved", "specialized", "degraded", or no ICL to lose).
     pre, post: models of the same shape (exact; floats by their binary value), e.g. a Transformer_F
     before and after fine-tuning. Exact inputs: pre, post, theta0 (a list; inferred from post when
-    not given), sigma2 (default 1/10). One layer is exact ("exact" fields are "p/q" strings); L >= 2
-    layers are Monte Carlo (mc=, seed=, with standard errors). Returns the JSON dict, with "verdict"
+    not given), sigma2 (default 1/10). One layer, and two layers with d <= 3, are exact ("exact" fields
+    are "p/q" strings); softmax attention, L >= 3 and two layers with d > 3 are Monte Carlo (mc=, seed=,
+    with standard errors). Returns the JSON dict, with "verdict"
     and "retention": {"theta0", "-theta0", "sphere"}; a verdict is a result, never an exception."""
     return _json("diagnose", dict(pre=pre, post=post, **options))
 

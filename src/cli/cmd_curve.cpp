@@ -40,18 +40,12 @@ CurveRequest curve_request(const CurveArgs& a) {
   CurveRequest r{a, read_sigma2(a.o.sigma2), 0, {}, {}, exact::TaskLaw<Rational>::sphere(), ""};
   const std::string text = a.params.empty() ? a.family : a.params;
   const std::string flag = a.params.empty() ? "--family" : "--params";
+  // Two layers: R(n) = numerator(n) / (n + 1)^8 straight from the engine (exact/two_layer.hpp), whose
+  // numerator has degree <= 8 by construction (no interpolation); L >= 3 has no exact engine.
   if (!a.params.empty()) {
-    ArchParamsFile file =
-        read_arch_params(a.params, a.o.d.empty() ? std::nullopt : std::optional(read_dimension(a.o.d)));
-    if (file.arch.L() >= 2) {
-      // Two layers: R(n) = numerator(n) / (n + 1)^8 straight from the engine (exact/two_layer.hpp), whose
-      // numerator has degree <= 8 by construction (no interpolation); L >= 3 has no exact engine.
-      if (file.arch.L() > 2 || file.arch.d() > exact::two_layer::kMaxD)
-        throw InputError(fmt::format("--params: {} has L = {}, d = {}; the exact engine covers L <= 2 with d <= {}",
-                                     a.params, file.arch.L(), file.arch.d(), exact::two_layer::kMaxD));
-      r.d = file.arch.d();
-      r.layers = std::move(file.arch);
-    }
+    r.layers =
+        read_two_layers(a.params, "--params", a.o.d.empty() ? std::nullopt : std::optional(read_dimension(a.o.d)));
+    if (r.layers) r.d = r.layers->d();
   }
   if (!r.layers) {
     r.d = resolve_dimension(a.o.d, {{text, flag}});

@@ -10,6 +10,7 @@
 #include "cli/inputs.hpp"
 #include "core/number.hpp"
 #include "diagnose/diagnose.hpp"
+#include "exact/two_layer/risk.hpp"
 #include "model/arch_file.hpp"
 #include "prove/proof.hpp"
 #include "report/table.hpp"
@@ -134,22 +135,39 @@ std::string render_table(const DiagnoseArgs& a, const diagnose::Diagnosis& dx) {
 }
 
 diagnose::Options read_options(const DiagnoseArgs& a, const Arch<Rational>& pre, int d) {
-  const bool simulated = pre.L() >= 2 || pre.softmax();
+  const bool simulated = !diagnose::exact_engine(pre);
   diagnose::Options o;
   if (a.theta0_opt->count() > 0) o.theta0 = read_theta(a.theta0_opt, a.theta0, d);
   o.s2 = read_sigma2(a.sigma2);
   o.shots = read_shots(a.shots);
   for (const CLI::Option* opt : {a.mc_opt, a.seed_opt, a.threads_opt, a.limit_opt})
-    applies_only_to(simulated, opt, "L >= 2 layers or softmax attention (one linear layer is exact)");
+    applies_only_to(simulated, opt,
+                    fmt::format("the Monte Carlo path (softmax attention, L >= 3, or L = 2 with d > {}); linear "
+                                "attention with L = 1, or L = 2 and d <= {}, is exact",
+                                exact::two_layer::kMaxD, exact::two_layer::kMaxD));
   o.mc = sim::McOptions{parse_integer(a.mc, "--mc", 2, 1'000'000'000), read_seed(a.seed), read_threads(a.threads)};
   o.limit_shots = parse_integer(a.limit_shots, "--limit-shots", 1, 1'000'000);
   return o;
 }
 
-Result run_diagnose(const DiagnoseArgs& a) {
-  const ArchParamsFile pre = read_arch_params(a.pre, std::nullopt, true),
-                       post = read_arch_params(a.post, std::nullopt, true);
-  const diagnose::Diagnosis dx = diagnose::diagnose(pre.arch, post.arch, read_options(a, pre.arch, pre.d));
+// The request: both files read, the options read, every check of diagnose() made; nothing evaluated.
+struct DiagnoseRequest {
+  DiagnoseArgs a;
+  Arch<Rational> pre, post;
+  diagnose::Options options;
+};
+
+DiagnoseRequest diagnose_request(const DiagnoseArgs& a) {
+  ArchParamsFile pre = read_arch_params(a.pre, std::nullopt, true), post = read_arch_params(a.post, std::nullopt, true);
+  DiagnoseRequest r{a, std::move(pre.arch), std::move(post.arch), {}};
+  r.options = read_options(a, r.pre, pre.d);
+  diagnose::check_inputs(r.pre, r.post, r.options);
+  return r;
+}
+
+Result run_diagnose(const DiagnoseRequest& r) {
+  const DiagnoseArgs& a = r.a;
+  const diagnose::Diagnosis dx = diagnose::diagnose(r.pre, r.post, r.options);
   if (a.format == "json") {
     nlohmann::json j = diagnose::to_json(dx);
     j["pre"] = a.pre;
@@ -177,19 +195,22 @@ Runner add_diagnose(CLI::App& app) {
           ->type_name("LIST");
   add_sigma2(app, a->sigma2);
   add_shots(app, a->shots, "the n of the printed curves (the exact sets cover every n >= 0)");
-  a->mc_opt = app.add_option("--mc", a->mc, "L >= 2: Monte Carlo prompts per point (default 20000)")->type_name("N");
-  a->seed_opt = add_seed(app, a->seed, "the Monte Carlo prompts (L >= 2)");
-  a->threads_opt = add_threads(app, a->threads, "L >= 2");
-  a->limit_opt = app.add_option("--limit-shots", a->limit_shots, "L >= 2: lim R is estimated at this n (default 200)")
+  a->mc_opt = app.add_option("--mc", a->mc, "Monte Carlo path only: prompts per point (default 20000)")->type_name("N");
+  a->seed_opt = add_seed(app, a->seed, "the Monte Carlo prompts (Monte Carlo path only)");
+  a->threads_opt = add_threads(app, a->threads, "Monte Carlo path only");
+  a->limit_opt = app.add_option("--limit-shots", a->limit_shots,
+                                "Monte Carlo path only: lim R is estimated at this n (default 200)")
                      ->type_name("N");
   add_format(app, a->format, {"table", "json"}, "json: every field, exact numbers as {exact: \"p/q\", decimal, se}");
   app.footer(
-      "One layer (any H): exact risk curves, limits and sets of n (no cut-off). L >= 2: Monte Carlo, flagged.\n"
+      "Linear attention, one layer (any H) or two layers (any H, d <= 3): exact risk curves, limits, retention and\n"
+      "sets of n (no cut-off; two layers: R(n) = numerator(n) / (n+1)^8 from the two-layer engine). Softmax\n"
+      "attention, L >= 3, or two layers with d > 3: Monte Carlo, flagged.\n"
       "Verdict, the first that holds: no-icl (pre has no ICL to lose on any task), collapsed (rho < 1/4 on\n"
       "theta0 and -theta0), preserved (rho >= 9/10 on -theta0 and the sphere), specialized (rho >= 9/10 on\n"
       "theta0, < 9/10 on -theta0), else degraded. Exit 0 whatever the verdict, 2 on bad input.\n"
       "Example: iclverify diagnose --pre pre.json --post post.json --theta0 1,0,0,0,0 --format json\n");
-  return [a] { return unsplit([a] { return run_diagnose(*a); }); };
+  return [a] { return job(diagnose_request(*a), run_diagnose); };
 }
 
 }  // namespace icl::cli

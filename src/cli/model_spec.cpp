@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <stdexcept>
 
 #include "cli/inputs.hpp"
 #include "closed_form/pretrained.hpp"
 #include "core/number.hpp"
+#include "exact/two_layer.hpp"
 #include "model/families.hpp"
 #include "model/params_file.hpp"
 #include "poly/tensor_fit.hpp"
@@ -84,7 +86,18 @@ void add_curve_options(CLI::App& app, CurveOptions& o, const std::string& d_note
 
 std::optional<int> file_dimension(const std::string& text, const std::string&) {
   if (is_family(text)) return std::nullopt;
-  return read_params_file(text).D() - 2;
+  return read_arch_params(text).d;
+}
+
+std::optional<Arch<Rational>> read_two_layers(const std::string& text, const std::string& flag, std::optional<int> d) {
+  if (is_family(text)) return std::nullopt;
+  ArchParamsFile file = read_arch_params(text, d);
+  if (file.arch.L() == 1) return std::nullopt;
+  // L >= 3 has no exact engine; the two-layer engine's cost grows like d^8 (exact/two_layer/risk.hpp).
+  if (file.arch.L() > 2 || file.arch.d() > exact::two_layer::kMaxD)
+    throw InputError(fmt::format("{}: {} has L = {}, d = {}; the exact engine covers L <= 2 with d <= {}", flag, text,
+                                 file.arch.L(), file.arch.d(), exact::two_layer::kMaxD));
+  return std::move(file.arch);
 }
 
 Model read_model(const std::string& text, const std::string& flag, const Vec<Rational>& theta0, const Rational& s2) {
@@ -109,6 +122,34 @@ int resolve_dimension(const std::string& d_text, const std::vector<std::pair<std
 
 Polynomial<Rational> risk_numerator(const Model& m, const exact::TaskLaw<Rational>& task, const Rational& s2) {
   return curve_numerator([&](long n) { return exact::risk(m.params, task, n, s2); });
+}
+
+ExactRisk exact_risk(const Model& m, const exact::TaskLaw<Rational>& task, const Rational& s2) {
+  Polynomial<Rational> p = risk_numerator(m, task, s2);
+  const Rational limit = p.coeff(2);
+  return {std::move(p), 2, limit};
+}
+
+ExactRisk exact_risk(const Arch<Rational>& layers, const exact::TaskLaw<Rational>& task, const Rational& s2) {
+  const auto r = exact::two_layer::risk_polynomial(layers, task, s2);
+  return {Polynomial<Rational>{r.numerator}, r.power, r.limit()};
+}
+
+Polynomial<Rational> times_n_plus_1_power(Polynomial<Rational> p, int k) {
+  for (int i = 0; i < k; ++i) {
+    Polynomial<Rational> next{std::vector<Rational>(p.coeffs.size() + 1, Rational(0))};
+    for (std::size_t j = 0; j < p.coeffs.size(); ++j) {
+      next.coeffs[j] += p.coeffs[j];
+      next.coeffs[j + 1] += p.coeffs[j];
+    }
+    p = std::move(next);
+  }
+  return p;
+}
+
+Polynomial<Rational> numerator_over(const ExactRisk& r, int power) {
+  if (power < r.power) throw std::logic_error("numerator_over: the denominator power can only grow");
+  return times_n_plus_1_power(r.numerator, power - r.power);
 }
 
 std::string polynomial_text(const Polynomial<Rational>& p, const std::string& var) {

@@ -7,6 +7,7 @@
 
 #include "diagnose/fit.hpp"
 #include "exact/heads.hpp"
+#include "exact/two_layer.hpp"
 #include "poly/flint_poly.hpp"
 #include "prove/proof.hpp"
 
@@ -53,8 +54,6 @@ UnitTask unit_task(const Vec<Rational>& v) {
   return {theta, false};
 }
 
-namespace {
-
 // --- validation and the task ---------------------------------------------------------------------
 
 void check_inputs(const Arch<Rational>& pre, const Arch<Rational>& post, const Options& opt) {
@@ -80,6 +79,12 @@ void check_inputs(const Arch<Rational>& pre, const Arch<Rational>& post, const O
     if (n < 0) throw InputError("--shots: n must be >= 0");
 }
 
+bool exact_engine(const Arch<Rational>& a) {
+  return !a.softmax() && (a.L() == 1 || (a.L() == 2 && a.d() <= exact::two_layer::kMaxD));
+}
+
+namespace {
+
 void choose_theta0(const Arch<Rational>& pre, const Arch<Rational>& post, const Options& opt, Diagnosis& dx) {
   Vec<Rational> v;
   if (opt.theta0) {
@@ -97,17 +102,29 @@ void choose_theta0(const Arch<Rational>& pre, const Arch<Rational>& post, const 
 
 // --- risk curves ------------------------------------------------------------------------------------
 
-// One layer of linear attention has the exact engine; L >= 2 and softmax attention are simulated.
-bool exact_engine(const Arch<Rational>& a) { return a.L() == 1 && !a.softmax(); }
-
 const std::vector<long> kFitShots{0, 1, 2, 3, 4, 5};  // curve_numerator's nodes
 
+// Two layers: R(n) = numerator(n) / (n + 1)^8 from the two-layer engine, its limit the coefficient of n^8.
+ModelCurve two_layer_curve(const Arch<Rational>& a, const exact::TaskLaw<Rational>& task, const Options& o) {
+  const auto r = exact::two_layer::risk_polynomial(a, task, o.s2);
+  ModelCurve c;
+  c.numerator = Polynomial<Rational>{r.numerator};
+  c.power = r.power;
+  for (long n : o.shots) c.risk.push_back(Number::of(r.at(n)));
+  c.zero_shot = Number::of(r.at(0));
+  c.limit = Number::of(r.limit());
+  return c;
+}
+
+// One layer: (n + 1)^2 R(n) interpolated at n = 0..2 and confirmed at 3..5; the limit from its own formula.
 ModelCurve exact_curve(const Arch<Rational>& a, const exact::TaskLaw<Rational>& task, const Options& o) {
+  if (a.L() == 2) return two_layer_curve(a, task, o);
   std::vector<long> shots = kFitShots;
   shots.insert(shots.end(), o.shots.begin(), o.shots.end());
   const std::vector<Rational> r = exact::arch_curve(a, task, shots, o.s2);
   ModelCurve c;
   c.numerator = curve_numerator([&](long n) { return r.at(static_cast<std::size_t>(n)); });
+  c.power = 2;
   for (std::size_t j = 0; j < o.shots.size(); ++j) c.risk.push_back(Number::of(r[kFitShots.size() + j]));
   c.zero_shot = Number::of(r[0]);
   const Rational limit = exact::arch_risk_limit(a, task, o.s2);
@@ -147,6 +164,9 @@ TaskResult task_result(const std::string& name, const std::optional<Vec<Rational
     const auto task = theta ? exact::TaskLaw<Rational>::fixed(*theta) : exact::TaskLaw<Rational>::sphere();
     t.pre = exact_curve(pre, task, o);
     t.post = exact_curve(post, task, o);
+    // pre and post have the same L, so the same denominator (n + 1)^power: the numerators' difference
+    // has the sign of R_post - R_pre at every n.
+    if (t.pre.power != t.post.power) throw std::logic_error("diagnose: pre and post curves over different powers");
     t.runs = sign_runs_any_degree(*t.post.numerator - *t.pre.numerator);
     return t;
   }
@@ -347,6 +367,7 @@ nlohmann::json numbers_json(const std::vector<Number>& xs) {
 nlohmann::json curve_json(const ModelCurve& c) {
   nlohmann::json j{{"risk", numbers_json(c.risk)}, {"zero_shot", to_json(c.zero_shot)}, {"limit", to_json(c.limit)}};
   j["numerator"] = c.numerator ? nlohmann::json(prove::fractions(*c.numerator)) : nlohmann::json(nullptr);
+  j["denominator_power"] = c.numerator ? nlohmann::json(c.power) : nlohmann::json(nullptr);
   return j;
 }
 

@@ -1,8 +1,10 @@
 // Module diagnose: what a fine-tuning did to in-context learning (docs/diagnose.md). Given the
 // parameters before (pre) and after (post) fine-tuning, of any L x H layout (model/arch.hpp):
 //   - risk curves on theta0, -theta0 and the sphere before and after, and the exact set of n where
-//     post is worse than pre (one layer: exact, (n+1)^2 R is a polynomial of degree <= 2 in n;
-//     L >= 2: Monte Carlo with standard errors, sets only at the listed n and flagged);
+//     post is worse than pre (linear attention with one layer: exact, (n+1)^2 R is a polynomial of
+//     degree <= 2 in n; two layers with d <= 3: exact, (n+1)^8 R of degree <= 8 from the two-layer engine;
+//     softmax attention, L >= 3 or two layers with d > 3: Monte Carlo with standard errors, sets only at
+//     the listed n and flagged);
 //   - what moved, per layer and head: relative changes of the ICL, zero-shot and memorizing blocks,
 //     and the scale-free products of train/summary.hpp;
 //   - the nearest named family (F(c), V(b, w), KQ(c)) by a least-squares fit of the effective tensor
@@ -31,8 +33,8 @@ struct Options {
   std::optional<Vec<Rational>> theta0;  // the fine-tuned task, any nonzero length; empty: inferred from post
   Rational s2{1, 10};
   std::vector<long> shots{0, 1, 2, 5, 10, 20, 40};
-  sim::McOptions mc{20000, 1, 1};  // L >= 2 only
-  long limit_shots = 200;          // L >= 2: the n of the Monte Carlo estimate of lim R
+  sim::McOptions mc{20000, 1, 1};  // the Monte Carlo path only (exact_engine false)
+  long limit_shots = 200;          // the Monte Carlo path: the n of the estimate of lim R
 };
 
 // A number: exact (a rational) or a Monte Carlo estimate (mean and standard error).
@@ -53,16 +55,17 @@ inline const Rational kKept{9, 10};      // rho >= 9/10: kept
 inline const Rational kNearestDistance{1, 4};
 
 struct ModelCurve {
-  std::optional<Polynomial<Rational>> numerator;  // (n+1)^2 R(n), exact (L = 1)
+  std::optional<Polynomial<Rational>> numerator;  // (n+1)^power R(n), exact (the exact engines)
+  int power = 0;                                  // 2 for one layer, 8 for two; 0 on the Monte Carlo path
   std::vector<Number> risk;                       // at Options::shots
-  Number zero_shot, limit;                        // R(0) and lim R (L >= 2: R(limit_shots))
+  Number zero_shot, limit;                        // R(0) and lim R (Monte Carlo: R(limit_shots))
 };
 
 struct TaskResult {
   std::string name;  // "theta0", "-theta0", "sphere"
   ModelCurve pre, post;
-  std::optional<std::vector<SignRun>> runs;  // exact sign of R_post - R_pre for every n >= 0 (L = 1)
-  std::vector<long> worse_mc;                // L >= 2: listed n with R_post - R_pre > 3 combined se
+  std::optional<std::vector<SignRun>> runs;  // exact sign of R_post - R_pre for every n >= 0 (exact engines)
+  std::vector<long> worse_mc;                // Monte Carlo: listed n with R_post - R_pre > 3 combined se
 };
 
 struct Retention {
@@ -94,7 +97,7 @@ struct Diagnosis {
   std::string kind_pre, kind_post;  // "merged" / "separate"
   std::string attention;            // "linear" / "softmax" (model/softmax.hpp; both files the same)
   Rational s2;
-  bool exact;  // L = 1, linear attention
+  bool exact;  // exact_engine(pre): linear attention, L = 1, or L = 2 with d <= 3
   Options options;
   Vec<Rational> theta0;
   std::string theta0_source;         // "given", "inferred" or "default"
@@ -108,6 +111,13 @@ struct Diagnosis {
   std::string nearest;              // a family name or "none"
   std::string nearest_reason;
 };
+
+// Which path a model takes: the exact engines for linear attention with L = 1 (any H) or L = 2 (any H,
+// d <= exact::two_layer::kMaxD); Monte Carlo for softmax attention, L >= 3 and two layers with larger d.
+bool exact_engine(const Arch<Rational>& a);
+
+// The checks of diagnose() alone (no evaluation): InputError as below.
+void check_inputs(const Arch<Rational>& pre, const Arch<Rational>& post, const Options& opt);
 
 // Throws InputError when pre and post differ in L, H or D, when theta0 has the wrong length or is
 // zero, or when an entry is not finite (the readers reject those already).
