@@ -397,7 +397,7 @@ Outcome learned_heads(const ArchSetup& su, const CheckContext& ctx) {
 // Two layers of two separate heads trained on the exact population loss at fixed n
 // (exact/two_layer/fixed_n.hpp, train/two_layer_exact.hpp): d = 1 by default (seconds), d = 2 with
 // --full (a gradient on the sphere costs about 0.4 s there: minutes per fit). Every end point is
-// certified: |grad| < 1e-10 in 50 digits and the Hessian (central differences of the exact gradient)
+// certified: |grad| < 1e-10 in 50 digits and the exact Hessian (from exact Hessian-vector products)
 // without a negative eigenvalue beyond its error; curves, limits and sets of n are exact rationals of
 // the end point's (dyadic) parameters.
 namespace tl = exact::two_layer;
