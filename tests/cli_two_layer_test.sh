@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end tests of `compare` and `diagnose` on parameter files of two layers (issue 27): exact for
+# End-to-end tests of `compare` and `diagnose` on parameter files of two layers (issue 27), and of one
+# layer of several heads (compare, curve --symbolic): exact for
 # every n >= 0 through the two-layer engine, R(n) = numerator(n) / (n + 1)^8, each result confirmed by
 # an independent route (the one-layer engine, or exact values from `risk --exact` and `curve --symbolic`
 # combined in Python's Fractions); bad input (one line on stderr, exit 2, nothing on stdout).
@@ -28,6 +29,9 @@ dump("d2", {"V": z4, "Q": [[int(i == j) for j in range(4)] for i in range(4)]})
 dump("two_d2", two({"V": z4, "Q": z4}, {"V": z4, "Q": z4}))
 z6 = [[0] * 6 for _ in range(6)]
 dump("two_d4", two({"V": z6, "Q": z6}, {"V": z6, "Q": z6}))
+# One layer of two heads: two copies of h1 (their average is h1), and h1 with h2 (a different model).
+dump("h1h1", {"layers": [{"heads": [h1, h1]}]})
+dump("h1h2", {"layers": [{"heads": [h1, h2]}]})
 PY
 
 # --- compare ---------------------------------------------------------------------------------------
@@ -95,6 +99,19 @@ confirm "$tmp/changed2.json" "$tmp/base2.json" opposite mixed
 for task in target sphere; do confirm "$tmp/base2.json" "$tmp/m1.json" "$task" any; done
 confirm "$tmp/m1.json" "$tmp/base2.json" target any
 
+# One layer of H heads (the multi-head engine, (n + 1)^2 R(n) interpolated and confirmed): two copies of
+# one head equal that head for every n; two different heads confirmed against exact values, against one
+# head and against two layers (denominators (n + 1)^2 and (n + 1)^8).
+for task in target opposite sphere; do
+  expect_json 'j["equal"] == [[0, None]] and j["difference"]["denominator_power"] == 2 and
+    all(c == "0" for c in j["difference"]["numerator"]) and j["a"].endswith("(L = 1, H = 2)")' \
+    compare "$tmp/h1h1.json" "$tmp/m1.json" --task "$task" $S
+done
+for task in target sphere; do confirm "$tmp/h1h2.json" "$tmp/m1.json" "$task" any; done
+confirm "$tmp/h1h2.json" "$tmp/base2.json" opposite any
+expect_json 'j["model"].endswith("(L = 1, H = 2)") and j["denominator_power"] == 2 and j["confirmed_at"] == [3, 4, 5]' \
+  curve --symbolic --params "$tmp/h1h2.json" --task sphere $S
+
 # --- diagnose --------------------------------------------------------------------------------------
 # Exact: limits equal curve --symbolic's, rho = (1 + s2 - lim post) / (1 + s2 - lim pre) as fractions, the
 # sets equal compare's (post against pre) on each task, curves over (n + 1)^8.
@@ -134,7 +151,7 @@ expect_reject "B: .*l3.json has L = 3" compare "$tmp/base2.json" "$tmp/l3.json" 
 expect_reject "the parameter file has d = 2, but d = 1" compare "$tmp/base2.json" "$tmp/d2.json" --task target $S
 expect_reject "B: the parameter file has d = 2, but d = 1" compare "$tmp/m1.json" "$tmp/two_d2.json" --task target $S
 expect_reject "d = 1" compare "$tmp/base2.json" "$tmp/m1.json" --task target --d 3 $S
-expect_reject "has L = 2, d = 4; the exact engine covers L <= 2 with d <= 3" compare "$tmp/two_d4.json" pretrained:gamma=1/2 --task target $S
+expect_reject "has L = 2, d = 4; the exact engine covers L <= 2 (two layers with d <= 3)" compare "$tmp/two_d4.json" pretrained:gamma=1/2 --task target $S
 expect_reject "softmax attention has no exact engine" compare "$tmp/soft2.json" "$tmp/base2.json" --task target $S
 expect_reject "differ in shape" diagnose --pre "$tmp/base2.json" --post "$tmp/two_d2.json"
 expect_reject "differ in shape" diagnose --pre "$tmp/base2.json" --post "$tmp/l3.json"

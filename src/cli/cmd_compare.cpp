@@ -21,12 +21,12 @@ struct CompareArgs {
   CLI::Option* theta_opt;
 };
 
-// One side of the comparison: a family or a one-layer file (the one-layer engine), or a file of two layers
-// (the two-layer engine).
+// One side of the comparison: a family or a one-head file (the one-head engine), or a file of H heads or
+// two layers (the multi-head or the two-layer engine).
 struct Side {
   std::string name;
-  std::optional<Model> one;
-  std::optional<Arch<Rational>> two;
+  std::optional<Model> head;
+  std::optional<Arch<Rational>> layers;
 };
 
 // The request: both models and the task, read and checked; nothing evaluated.
@@ -40,8 +40,8 @@ struct CompareRequest {
 
 Side read_side(const std::string& text, const std::string& flag, int d, const Vec<Rational>& theta0,
                const Rational& s2) {
-  if (auto two = read_two_layers(text, flag, d))
-    return {fmt::format("{} (L = 2, H = {})", text, two->H()), std::nullopt, std::move(two)};
+  if (auto layers = read_layers(text, flag, d))
+    return {fmt::format("{} (L = {}, H = {})", text, layers->L(), layers->H()), std::nullopt, std::move(layers)};
   Model m = read_model(text, flag, theta0, s2);
   std::string name = m.name;
   return {std::move(name), std::move(m), std::nullopt};
@@ -57,7 +57,7 @@ CompareRequest compare_request(const CompareArgs& a) {
 }
 
 ExactRisk side_risk(const Side& s, const exact::TaskLaw<Rational>& task, const Rational& s2) {
-  return s.two ? exact_risk(*s.two, task, s2) : exact_risk(*s.one, task, s2);
+  return s.layers ? exact_risk(*s.layers, task, s2) : exact_risk(*s.head, task, s2);
 }
 
 Result run_compare(const CompareRequest& r) {

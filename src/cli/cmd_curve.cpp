@@ -22,13 +22,14 @@ struct CurveArgs {
   CLI::Option* theta_opt;
 };
 
-// The request: the model (a family, a one-layer file, or a two-layer file) and the task, read and checked.
+// The request: the model (a family, a one-head file, or a file of H heads or two layers) and the task,
+// read and checked.
 struct CurveRequest {
   CurveArgs a;
   Rational s2;
   int d = 0;
-  std::optional<Model> model;            // a family or a one-layer file
-  std::optional<Arch<Rational>> layers;  // a file of L = 2 layers
+  std::optional<Model> model;            // a family or a one-head file
+  std::optional<Arch<Rational>> layers;  // a file of H heads, or of two layers
   exact::TaskLaw<Rational> task;
   std::string task_text;
 };
@@ -40,11 +41,11 @@ CurveRequest curve_request(const CurveArgs& a) {
   CurveRequest r{a, read_sigma2(a.o.sigma2), 0, {}, {}, exact::TaskLaw<Rational>::sphere(), ""};
   const std::string text = a.params.empty() ? a.family : a.params;
   const std::string flag = a.params.empty() ? "--family" : "--params";
-  // Two layers: R(n) = numerator(n) / (n + 1)^8 straight from the engine (exact/two_layer.hpp), whose
-  // numerator has degree <= 8 by construction (no interpolation); L >= 3 has no exact engine.
+  // H heads of one layer: (n + 1)^2 R(n) interpolated and confirmed as for one head; two layers:
+  // R(n) = numerator(n) / (n + 1)^8 straight from the engine (exact/two_layer.hpp), whose numerator has
+  // degree <= 8 by construction (no interpolation); L >= 3 has no exact engine.
   if (!a.params.empty()) {
-    r.layers =
-        read_two_layers(a.params, "--params", a.o.d.empty() ? std::nullopt : std::optional(read_dimension(a.o.d)));
+    r.layers = read_layers(a.params, "--params", a.o.d.empty() ? std::nullopt : std::optional(read_dimension(a.o.d)));
     if (r.layers) r.d = r.layers->d();
   }
   if (!r.layers) {
@@ -57,34 +58,39 @@ CurveRequest curve_request(const CurveArgs& a) {
   return r;
 }
 
-Result two_layer_curve(const CurveRequest& r) {
+// The curve of a file of H heads (one layer) or of two layers.
+Result layers_curve(const CurveRequest& r) {
   const CurveArgs& a = r.a;
   const Rational& s2 = r.s2;
   const int d = r.d;
-  const auto risk = exact::two_layer::risk_polynomial(*r.layers, r.task, s2);
-  const Polynomial<Rational> p{risk.numerator};
-  const std::string name = fmt::format("{} (L = 2, H = {})", a.params, r.layers->H());
+  const ExactRisk risk = exact_risk(*r.layers, r.task, s2);
+  const Polynomial<Rational>& p = risk.numerator;
+  const bool two = r.layers->L() == 2;
+  const std::string name = fmt::format("{} (L = {}, H = {})", a.params, r.layers->L(), r.layers->H());
+  const int bound = two ? 8 : 2;
+  const std::string how = two ? "" : ", confirmed at n = 3, 4, 5";
   if (a.o.format == "json") {
-    const nlohmann::json j{{"model", name},
-                           {"task", r.task_text},
-                           {"d", d},
-                           {"sigma2", to_fraction(s2)},
-                           {"numerator", prove::fractions(p)},
-                           {"denominator_power", risk.power},
-                           {"limit", to_fraction(risk.limit())},
-                           {"degree_bound", 8}};
+    nlohmann::json j{{"model", name},
+                     {"task", r.task_text},
+                     {"d", d},
+                     {"sigma2", to_fraction(s2)},
+                     {"numerator", prove::fractions(p)},
+                     {"denominator_power", risk.power},
+                     {"limit", to_fraction(risk.limit)},
+                     {"degree_bound", bound}};
+    if (!two) j["confirmed_at"] = {3, 4, 5};
     return {j.dump(2) + "\n"};
   }
   return {
-      fmt::format("model        {}\ntask         {}, d = {}, s2 = {}\nR(n)         ({}) / (n + 1)^8\n"
-                  "numerator    {} (ascending powers of n; degree <= 8)\nR(0)         {}\nlimit        {} "
+      fmt::format("model        {}\ntask         {}, d = {}, s2 = {}\nR(n)         ({}) / (n + 1)^{}\n"
+                  "numerator    {} (ascending powers of n; degree <= {}{})\nR(0)         {}\nlimit        {} "
                   "(n -> infinity)\n",
-                  name, r.task_text, d, to_fraction(s2), polynomial_text(p, "n"), fmt::join(prove::fractions(p), ", "),
-                  prove::show(risk.at(0)), prove::show(risk.limit()))};
+                  name, r.task_text, d, to_fraction(s2), polynomial_text(p, "n"), risk.power,
+                  fmt::join(prove::fractions(p), ", "), bound, how, prove::show(p.coeff(0)), prove::show(risk.limit))};
 }
 
 Result run_curve(const CurveRequest& r) {
-  if (r.layers) return two_layer_curve(r);
+  if (r.layers) return layers_curve(r);
   const CurveArgs& a = r.a;
   const Rational& s2 = r.s2;
   const int d = r.d;
@@ -127,8 +133,9 @@ Runner add_curve(CLI::App& app) {
                "Print (n+1)^2 R(n) (two layers: (n+1)^8 R(n)) as an exact polynomial (required)");
   app.footer(
       "R(n) = numerator(n) / (n + 1)^2 with a numerator of degree <= 2 (docs/proofs.md), interpolated from the "
-      "exact engine at n = 0, 1, 2 and confirmed at n = 3, 4, 5. A two-layer file: R(n) = numerator(n) / (n + 1)^8, "
-      "degree <= 8, from the two-layer engine directly (docs/exact_risk.md section 10).\n");
+      "exact engine at n = 0, 1, 2 and confirmed at n = 3, 4, 5; a file of H heads the same way. A two-layer file: "
+      "R(n) = numerator(n) / (n + 1)^8, degree <= 8, from the two-layer engine directly (docs/exact_risk.md section "
+      "10).\n");
   return [a] { return job(curve_request(*a), run_curve); };
 }
 

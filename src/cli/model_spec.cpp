@@ -8,6 +8,7 @@
 #include "cli/inputs.hpp"
 #include "closed_form/pretrained.hpp"
 #include "core/number.hpp"
+#include "exact/heads.hpp"
 #include "exact/two_layer.hpp"
 #include "model/families.hpp"
 #include "model/params_file.hpp"
@@ -89,14 +90,14 @@ std::optional<int> file_dimension(const std::string& text, const std::string&) {
   return read_arch_params(text).d;
 }
 
-std::optional<Arch<Rational>> read_two_layers(const std::string& text, const std::string& flag, std::optional<int> d) {
+std::optional<Arch<Rational>> read_layers(const std::string& text, const std::string& flag, std::optional<int> d) {
   if (is_family(text)) return std::nullopt;
   ArchParamsFile file = read_arch_params(text, d);
-  if (file.arch.L() == 1) return std::nullopt;
+  if (file.arch.L() == 1 && file.arch.H() == 1) return std::nullopt;
   // L >= 3 has no exact engine; the two-layer engine's cost grows like d^8 (exact/two_layer/risk.hpp).
-  if (file.arch.L() > 2 || file.arch.d() > exact::two_layer::kMaxD)
-    throw InputError(fmt::format("{}: {} has L = {}, d = {}; the exact engine covers L <= 2 with d <= {}", flag, text,
-                                 file.arch.L(), file.arch.d(), exact::two_layer::kMaxD));
+  if (file.arch.L() > 2 || (file.arch.L() == 2 && file.arch.d() > exact::two_layer::kMaxD))
+    throw InputError(fmt::format("{}: {} has L = {}, d = {}; the exact engine covers L <= 2 (two layers with d <= {})",
+                                 flag, text, file.arch.L(), file.arch.d(), exact::two_layer::kMaxD));
   return std::move(file.arch);
 }
 
@@ -131,6 +132,11 @@ ExactRisk exact_risk(const Model& m, const exact::TaskLaw<Rational>& task, const
 }
 
 ExactRisk exact_risk(const Arch<Rational>& layers, const exact::TaskLaw<Rational>& task, const Rational& s2) {
+  if (layers.L() == 1) {  // H heads of one layer: (n + 1)^2 R(n) has degree <= 2, as for one head
+    Polynomial<Rational> p = curve_numerator([&](long n) { return exact::arch_risk(layers, task, n, s2); });
+    const Rational limit = p.coeff(2);
+    return {std::move(p), 2, limit};
+  }
   const auto r = exact::two_layer::risk_polynomial(layers, task, s2);
   return {Polynomial<Rational>{r.numerator}, r.power, r.limit()};
 }

@@ -24,11 +24,12 @@ std::optional<int> file_dimension(const std::string& text, const std::string& fl
 // (pretrained:m=M uses gamma*(M) at this d and s2); families are placed along theta0.
 Model read_model(const std::string& text, const std::string& flag, const Vec<Rational>& theta0, const Rational& s2);
 
-// A parameter file of two layers, read and checked for the exact two-layer engine (exact/two_layer.hpp), or
-// nullopt when `text` is a family spec or a file of one layer. InputError naming `flag` (and the file) for
-// L >= 3, d > two_layer::kMaxD, softmax attention, or a d other than `d` when given.
-std::optional<Arch<Rational>> read_two_layers(const std::string& text, const std::string& flag,
-                                              std::optional<int> d = std::nullopt);
+// A parameter file of several heads or two layers, read and checked for the exact engines (one layer
+// of H heads: exact/heads.hpp; two layers: exact/two_layer.hpp), or nullopt when `text` is a family spec
+// or a file of one head. InputError naming `flag` (and the file) for L >= 3, two layers with
+// d > two_layer::kMaxD, softmax attention, or a d other than `d` when given.
+std::optional<Arch<Rational>> read_layers(const std::string& text, const std::string& flag,
+                                          std::optional<int> d = std::nullopt);
 
 // d from --d (text, may be empty) and the files among the models; InputError if they disagree or
 // if no source gives d.
@@ -49,7 +50,8 @@ struct ExactRisk {
   int power;
   Rational limit;
 };
-// One layer: power 2, the numerator of risk_numerator; two layers: power 8, from the two-layer engine.
+// One layer (one head or H heads): power 2, interpolated and confirmed as risk_numerator; two layers:
+// power 8, from the two-layer engine.
 ExactRisk exact_risk(const Model& m, const exact::TaskLaw<Rational>& task, const Rational& s2);
 ExactRisk exact_risk(const Arch<Rational>& layers, const exact::TaskLaw<Rational>& task, const Rational& s2);
 // p(n) (n + 1)^k: a numerator over (n + 1)^j brought to the denominator (n + 1)^(j + k).
