@@ -519,22 +519,24 @@ TwoLayerTrainRequest read_two_layer_request(const TrainArgs& a) {
     throw InputError(fmt::format("--init: {} has L = {} layers; the exact engine (--trainer exact-bfgs) covers L <= 2",
                                  a.init, f.arch.L()));
   if (f.d > tl::kMaxD)
-    throw InputError(fmt::format("--init: {} has d = {}; the exact two-layer engine (--trainer exact-bfgs) covers d <= {}",
-                                 a.init, f.d, tl::kMaxD));
+    throw InputError(
+        fmt::format("--init: {} has d = {}; the exact two-layer engine (--trainer exact-bfgs) covers d <= {}", a.init,
+                    f.d, tl::kMaxD));
   TwoLayerTrainRequest r;
   r.start = f.arch.cast<double>();
   r.init_name = a.init;
   r.loss = a.loss;
   r.update = a.update;
-  r.set = a.update == "v"   ? tl::CoordinateSet::Value
-          : a.update == "q" ? tl::CoordinateSet::Query
-          : a.update == "k" ? tl::CoordinateSet::Key
+  r.set = a.update == "v"    ? tl::CoordinateSet::Value
+          : a.update == "q"  ? tl::CoordinateSet::Query
+          : a.update == "k"  ? tl::CoordinateSet::Key
           : a.update == "kq" ? tl::CoordinateSet::KeyQuery
-                            : tl::CoordinateSet::All;
+                             : tl::CoordinateSet::All;
   if (r.start.kind() == Parameterization::Merged && (a.update == "q" || a.update == "k"))
-    throw InputError(fmt::format("--update {}: {} has merged heads (one M = Q^T K); q-only and k-only need separate "
-                                 "V, Q, K (use kq for M)",
-                                 a.update, a.init));
+    throw InputError(
+        fmt::format("--update {}: {} has merged heads (one M = Q^T K); q-only and k-only need separate "
+                    "V, Q, K (use kq for M)",
+                    a.update, a.init));
   r.s2 = read_sigma2(a.sigma2);
   const long m = parse_integer(a.m, "--m", 0, 1000000), nft = parse_integer(a.nft, "--nft", 0, 1000000);
   r.terms = two_layer_terms(a.loss, f.d, m, nft, r.loss_text);
@@ -626,7 +628,8 @@ Runner add_train(CLI::App& app) {
   add_sigma2(app, a->sigma2);
   a->lr_opt = app.add_option("--lr", a->lr, "Learning rate (default: sgd 0.01, exact-gd 0.1)")->type_name("L");
   a->steps_opt =
-      app.add_option("--steps", a->steps, "Updates (default: sgd 5000, exact-gd 1000); exact-bfgs: BFGS iterations cap (default 3000)")
+      app.add_option("--steps", a->steps,
+                     "Updates (default: sgd 5000, exact-gd 1000); exact-bfgs: BFGS iterations cap (default 3000)")
           ->type_name("T");
   a->batch_opt = app.add_option("--batch", a->batch, "sgd: prompts per step (default 5000)")->type_name("B");
   a->momentum_opt =
