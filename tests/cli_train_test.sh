@@ -82,4 +82,51 @@ expect_exit 2 "--beta1" protocol --beta1 0.5
 expect_exit 2 "--x-std" protocol --heads 2 --x-std 0
 expect_exit 2 "--init" train --trainer sgd --loss zs --heads 2 --init pretrained
 
+# --trainer exact-bfgs (issue 27): a two-layer file learned by SGD (--save-params), then value-only
+# zero-shot fine-tuning on the exact risk to a certified stationary point. Q and K stay bit for bit, the
+# saved end point's exact R(0) (risk --exact, the independent rational engine) is the printed final loss.
+"$bin" train --trainer sgd --loss pretrain --layers 2 --heads 1 --d 1 --steps 30 --batch 200 --seed 3 --threads 1 \
+  --quiet --save-params "$tmp/l2.json" >/dev/null && [ -s "$tmp/l2.json" ] && ok || bad "sgd --layers 2 --save-params"
+"$bin" train --trainer exact-bfgs --loss zs --update v --init "$tmp/l2.json" --save-params "$tmp/v.json" \
+  --format json >"$tmp/v_run.json" 2>"$tmp/err" || bad "exact-bfgs v: $(cat "$tmp/err")"
+"$bin" risk --params "$tmp/v.json" --theta 1 --sigma2 1/10 --shots 0 --exact --format json >"$tmp/v_risk.json" 2>"$tmp/err" ||
+  bad "risk --exact of the fine-tuned file: $(cat "$tmp/err")"
+python3 - "$tmp/l2.json" "$tmp/v.json" "$tmp/v_run.json" "$tmp/v_risk.json" <<'PY' && ok || bad "exact-bfgs v: certificate, frozen Q and K, end loss"
+import json, sys
+from fractions import Fraction
+pre, post, run, risk = (json.load(open(f)) for f in sys.argv[1:])
+assert run["certified"] and run["gradient_norm_50"] < 1e-10, run
+assert run["hessian_min"] > -1e-6 * run["hessian_max"], run
+assert run["final_loss"] < run["start_loss"], run
+assert run["moved"][0]["Q"] == 0 and run["moved"][1]["K"] == 0 and run["moved"][0]["V"] > 0, run["moved"]
+for l in range(2):
+    h0, h1 = pre["layers"][l]["heads"][0], post["layers"][l]["heads"][0]
+    for b in "QK":
+        assert [[Fraction(x) for x in r] for r in h0[b]] == [[Fraction(x) for x in r] for r in h1[b]], (l, b)
+assert post["layers"][0]["heads"][0]["V"] != pre["layers"][0]["heads"][0]["V"]
+r0 = float(Fraction(risk["rows"][0]["risk"]))
+assert abs(r0 - float(run["final_loss_50"])) <= 1e-12 * r0, (r0, run["final_loss_50"])
+PY
+# Full fine-tuning on zs + fs (fixed weights 1, 1) from the same file: every block moves, certified.
+expect_json 'j["certified"] and all(j["moved"][l][b] > 0 for l in range(2) for b in "VQK") and j["loss_terms"] == "R(0) + R(20) on theta0"' \
+  train --trainer exact-bfgs --loss zs+fs --update all --init "$tmp/l2.json"
+# The BFGS cap is honoured: one iteration (then at most 3 Newton steps) does not reach a certified point.
+expect_json 'j["iterations"] == 1 and not j["certified"]' train --trainer exact-bfgs --loss zs --update all --steps 1 --init "$tmp/l2.json"
+
+# Bad input for exact-bfgs: one line, exit 2, nothing written.
+"$bin" train --trainer sgd --loss pretrain --layers 3 --heads 1 --d 1 --steps 2 --batch 50 --quiet --save-params "$tmp/l3.json" >/dev/null
+"$bin" train --trainer sgd --loss pretrain --layers 2 --heads 1 --d 4 --steps 2 --batch 50 --quiet --save-params "$tmp/d4.json" >/dev/null
+"$bin" train --trainer sgd --loss pretrain --layers 1 --heads 1 --d 1 --attention softmax --steps 2 --batch 50 --quiet \
+  --save-params "$tmp/soft.json" >/dev/null
+"$bin" train --trainer exact-gd --loss zs --d 1 --steps 2 --quiet --save-params "$tmp/merged.json" >/dev/null
+for args in "L = 3|--init $tmp/l3.json" "d = 4|--init $tmp/d4.json" "softmax|--init $tmp/soft.json" \
+  "merged heads|--init $tmp/merged.json --update q" "needs --init FILE|" "--lr|--init $tmp/l2.json --lr 0.1" \
+  "--seed|--init $tmp/l2.json --seed 2" "--nft|--init $tmp/l2.json --nft 5" "--steps|--init $tmp/l2.json --steps -1"; do
+  needle=${args%%|*}
+  # shellcheck disable=SC2086
+  expect_exit 2 "$needle" train --trainer exact-bfgs --loss zs --save-params "$tmp/never.json" ${args#*|}
+  [ ! -e "$tmp/never.json" ] && ok || bad "exact-bfgs bad input ($needle) wrote its --save-params file"
+done
+expect_exit 2 "--save-params" train --trainer exact-bfgs --loss zs --init "$tmp/l2.json" --save-params "$tmp/no/dir.json"
+
 finish

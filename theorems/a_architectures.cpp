@@ -405,13 +405,11 @@ using TwoLayerTerms = std::vector<train::TwoLayerTerm<double>>;
 
 int two_layer_d(const CheckContext& ctx) { return ctx.full ? 2 : 1; }
 
-struct Certified {
+// The end point's certificate (train::certify_stationary) and the gradient check.
+struct Certified : train::StationaryCertificate {
+  explicit Certified(train::TwoLayerFit f) : fit(std::move(f)) {}
   train::TwoLayerFit fit;
-  double grad50 = 0;         // |grad| in 50 digits at the end point
-  double low = 0, top = 0;   // the smallest and largest Hessian eigenvalue
-  int flat = 0;              // |eigenvalue| <= 1e-6 |largest|: the symmetry modes
   double stencil_error = 0;  // the training gradient against an exact stencil at the end point (relative)
-  bool certified() const { return grad50 < 1e-10 && low > -1e-6 * top; }
   bool gradient_sound() const { return stencil_error < 1e-7; }
   std::string show() const {
     return fmt::format("|grad|_50 {:.1e}, Hessian min {:.1e} max {:.3g} ({} flat)", grad50, low, top, flat);
@@ -470,25 +468,15 @@ Certified fit_certified(int d, const TwoLayerTerms& terms, const Arch<double>& s
   // gradient) and at the end point.
   const double at_start = stencil_error(d, terms, start, coords, su);
   if (at_start >= 1e-7) {
-    Certified wrong{train::TwoLayerFit{start}};
+    Certified wrong(train::TwoLayerFit{start});
     wrong.stencil_error = at_start;
     wrong.grad50 = wrong.top = 1;
     wrong.low = -1;
     return wrong;
   }
-  Certified c{train::two_layer_minimize(loss, start, coords, opt)};
+  Certified c(train::two_layer_minimize(loss, start, coords, opt));
   c.stencil_error = stencil_error(d, terms, c.fit.arch, coords, su);
-  std::vector<train::TwoLayerTerm<Float50>> t50;
-  for (const auto& t : terms) t50.push_back({Float50(t.weight), t.n, t.task.cast<Float50>()});
-  train::TwoLayerLoss<Float50> exact50(d, Float50(1) / 10, t50);
-  c.grad50 =
-      to_double(sqrt_of(Float50(exact50.value_gradient(c.fit.arch.cast<Float50>(), coords).second.squaredNorm())));
-  train::TwoLayerLoss<double> exact(d, 0.1, terms);
-  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(train::two_layer_hessian(exact, c.fit.arch, coords));
-  const Eigen::VectorXd lam = es.eigenvalues();
-  c.low = lam(0);
-  c.top = lam(lam.size() - 1);
-  for (Eigen::Index i = 0; i < lam.size(); ++i) c.flat += std::abs(lam(i)) <= 1e-6 * std::abs(c.top);
+  static_cast<train::StationaryCertificate&>(c) = train::certify_stationary(d, kS2, terms, c.fit.arch, coords);
   return c;
 }
 

@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/engine_args.hpp"
 #include "cli/inputs.hpp"
+#include "cli/train_two_layer.hpp"
 #include "closed_form/pretrained.hpp"
 #include "lora/lora.hpp"
 #include "model/arch_file.hpp"
@@ -34,7 +35,7 @@ struct TrainArgs {
                              layers = "1", attention = "linear", lora_targets, lora_rank = "1", lora_alpha, save_params,
                              t_max;
   bool quiet = false;
-  CLI::Option *attention_opt, *d_opt;
+  CLI::Option *attention_opt, *d_opt, *seed_opt;
   CLI::Option *t_max_opt, *lora_targets_opt, *lora_rank_opt, *lora_alpha_opt, *save_opt, *heads_opt, *layers_opt,
       *init_opt, *update_opt, *gamma_opt, *m_opt, *nft_opt, *param_opt, *batch_opt, *momentum_opt, *clip_opt,
       *optimizer_opt, *threads_opt, *lr_opt, *steps_opt, *digits_opt, *tol_opt;
@@ -373,7 +374,7 @@ ArchTrainJob read_arch_train_job(const TrainArgs& a) {
   if (a.trainer != "sgd")
     throw InputError("--heads/--layers/--attention (and softmax files) train with --trainer sgd only");
   for (const CLI::Option* opt : {a.param_opt, a.gamma_opt, a.digits_opt, a.tol_opt, a.t_max_opt, a.lora_targets_opt,
-                                 a.lora_rank_opt, a.lora_alpha_opt, a.save_opt})
+                                 a.lora_rank_opt, a.lora_alpha_opt})
     applies_only_to(false, opt, "one layer with one head (not --heads/--layers)");
   const bool from_file = a.init_opt->count() > 0 && a.init != "random";
   if (from_file && a.init == "pretrained")
@@ -424,6 +425,10 @@ Result run_arch_train(const TrainArgs& a, const ArchTrainJob& job) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto r = train::arch_train(pb, job.start, job.opt, bar.callback());
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!a.save_params.empty())  // exact binary entries, the "layers" layout (risk --params, train --init)
+    report::write_file_atomic(
+        a.save_params,
+        arch_json(r.arch, ArchLayout::Layers, [](double x) { return to_fraction(Rational(x)); }).dump(2) + "\n");
 
   if (a.format == "json") {
     nlohmann::json j{{"trainer", "sgd"},
@@ -486,11 +491,68 @@ bool softmax_file(const TrainArgs& a) {
   }
 }
 
-// The request: one run of L x H heads (--heads/--layers/--attention or a softmax file) or of one
-// head, every option read and checked, --save-params checked (written by the job).
+// --save-params FILE: its directory exists (the file is written by the job).
+void check_save_params(const TrainArgs& a) {
+  if (a.save_params.empty()) return;
+  const auto dir = std::filesystem::path(a.save_params).parent_path();
+  if (!dir.empty() && !std::filesystem::is_directory(dir))
+    throw InputError(fmt::format("--save-params: the directory '{}' does not exist", dir.string()));
+}
+
+// --trainer exact-bfgs: a parameter FILE of L <= 2 layers x H heads with linear attention and d within
+// the exact two-layer engine, the coordinates of --update and the fixed loss, read and checked.
+TwoLayerTrainRequest read_two_layer_request(const TrainArgs& a) {
+  namespace tl = exact::two_layer;
+  for (const CLI::Option* opt :
+       {a.param_opt, a.gamma_opt, a.lr_opt, a.batch_opt, a.momentum_opt, a.clip_opt, a.optimizer_opt, a.threads_opt,
+        a.digits_opt, a.tol_opt, a.t_max_opt, a.lora_targets_opt, a.lora_rank_opt, a.lora_alpha_opt, a.heads_opt,
+        a.layers_opt, a.attention_opt, a.seed_opt})
+    applies_only_to(false, opt, "other trainers than exact-bfgs (its model is the --init FILE, its run deterministic)");
+  applies_only_to(a.loss == "zs+fs", a.nft_opt, "--loss zs+fs");
+  applies_only_to(a.loss == "pretrain", a.m_opt, "--loss pretrain");
+  if (a.init_opt->count() == 0 || a.init == "random" || a.init == "pretrained")
+    throw InputError("--trainer exact-bfgs needs --init FILE (a parameter file of L <= 2 layers x H heads)");
+  const ArchParamsFile f =
+      read_arch_params(a.init, a.d_opt->count() > 0 ? std::optional(read_dimension(a.d, 1000)) : std::nullopt, true);
+  if (f.arch.softmax()) throw softmax_is_not_exact(a.init, "--trainer exact-bfgs");
+  if (f.arch.L() > 2)
+    throw InputError(fmt::format("--init: {} has L = {} layers; the exact engine (--trainer exact-bfgs) covers L <= 2",
+                                 a.init, f.arch.L()));
+  if (f.d > tl::kMaxD)
+    throw InputError(
+        fmt::format("--init: {} has d = {}; the exact two-layer engine (--trainer exact-bfgs) covers d <= {}", a.init,
+                    f.d, tl::kMaxD));
+  TwoLayerTrainRequest r;
+  r.start = f.arch.cast<double>();
+  r.init_name = a.init;
+  r.loss = a.loss;
+  r.update = a.update;
+  r.set = a.update == "v"    ? tl::CoordinateSet::Value
+          : a.update == "q"  ? tl::CoordinateSet::Query
+          : a.update == "k"  ? tl::CoordinateSet::Key
+          : a.update == "kq" ? tl::CoordinateSet::KeyQuery
+                             : tl::CoordinateSet::All;
+  if (r.start.kind() == Parameterization::Merged && (a.update == "q" || a.update == "k"))
+    throw InputError(
+        fmt::format("--update {}: {} has merged heads (one M = Q^T K); q-only and k-only need separate "
+                    "V, Q, K (use kq for M)",
+                    a.update, a.init));
+  r.s2 = read_sigma2(a.sigma2);
+  const long m = parse_integer(a.m, "--m", 0, 1000000), nft = parse_integer(a.nft, "--nft", 0, 1000000);
+  r.terms = two_layer_terms(a.loss, f.d, m, nft, r.loss_text);
+  r.fit.max_iterations = a.steps.empty() ? 3000 : parse_integer(a.steps, "--steps", 0, 1000000000);
+  check_save_params(a);
+  r.save_params = a.save_params;
+  r.format = a.format;
+  return r;
+}
+
+// The request: one run of L x H heads (--heads/--layers/--attention or a softmax file; exact-bfgs) or
+// of one head, every option read and checked, --save-params checked (written by the job).
 struct TrainRequest {
   TrainArgs a;
   std::optional<ArchTrainJob> arch;
+  std::optional<TwoLayerTrainRequest> two_layer;
   std::optional<TrainJob> one_head;
   int digits = 0;
   train::SgdOptions sgd;      // --trainer sgd
@@ -498,17 +560,18 @@ struct TrainRequest {
 };
 
 TrainRequest train_request(const TrainArgs& a) {
-  TrainRequest r{a, {}, {}, 0, {}, {}};
+  TrainRequest r{a, {}, {}, {}, 0, {}, {}};
+  if (a.trainer == "exact-bfgs") {
+    r.two_layer = read_two_layer_request(a);
+    return r;
+  }
   if (a.heads_opt->count() > 0 || a.layers_opt->count() > 0 || a.attention_opt->count() > 0 || softmax_file(a)) {
     r.arch = read_arch_train_job(a);
+    check_save_params(a);
     return r;
   }
   r.one_head = read_job(a);
-  if (!a.save_params.empty()) {
-    const auto dir = std::filesystem::path(a.save_params).parent_path();
-    if (!dir.empty() && !std::filesystem::is_directory(dir))
-      throw InputError(fmt::format("--save-params: the directory '{}' does not exist", dir.string()));
-  }
+  check_save_params(a);
   r.digits = a.digits_opt->count() > 0 ? read_digits(a.digits) : 0;
   if (a.trainer == "sgd")
     r.sgd = read_sgd_options(a);
@@ -521,6 +584,7 @@ Result run_train(const TrainRequest& r) {
   const TrainArgs& a = r.a;
   try {
     if (r.arch) return run_arch_train(a, *r.arch);
+    if (r.two_layer) return run_two_layer_train(*r.two_layer);
     if (a.trainer == "sgd") return run_sgd(a, *r.one_head, r.sgd);
     if (r.digits > 0) return run_exact<Float50>(a, *r.one_head, r.exact, r.digits);
     return run_exact<double>(a, *r.one_head, r.exact, 0);
@@ -534,11 +598,13 @@ Result run_train(const TrainRequest& r) {
 Runner add_train(CLI::App& app) {
   auto a = std::make_shared<TrainArgs>();
   app.add_option("--trainer", a->trainer,
-                 "sgd (the authors' protocol on sampled prompts), exact-gd (gradient descent on the exact risk) or "
-                 "flow (gradient flow on the exact risk, adaptive Dormand-Prince 5(4), run to convergence)")
+                 "sgd (the authors' protocol on sampled prompts), exact-gd (gradient descent on the exact risk), "
+                 "flow (gradient flow on the exact risk, adaptive Dormand-Prince 5(4), run to convergence) or "
+                 "exact-bfgs (L <= 2 layers x H heads from --init FILE: BFGS then Newton on the exact risk at fixed "
+                 "shots, end point certified stationary in 50 digits; zs+fs has fixed weights 1, 1)")
       ->type_name("NAME")
       ->required()
-      ->check(CLI::IsMember({"sgd", "exact-gd", "flow"}));
+      ->check(CLI::IsMember({"sgd", "exact-gd", "flow", "exact-bfgs"}));
   app.add_option("--loss", a->loss,
                  "pretrain = R(M shots, theta on the sphere); zs = R(0, theta0); zs+fs = zs + W_t R(NFT, theta0) with "
                  "W_t annealed linearly from 1 to 0 over the steps")
@@ -561,7 +627,10 @@ Runner add_train(CLI::App& app) {
   a->d_opt = add_dimension(app, a->d, "at most 1000");
   add_sigma2(app, a->sigma2);
   a->lr_opt = app.add_option("--lr", a->lr, "Learning rate (default: sgd 0.01, exact-gd 0.1)")->type_name("L");
-  a->steps_opt = app.add_option("--steps", a->steps, "Updates (default: sgd 5000, exact-gd 1000)")->type_name("T");
+  a->steps_opt =
+      app.add_option("--steps", a->steps,
+                     "Updates (default: sgd 5000, exact-gd 1000); exact-bfgs: BFGS iterations cap (default 3000)")
+          ->type_name("T");
   a->batch_opt = app.add_option("--batch", a->batch, "sgd: prompts per step (default 5000)")->type_name("B");
   a->momentum_opt =
       app.add_option("--momentum", a->momentum, "sgd: momentum, Adam's beta1 (default 0.9)")->type_name("M");
@@ -570,7 +639,7 @@ Runner add_train(CLI::App& app) {
   a->optimizer_opt = app.add_option("--optimizer", a->optimizer, "sgd: sgd (default) or adam")
                          ->type_name("NAME")
                          ->check(CLI::IsMember({"sgd", "adam"}));
-  add_seed(app, a->seed, "the random start and of sgd's prompts");
+  a->seed_opt = add_seed(app, a->seed, "the random start and of sgd's prompts");
   a->threads_opt = add_threads(app, a->threads, "sgd only");
   a->digits_opt = add_digits(app, a->digits, "exact-gd, flow: evaluate in 50-digit floating point");
   a->tol_opt = app.add_option("--tol", a->tol, "flow: stop when the gradient norm is below this (default 1e-11)")

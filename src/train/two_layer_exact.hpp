@@ -152,4 +152,43 @@ inline TwoLayerFit two_layer_minimize(TwoLayerLoss<double>& loss, const Arch<dou
   return out;
 }
 
+// Whether a point is a certified stationary point of a loss (claim A's criteria, docs/exact_risk.md
+// section 10): the gradient norm in 50 digits below 1e-10 and no Hessian eigenvalue below -1e-6 times
+// the largest (the Hessian exact, from nested dual numbers, evaluated in double). Eigenvalues of modulus
+// at most 1e-6 times the largest are counted as flat (the symmetry modes of the parameterization).
+struct StationaryCertificate {
+  Float50 value50 = 0;      // the loss in 50 digits
+  double grad50 = 0;        // |grad| in 50 digits
+  double low = 0, top = 0;  // the smallest and largest Hessian eigenvalue
+  int flat = 0;
+  bool certified() const { return grad50 < 1e-10 && low > -1e-6 * top; }
+};
+
+// The loss's terms in another scalar (tasks and weights converted, the same n).
+template <class S>
+std::vector<TwoLayerTerm<S>> two_layer_terms_cast(const std::vector<TwoLayerTerm<double>>& terms) {
+  std::vector<TwoLayerTerm<S>> out;
+  for (const auto& t : terms) out.push_back({S(t.weight), t.n, t.task.template cast<S>()});
+  return out;
+}
+
+// The certificate of `a` for the loss sum_t w_t R(n_t) at noise s2 over `coords` (exact gradient, no
+// mutant: a certificate judges the true loss whatever gradient trained the point).
+inline StationaryCertificate certify_stationary(int d, const Rational& s2,
+                                                const std::vector<TwoLayerTerm<double>>& terms, const Arch<double>& a,
+                                                const std::vector<exact::two_layer::ArchCoordinate>& coords) {
+  StationaryCertificate c;
+  TwoLayerLoss<Float50> exact50(d, from_rational<Float50>(s2), two_layer_terms_cast<Float50>(terms));
+  const auto [value, gradient] = exact50.value_gradient(a.cast<Float50>(), coords);
+  c.value50 = value;
+  c.grad50 = to_double(sqrt_of(Float50(gradient.squaredNorm())));
+  TwoLayerLoss<double> exact(d, from_rational<double>(s2), terms);
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(two_layer_hessian(exact, a, coords));
+  const Eigen::VectorXd lam = es.eigenvalues();
+  c.low = lam(0);
+  c.top = lam(lam.size() - 1);
+  for (Eigen::Index i = 0; i < lam.size(); ++i) c.flat += std::abs(lam(i)) <= 1e-6 * std::abs(c.top);
+  return c;
+}
+
 }  // namespace icl::train
