@@ -10,6 +10,7 @@
 #include "exact/exact.hpp"
 #include "exact/two_layer.hpp"
 #include "model/arch.hpp"
+#include "poly/polynomial.hpp"
 #include "sim/monte_carlo.hpp"
 #include "sim/random_params.hpp"
 #include "two_layer_oracle.hpp"
@@ -181,24 +182,6 @@ TEST_CASE("two layers: equal to Monte Carlo for small random parameters, d = 1..
 // ---- at one n: the value and the exact gradient (exact/two_layer/fixed_n.hpp) ------------------
 
 namespace {
-
-// The derivative at t = 0 of the polynomial through (t_k, y_k): sum_k y_k L_k'(0) (exactly in rationals).
-template <class S>
-S derivative_at_zero(const std::vector<S>& t, const std::vector<S>& y) {
-  S out(0);
-  for (std::size_t k = 0; k < t.size(); ++k) {
-    S lk(0);  // L_k'(0) = sum_{i != k} 1/(t_k - t_i) prod_{j != k, i} (0 - t_j)/(t_k - t_j)
-    for (std::size_t i = 0; i < t.size(); ++i) {
-      if (i == k) continue;
-      S term = S(1) / (t[k] - t[i]);
-      for (std::size_t j = 0; j < t.size(); ++j)
-        if (j != k && j != i) term *= (S(0) - t[j]) / (t[k] - t[j]);
-      lk += term;
-    }
-    out += y[k] * lk;
-  }
-  return out;
-}
 
 // A direction of the model's shape with random entries k / 4 (|k| <= 2) on `coords`, zero elsewhere.
 Arch<Rational> random_direction(sim::Engine& rng, const Arch<Rational>& a,
@@ -457,6 +440,6 @@ TEST_CASE("two layers: HVP timing probe" * doctest::skip()) {
   const double hvp = seconds([&] { (void)at.along_curvature(a, {}, v); });
   const double hessian = seconds([&] { (void)at.hessian(a, coords); });
   MESSAGE("d " << d << ", P = " << coords.size() << ": value " << value << " s, gradient " << gradient
-               << " s, one Hessian-vector product over P coordinates " << hessian / coords.size() << " s, d2R/dv2 alone "
-               << hvp << " s, whole Hessian " << hessian << " s");
+               << " s, one Hessian-vector product over P coordinates " << hessian / coords.size()
+               << " s, d2R/dv2 alone " << hvp << " s, whole Hessian " << hessian << " s");
 }

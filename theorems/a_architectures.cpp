@@ -15,6 +15,7 @@
 #include "exact/exact.hpp"
 #include "model/arch.hpp"
 #include "poly/flint_poly.hpp"
+#include "poly/polynomial.hpp"
 #include "poly/sign_runs.hpp"
 #include "prove/proof.hpp"
 #include "sim/monte_carlo.hpp"
@@ -441,18 +442,7 @@ double stencil_error(int d, const TwoLayerTerms& terms, const Arch<double>& a,
     tl::arch_scatter(b, coords, Vec<F>(x + ts.back() * u.cast<F>()));
     ys.push_back(exact50.value(b));
   }
-  F der(0);  // sum_k y_k L_k'(0)
-  for (std::size_t i = 0; i < ts.size(); ++i) {
-    F lk(0);
-    for (std::size_t m = 0; m < ts.size(); ++m) {
-      if (m == i) continue;
-      F term = F(1) / (ts[i] - ts[m]);
-      for (std::size_t j = 0; j < ts.size(); ++j)
-        if (j != i && j != m) term *= (F(0) - ts[j]) / (ts[i] - ts[j]);
-      lk += term;
-    }
-    der += ys[i] * lk;
-  }
+  const F der = derivative_at_zero(ts, ys);
   const double exact = to_double(der);
   return std::abs(exact - want) / (1 + std::abs(exact));
 }

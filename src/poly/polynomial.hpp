@@ -101,4 +101,23 @@ inline Polynomial<Rational> curve_numerator(const std::function<Rational(long)>&
       degree_bound);
 }
 
+// The derivative at t = 0 of the polynomial through the points (t_k, y_k): sum_k y_k L_k'(0), with
+// L_k'(0) = sum_{i != k} 1/(t_k - t_i) prod_{j != k, i} (0 - t_j)/(t_k - t_j) (exact in rationals).
+template <class T>
+T derivative_at_zero(const std::vector<T>& t, const std::vector<T>& y) {
+  T out(0);
+  for (std::size_t k = 0; k < t.size(); ++k) {
+    T lk(0);
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      if (i == k) continue;
+      T term = T(1) / (t[k] - t[i]);
+      for (std::size_t j = 0; j < t.size(); ++j)
+        if (j != k && j != i) term *= (T(0) - t[j]) / (t[k] - t[j]);
+      lk += term;
+    }
+    out += y[k] * lk;
+  }
+  return out;
+}
+
 }  // namespace icl
