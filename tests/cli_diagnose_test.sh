@@ -97,7 +97,8 @@ expect_reject "--theta0: has 1 entries" diagnose --pre "$tmp/pre.json" --post "$
 expect_reject "--theta0: '0,0' is the zero vector" diagnose --pre "$tmp/pre.json" --post "$tmp/full.json" --theta0 0,0
 expect_reject "--theta0" diagnose --pre "$tmp/pre.json" --post "$tmp/full.json" --theta0 nan,1
 expect_reject "nan.json" diagnose --pre "$tmp/pre.json" --post "$tmp/nan.json"
-expect_reject "cannot read" diagnose --pre "$tmp/missing.json" --post "$tmp/full.json"
+expect_reject "--pre: cannot read '$tmp/missing.json'" diagnose --pre "$tmp/missing.json" --post "$tmp/full.json"
+expect_reject "--post: cannot read '$tmp/missing.json'" diagnose --pre "$tmp/full.json" --post "$tmp/missing.json"
 expect_reject "--post" diagnose --pre "$tmp/pre.json"
 expect_reject "--mc applies to the Monte Carlo path" diagnose --pre "$tmp/pre.json" --post "$tmp/full.json" --mc 100
 expect_reject "--sigma2" diagnose --pre "$tmp/pre.json" --post "$tmp/full.json" --sigma2 -1

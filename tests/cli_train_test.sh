@@ -121,12 +121,21 @@ expect_json 'j["iterations"] == 1 and not j["certified"]' train --trainer exact-
 "$bin" train --trainer exact-gd --loss zs --d 1 --steps 2 --quiet --save-params "$tmp/merged.json" >/dev/null
 for args in "L = 3|--init $tmp/l3.json" "d = 4|--init $tmp/d4.json" "softmax|--init $tmp/soft.json" \
   "merged heads|--init $tmp/merged.json --update q" "needs --init FILE|" "--lr|--init $tmp/l2.json --lr 0.1" \
-  "--seed|--init $tmp/l2.json --seed 2" "--nft|--init $tmp/l2.json --nft 5" "--steps|--init $tmp/l2.json --steps -1"; do
+  "--seed|--init $tmp/l2.json --seed 2" "--nft|--init $tmp/l2.json --nft 5" "--steps|--init $tmp/l2.json --steps -1" \
+  "--init: cannot read '$tmp/missing.json'|--init $tmp/missing.json"; do
   needle=${args%%|*}
   # shellcheck disable=SC2086
   expect_exit 2 "$needle" train --trainer exact-bfgs --loss zs --save-params "$tmp/never.json" ${args#*|}
   [ ! -e "$tmp/never.json" ] && ok || bad "exact-bfgs bad input ($needle) wrote its --save-params file"
 done
 expect_exit 2 "--save-params" train --trainer exact-bfgs --loss zs --init "$tmp/l2.json" --save-params "$tmp/no/dir.json"
+
+# An --init file of L x H heads needs no --layers/--heads: --trainer sgd trains it by the L x H trainer
+# (its header names the file's L and H); the one-head trainers refuse it, naming the trainers that take it.
+"$bin" train --trainer sgd --loss zs --update v --init "$tmp/l2.json" --steps 3 --batch 50 --quiet >"$tmp/out" 2>"$tmp/err" &&
+  grep -q "layers=2 heads=1" "$tmp/out" && ok || bad "sgd --init L x H file without --layers: $(cat "$tmp/err")"
+expect_reject "--init files of softmax attention or L x H heads) train with --trainer sgd only" \
+  train --trainer exact-gd --loss zs --init "$tmp/l2.json" --steps 3
+expect_reject "--init: cannot read '$tmp/missing.json'" train --trainer sgd --loss zs --init "$tmp/missing.json" --steps 3
 
 finish

@@ -158,7 +158,8 @@ struct DiagnoseRequest {
 };
 
 DiagnoseRequest diagnose_request(const DiagnoseArgs& a) {
-  ArchParamsFile pre = read_arch_params(a.pre, std::nullopt, true), post = read_arch_params(a.post, std::nullopt, true);
+  ArchParamsFile pre = read_arch_params(a.pre, std::nullopt, true, "--pre"),
+                 post = read_arch_params(a.post, std::nullopt, true, "--post");
   DiagnoseRequest r{a, std::move(pre.arch), std::move(post.arch), {}};
   r.options = read_options(a, r.pre, pre.d);
   diagnose::check_inputs(r.pre, r.post, r.options);

@@ -108,7 +108,7 @@ TrainJob read_job(const TrainArgs& a) {
     job.start_name = fmt::format("P(gamma={})", to_fraction(gamma));
   } else {
     reject_parameterization_of_file(a.param_opt);
-    job.start = read_params(init, job.d).point;
+    job.start = read_params(init, job.d, "--init").point;
     job.start_name = init;
   }
   if (job.start) job.start_double = job.start->cast<double>();
@@ -372,7 +372,9 @@ struct ArchTrainJob {
 
 ArchTrainJob read_arch_train_job(const TrainArgs& a) {
   if (a.trainer != "sgd")
-    throw InputError("--heads/--layers/--attention (and softmax files) train with --trainer sgd only");
+    throw InputError(
+        "--heads/--layers/--attention (and --init files of softmax attention or L x H heads) train with --trainer sgd "
+        "only (two layers exactly: --trainer exact-bfgs)");
   for (const CLI::Option* opt : {a.param_opt, a.gamma_opt, a.digits_opt, a.tol_opt, a.t_max_opt, a.lora_targets_opt,
                                  a.lora_rank_opt, a.lora_alpha_opt})
     applies_only_to(false, opt, "one layer with one head (not --heads/--layers)");
@@ -396,7 +398,8 @@ ArchTrainJob read_arch_train_job(const TrainArgs& a) {
   job.opt = read_sgd_options(a);
   const Attention attention = a.attention == "softmax" ? Attention::Softmax : Attention::Linear;
   if (from_file) {  // a parameter file of any layout (softmax or linear), separate heads
-    const ArchParamsFile f = read_arch_params(a.init, a.d_opt->count() > 0 ? std::optional(pb.d) : std::nullopt, true);
+    const ArchParamsFile f =
+        read_arch_params(a.init, a.d_opt->count() > 0 ? std::optional(pb.d) : std::nullopt, true, "--init");
     if (a.heads_opt->count() > 0 && read_heads(a.heads) != f.arch.H())
       throw InputError(fmt::format("--heads: {} does not match the parameter file (H = {})", a.heads, f.arch.H()));
     if (a.layers_opt->count() > 0 && read_layers(a.layers) != f.arch.L())
@@ -481,11 +484,13 @@ Result run_arch_train(const TrainArgs& a, const ArchTrainJob& job) {
   return {out, 0};
 }
 
-// --init FILE holding softmax attention trains by the L x H trainer (the one-head engines are linear).
-bool softmax_file(const TrainArgs& a) {
+// --init FILE holding softmax attention or more than one layer or head trains by the L x H trainer (the
+// one-head engines are one linear head).
+bool init_is_arch_file(const TrainArgs& a) {
   if (a.init.empty() || a.init == "random" || a.init == "pretrained") return false;
   try {
-    return read_arch_file(a.init).softmax();
+    const Arch<Rational> arch = read_arch_file(a.init, "--init");
+    return arch.softmax() || arch.L() != 1 || arch.H() != 1;
   } catch (const InputError&) {
     return false;  // the one-head path names the problem
   }
@@ -512,8 +517,8 @@ TwoLayerTrainRequest read_two_layer_request(const TrainArgs& a) {
   applies_only_to(a.loss == "pretrain", a.m_opt, "--loss pretrain");
   if (a.init_opt->count() == 0 || a.init == "random" || a.init == "pretrained")
     throw InputError("--trainer exact-bfgs needs --init FILE (a parameter file of L <= 2 layers x H heads)");
-  const ArchParamsFile f =
-      read_arch_params(a.init, a.d_opt->count() > 0 ? std::optional(read_dimension(a.d, 1000)) : std::nullopt, true);
+  const ArchParamsFile f = read_arch_params(
+      a.init, a.d_opt->count() > 0 ? std::optional(read_dimension(a.d, 1000)) : std::nullopt, true, "--init");
   if (f.arch.softmax()) throw softmax_is_not_exact(a.init, "--trainer exact-bfgs");
   if (f.arch.L() > 2)
     throw InputError(fmt::format("--init: {} has L = {} layers; the exact engine (--trainer exact-bfgs) covers L <= 2",
@@ -565,7 +570,7 @@ TrainRequest train_request(const TrainArgs& a) {
     r.two_layer = read_two_layer_request(a);
     return r;
   }
-  if (a.heads_opt->count() > 0 || a.layers_opt->count() > 0 || a.attention_opt->count() > 0 || softmax_file(a)) {
+  if (a.heads_opt->count() > 0 || a.layers_opt->count() > 0 || a.attention_opt->count() > 0 || init_is_arch_file(a)) {
     r.arch = read_arch_train_job(a);
     check_save_params(a);
     return r;

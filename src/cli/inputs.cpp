@@ -188,14 +188,15 @@ int file_dimension(long D, std::optional<int> d) {
 
 }  // namespace
 
-ParamsFile read_params(const std::string& path, std::optional<int> d) {
-  ParamsFile f{read_params_file(path), 0};
+ParamsFile read_params(const std::string& path, std::optional<int> d, const std::string& flag) {
+  ParamsFile f{read_params_file(path, flag), 0};
   f.d = file_dimension(f.point.D(), d);
   return f;
 }
 
-ArchParamsFile read_arch_params(const std::string& path, std::optional<int> d, bool softmax_ok) {
-  ArchParamsFile f{read_arch_file(path), 0};
+ArchParamsFile read_arch_params(const std::string& path, std::optional<int> d, bool softmax_ok,
+                                const std::string& flag) {
+  ArchParamsFile f{read_arch_file(path, flag), 0};
   if (f.arch.softmax() && !softmax_ok) throw softmax_is_not_exact(path, "this command");
   f.d = file_dimension(f.arch.D(), d);
   return f;

@@ -84,7 +84,8 @@ struct ParamsFile {
   int d;
 };
 CLI::Option* add_params(CLI::App& app, std::string& path, const std::string& note = "");
-ParamsFile read_params(const std::string& path, std::optional<int> d = std::nullopt);
+ParamsFile read_params(const std::string& path, std::optional<int> d = std::nullopt,
+                       const std::string& flag = "--params");
 
 // --params FILE of L layers x H heads (model/arch_file.hpp: JSON "layers", "allparam" or one head,
 // NumPy .npy or .npz), with the same rule for `d`. A softmax file ("attention": "softmax") is an
@@ -93,7 +94,8 @@ struct ArchParamsFile {
   Arch<Rational> arch;
   int d;
 };
-ArchParamsFile read_arch_params(const std::string& path, std::optional<int> d = std::nullopt, bool softmax_ok = false);
+ArchParamsFile read_arch_params(const std::string& path, std::optional<int> d = std::nullopt, bool softmax_ok = false,
+                                const std::string& flag = "--params");
 
 // The one line for a softmax file given to a command (or option) that evaluates exactly.
 InputError softmax_is_not_exact(const std::string& path, const std::string& what);

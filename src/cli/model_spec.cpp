@@ -85,14 +85,14 @@ void add_curve_options(CLI::App& app, CurveOptions& o, const std::string& d_note
   add_format(app, o.format, {"table", "json"}, format_note);
 }
 
-std::optional<int> file_dimension(const std::string& text, const std::string&) {
+std::optional<int> file_dimension(const std::string& text, const std::string& flag) {
   if (is_family(text)) return std::nullopt;
-  return read_arch_params(text).d;
+  return read_arch_params(text, std::nullopt, false, flag).d;
 }
 
 std::optional<Arch<Rational>> read_layers(const std::string& text, const std::string& flag, std::optional<int> d) {
   if (is_family(text)) return std::nullopt;
-  ArchParamsFile file = read_arch_params(text, d);
+  ArchParamsFile file = read_arch_params(text, d, false, flag);
   if (file.arch.L() == 1 && file.arch.H() == 1) return std::nullopt;
   // L >= 3 has no exact engine; the two-layer engine's cost grows like d^8 (exact/two_layer/risk.hpp).
   if (file.arch.L() > 2 || (file.arch.L() == 2 && file.arch.d() > exact::two_layer::kMaxD))
@@ -103,7 +103,7 @@ std::optional<Arch<Rational>> read_layers(const std::string& text, const std::st
 
 Model read_model(const std::string& text, const std::string& flag, const Vec<Rational>& theta0, const Rational& s2) {
   if (is_family(text)) return family_model(text, flag, theta0, s2);
-  return {read_params_file(text).as_merged(), text};
+  return {read_params_file(text, flag).as_merged(), text};
 }
 
 int resolve_dimension(const std::string& d_text, const std::vector<std::pair<std::string, std::string>>& models) {

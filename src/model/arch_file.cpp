@@ -518,8 +518,8 @@ Arch<Rational> parse_arch_bytes(std::string_view bytes, const std::string& sourc
   return parse_arch_json(bytes, source);
 }
 
-Arch<Rational> read_arch_file(const std::string& path) {
-  return parse_arch_bytes(read_input_file(path, "--params"), path);
+Arch<Rational> read_arch_file(const std::string& path, const std::string& flag) {
+  return parse_arch_bytes(read_input_file(path, flag), path);
 }
 
 }  // namespace icl

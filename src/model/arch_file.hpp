@@ -27,6 +27,6 @@ Arch<Rational> parse_arch_npz(std::string_view bytes, const std::string& source)
 
 // By content: the NumPy magic "\x93NUMPY" is .npy, a zip signature "PK" is .npz, anything else JSON.
 Arch<Rational> parse_arch_bytes(std::string_view bytes, const std::string& source);
-Arch<Rational> read_arch_file(const std::string& path);
+Arch<Rational> read_arch_file(const std::string& path, const std::string& flag = "--params");
 
 }  // namespace icl

@@ -147,8 +147,8 @@ Point<Rational> parse_params_json(std::string_view text, const std::string& sour
   return params_json::read_point(params_json::parse_exact(text, source), source);
 }
 
-Point<Rational> read_params_file(const std::string& path) {
-  return parse_params_json(read_input_file(path, "--params"), path);
+Point<Rational> read_params_file(const std::string& path, const std::string& flag) {
+  return parse_params_json(read_input_file(path, flag), path);
 }
 
 std::string params_to_json(const Point<Rational>& p, int indent) {

@@ -14,7 +14,7 @@ namespace icl {
 
 // Throws InputError naming the file and the field (e.g. "p.json: Q[2][3]: ...").
 Point<Rational> parse_params_json(std::string_view text, const std::string& source);
-Point<Rational> read_params_file(const std::string& path);
+Point<Rational> read_params_file(const std::string& path, const std::string& flag = "--params");
 
 // The same layout back, every entry an exact "p/q" string.
 std::string params_to_json(const Point<Rational>& p, int indent = 2);
