@@ -33,6 +33,10 @@ sed 's/seed = \[1, 2, 3, 4, 5, 6\]/seed = [1, 2, 3, 4, 5, 7]/' study.toml >other
 cmp -s two.json <(export_of other.sqlite) && bad "a different study exported the same bytes" || ok
 # The store keeps the command's full JSON, its version, host, start, end and wall time.
 [ "$(rows two.sqlite "select count(*) from points where status='ok' and json_valid(result) and json_extract(result,'\$.seconds') > 0 and host != '' and start < end and wall > 0 and version != ''")" = 12 ] && ok || bad "rows lack provenance"
+# The version recorded is the program's own, as `iclverify --version` prints it (git describe at build time).
+version=$("$bin" --version) && [ "${version#iclverify }" != "$version" ] &&
+  [ "$(rows two.sqlite "select count(*) from points where version = '${version#iclverify }'")" = 12 ] && ok ||
+  bad "the store's version is not --version's ($version)"
 # A second sweep of the same study runs nothing and keeps every row as it was.
 before=$(rows two.sqlite "select group_concat(start) from points")
 "$bin" sweep study.toml --store two.sqlite 2>err && grep -q "12 already in the store (0 failed), 0 ran" err && ok || bad "rerun: $(cat err)"

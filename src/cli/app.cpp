@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "core/interrupt.hpp"
 #include "core/number.hpp"
+#include "sweep/sweep.hpp"
 
 namespace icl::cli {
 namespace {
@@ -41,6 +42,8 @@ std::unique_ptr<CommandLine> make_command_line(const Host& host = no_host(), con
   cl->only = only;
   cl->app.require_subcommand(1, 1);
   cl->app.set_help_all_flag("--help-all", "Print help for every subcommand");
+  cl->app.set_version_flag("--version", "iclverify " + sweep::program_version(),
+                           "Print the program version (git describe at configure time, build type) and exit");
   cl->add("risk", "Risk curve of a named family (closed form), optionally against Monte Carlo", add_risk);
   cl->add("grad", "Exact gradient of a loss (zs, fs, zs+fs, pretrain) at any parameter point", add_grad);
   cl->add("optimum", "Exact optimum of value-only or key-query-only fine-tuning and its risk curve", add_optimum);
@@ -106,10 +109,7 @@ std::optional<Outcome> parse(CommandLine& cl, const std::vector<std::string>& ar
   for (const auto& a : args) argv.push_back(a.c_str());
   try {
     cl.app.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const CLI::CallForHelp& e) {
-    std::ostringstream out, err;
-    return Outcome{cl.app.exit(e, out, err), out.str(), err.str()};
-  } catch (const CLI::CallForAllHelp& e) {
+  } catch (const CLI::Success& e) {  // --help, --help-all, --version: printed, exit 0
     std::ostringstream out, err;
     return Outcome{cl.app.exit(e, out, err), out.str(), err.str()};
   } catch (const CLI::ParseError& e) {

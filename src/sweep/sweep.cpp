@@ -10,15 +10,15 @@
 #include <set>
 
 #include "core/number.hpp"
-
-#ifndef ICL_VERSION
-#define ICL_VERSION "unknown"
+#include "git_describe.hpp"  // generated at build time (cmake/git_describe.cmake)
+#ifndef ICL_BUILD_TYPE
+#define ICL_BUILD_TYPE "unknown"
 #endif
 
 namespace icl::sweep {
 
 const std::string& program_version() {
-  static const std::string v = ICL_VERSION;
+  static const std::string v = std::string(ICL_GIT_DESCRIBE) + " " + ICL_BUILD_TYPE;
   return v;
 }
 

@@ -22,7 +22,8 @@
 
 namespace icl::sweep {
 
-// The version every row records: git describe and build type, fixed at configure time.
+// The version every row records (and --version prints): git describe of the tree at build time and
+// the build type.
 const std::string& program_version();
 
 // --shard I/K: I in [0, K), K >= 1.
