@@ -3,6 +3,7 @@
 // partition of the points, balanced by the cost estimate, the same for every run).
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -18,6 +19,10 @@ namespace {
 
 // A command "train" with a few options, as cli::command_options would list them.
 std::vector<OptionSpec> options_of(const std::string& command) {
+  if (command == "protocol")
+    return {{"layers", false},     {"heads", false},      {"steps-pretrain", false}, {"steps-finetune", false},
+            {"batch", false},      {"eval-batch", false}, {"test-seeds", false},     {"max-shots", false},
+            {"optimizer", false},  {"seed", false},       {"quiet", true},           {"format", false}};
   if (command != "train") throw std::invalid_argument("unknown command '" + command + "'");
   return {{"trainer", false}, {"steps", false}, {"batch", false}, {"seed", false},
           {"lr", false},      {"quiet", true},  {"format", false}};
@@ -116,8 +121,8 @@ TEST_CASE("shards: a partition of the points, balanced by cost, the same every t
     double load = 0;
     for (const Point& p : shard_points(s, {i, K})) {
       all.insert(p.key);
-      load += point_cost(p.options);
-      largest_point = std::max(largest_point, point_cost(p.options));
+      load += point_seconds("train", p.options);
+      largest_point = std::max(largest_point, point_seconds("train", p.options));
     }
     total += load;
     heaviest = std::max(heaviest, load);
@@ -129,7 +134,46 @@ TEST_CASE("shards: a partition of the points, balanced by cost, the same every t
   CHECK(all == want);  // every point in exactly one shard
   // Longest-processing-time: no shard exceeds the lightest by more than the largest point.
   CHECK(heaviest - lightest <= largest_point);
-  CHECK(point_cost(nlohmann::json{{"steps", 200}}) > point_cost(nlohmann::json{{"steps", 100}}));
+  CHECK(point_seconds("train", {{"steps", 200}}) > point_seconds("train", {{"steps", 100}}));
+}
+
+TEST_CASE("point_seconds: training and Monte Carlo evaluation add up, priced as measured") {
+  // The authors' two-layer protocol point (examples/sweep/two_layers_authors.toml): 11 min on one core
+  // here from the measured prices (docs/sweep.md); the estimate is within a factor 2 of it. A model that multiplies the
+  // training and evaluation costs instead of adding them says years.
+  const nlohmann::json authors = {{"layers", 2},     {"heads", 2},         {"steps-pretrain", 5000},
+                                  {"steps-finetune", 5000}, {"batch", 5000}, {"eval-batch", 1000},
+                                  {"test-seeds", 5}, {"max-shots", 40}};
+  const double t = point_seconds("protocol", authors);
+  CHECK(t > 330);
+  CHECK(t < 1320);
+  // The protocol's defaults are the authors' sizes.
+  nlohmann::json defaults = authors;
+  for (const char* key : {"steps-pretrain", "steps-finetune", "batch"}) defaults.erase(key);
+  CHECK(point_seconds("protocol", defaults) == t);
+  // One layer: exact risk curves, so the evaluation batch costs nothing; two layers: Monte Carlo.
+  nlohmann::json one = authors, one_small = authors, two_small = authors;
+  one["layers"] = one_small["layers"] = 1;
+  one_small["eval-batch"] = two_small["eval-batch"] = 10;
+  CHECK(point_seconds("protocol", one) == point_seconds("protocol", one_small));
+  CHECK(point_seconds("protocol", authors) - point_seconds("protocol", two_small) > 20);
+  CHECK(point_seconds("protocol", one) < t / 1.5);  // measured: 1.29 against 2.83 us a prompt-step
+}
+
+TEST_CASE("slurm: the time request is 3 times the largest shard's estimate") {
+  const Study s = study_of(
+      "command = \"protocol\"\n[fixed]\nlayers = 2\nheads = 2\nmax-shots = 40\n[axes]\n"
+      "optimizer = [\"sgd\", \"adam\"]\nseed = [1, 2, 3, 4, 5]\n");
+  const auto minutes = [&](int shards) {
+    const std::string script = slurm_script(s, "iclverify", {shards, 0, "/tmp"});
+    const auto at = script.find("#SBATCH --time=");
+    REQUIRE(at != std::string::npos);
+    const std::string hm = script.substr(at + 15, script.find('\n', at) - at - 15);
+    return 60 * std::stol(hm.substr(0, hm.find(':'))) + std::stol(hm.substr(hm.find(':') + 1));
+  };
+  const double one_point = point_seconds("protocol", s.points.at(0).options);
+  CHECK(minutes(10) == static_cast<long>(std::ceil(3 * one_point / 60)));  // one point a task
+  CHECK(minutes(5) == static_cast<long>(std::ceil(3 * 2 * one_point / 60)));
 }
 
 TEST_CASE("export drops every wall-time field") {

@@ -144,7 +144,7 @@ std::vector<std::string> point_arguments(const Study& study, const Point& point,
   return args;
 }
 
-double point_cost(const nlohmann::json& options) {
+double point_seconds(const std::string& command, const nlohmann::json& options) {
   const auto number = [&](const char* key, double fallback) {
     if (!options.contains(key)) return fallback;
     const nlohmann::json& v = options[key];
@@ -155,10 +155,32 @@ double point_cost(const nlohmann::json& options) {
       }
     return fallback;
   };
-  const double steps = number("steps", 0) + number("steps-pretrain", 0) + 8 * number("steps-finetune", 0);
-  const double d = number("d", 5);
-  return std::max(1.0, steps) * number("batch", 1) * number("heads", 1) * number("layers", 1) * d * d *
-         std::max(1.0, number("mc-samples", 1)) * std::max(1.0, number("eval-batch", 1) * number("test-seeds", 1));
+  // Measured on this project's 2-core machine with the comparison protocol at d = 5, m = 20 (docs/sweep.md,
+  // "Slurm"): one SGD prompt-step costs 1.29 us at L = H = 1, 1.64 us at L = 1, H = 4 and 2.83 us at
+  // L = H = 2, which the size L^3 H + 10 fits (relative to its value 11 at L = H = 1); one Monte Carlo
+  // prompt of the two-layer evaluation costs 6.3 us at L = H = 2 with n averaged over 0..40, 2.66 us
+  // at size 11. Both scale with the prompt's tokens and with (d + 2)^2 (relative to 21 and 49).
+  constexpr double kStep = 1.29e-6, kPrompt = 6.3e-6 * 11 / 26;
+  // The commands' own defaults: protocol 5000 x 5000 x 5000, train --trainer sgd 5000 steps x 5000.
+  const bool protocol = command == "protocol", sgd = command == "train" && options.value("trainer", "") == "sgd";
+  const double batch = number("batch", protocol || sgd ? 5000 : 1);
+  const double L = number("layers", 1), H = number("heads", 1), d = number("d", 5);
+  const double size = (L * L * L * H + 10) / 11 * (d + 2) * (d + 2) / 49;
+  const double tokens = std::max(number("m", 20), number("nft", 20)) + 1;
+  const double methods = 8 + 6 * (number("lora-rank", 0) > 0);
+  const double prompt_steps =
+      (number("steps", sgd ? 5000 : 0) + number("steps-pretrain", protocol ? 5000 : 0) +
+       methods * number("steps-finetune", protocol ? 5000 : 0)) *
+      batch;
+  // Risk curves by Monte Carlo (protocol with L >= 2 or softmax attention), and risk --mc.
+  const double max_shots = number("max-shots", 20);
+  const bool simulated = L >= 2 || options.value("attention", std::string()) == "softmax";
+  const double curve_prompts = simulated && protocol ? (methods + 1) * 2 * (max_shots + 1) *
+                                                                                     number("eval-batch", 1000) *
+                                                                                     number("test-seeds", 5)
+                                                                               : 0;
+  return 0.05 + kStep * size * tokens / 21 * prompt_steps + kPrompt * size * (max_shots / 2 + 1) / 21 * curve_prompts +
+         kPrompt * size * tokens / 21 * number("mc", 0);
 }
 
 std::string fingerprint(const std::string& text) {

@@ -43,9 +43,10 @@ Study read_study(const std::string& path, const std::function<std::vector<Option
 // The command line of a point: {program, command, --key value..., --flag..., --format json}.
 std::vector<std::string> point_arguments(const Study& study, const Point& point, const std::string& program);
 
-// An estimate of a point's cost in arbitrary units (steps x batch x heads x layers x d^2 and the like),
-// used only to order points (longest first) and to size Slurm requests.
-double point_cost(const nlohmann::json& options);
+// An estimate of the seconds a point of `command` takes on one core of this project's 2-core machine,
+// from its options (SGD prompt-steps and Monte Carlo prompts, each priced as measured; docs/sweep.md
+// "Slurm"): it orders the points (longest first), balances the shards and sizes Slurm's time request.
+double point_seconds(const std::string& command, const nlohmann::json& options);
 
 // FNV-1a 64 of `text` as 16 hex digits.
 std::string fingerprint(const std::string& text);

@@ -41,9 +41,10 @@ Shard read_shard(const std::string& text) {
 namespace {
 
 // Points longest first (by the cost estimate), ties in the study's order.
-std::vector<Point> longest_first(std::vector<Point> points) {
-  std::stable_sort(points.begin(), points.end(),
-                   [](const Point& a, const Point& b) { return point_cost(a.options) > point_cost(b.options); });
+std::vector<Point> longest_first(const std::string& command, std::vector<Point> points) {
+  std::stable_sort(points.begin(), points.end(), [&](const Point& a, const Point& b) {
+    return point_seconds(command, a.options) > point_seconds(command, b.options);
+  });
   return points;
 }
 
@@ -86,9 +87,9 @@ std::vector<Point> shard_points(const Study& study, const Shard& shard) {
   if (shard.count == 1) return study.points;
   std::vector<double> load(static_cast<std::size_t>(shard.count), 0.0);
   std::vector<Point> mine;
-  for (const Point& p : longest_first(study.points)) {
+  for (const Point& p : longest_first(study.command, study.points)) {
     const auto least = static_cast<int>(std::min_element(load.begin(), load.end()) - load.begin());
-    load[static_cast<std::size_t>(least)] += point_cost(p.options);
+    load[static_cast<std::size_t>(least)] += point_seconds(study.command, p.options);
     if (least == shard.index) mine.push_back(p);
   }
   std::sort(mine.begin(), mine.end(), [](const Point& a, const Point& b) { return a.index < b.index; });
@@ -117,7 +118,7 @@ RunSummary run_points(const Study& study, const std::vector<Point>& points, cons
   std::vector<Point> todo;
   RunSummary sum;
   sum.points = points.size();
-  for (const Point& p : longest_first(points)) {
+  for (const Point& p : longest_first(study.command, points)) {
     const auto it = done.find(p.key);
     if (it == done.end()) {
       todo.push_back(p);
@@ -226,13 +227,11 @@ std::size_t merge_stores(const std::string& target, const std::vector<std::strin
 
 std::string slurm_script(const Study& study, const std::string& program, const SlurmOptions& o) {
   namespace fs = std::filesystem;
-  // Seconds per unit of point_cost on one core, measured on this project's 2-core machine (docs/sweep.md);
-  // a task asks for 3 times its estimate and at least 10 minutes.
-  constexpr double kSecondsPerCost = 5e-8;  // train --trainer sgd, 500 steps x 1000 prompts, d = 5: 0.6 s
+  // A task asks for 3 times its points' estimated seconds (point_seconds) and at least 10 minutes.
   double worst = 0;
   for (int i = 0; i < o.shards; ++i) {
     double t = 0;
-    for (const Point& p : shard_points(study, {i, o.shards})) t += point_cost(p.options) * kSecondsPerCost;
+    for (const Point& p : shard_points(study, {i, o.shards})) t += point_seconds(study.command, p.options);
     worst = std::max(worst, t);
   }
   const long minutes = std::max(10L, static_cast<long>(std::ceil(3 * worst / 60)));

@@ -32,7 +32,7 @@ struct Shard {
 };
 Shard read_shard(const std::string& text);
 
-// The points of shard `shard` of `study`: longest first (point_cost) to the least loaded shard, so
+// The points of shard `shard` of `study`: longest first (point_seconds) to the least loaded shard, so
 // every shard gets about the same work; the same points for the same study on every machine.
 std::vector<Point> shard_points(const Study& study, const Shard& shard);
 
