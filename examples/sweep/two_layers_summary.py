@@ -49,9 +49,11 @@ def verdicts(c):
 
 
 def mean_se(xs):
+    """The mean over seeds ± its standard error; one seed has no standard error (the mean alone)."""
     m = statistics.mean(xs)
-    se = statistics.stdev(xs) / math.sqrt(len(xs)) if len(xs) > 1 else float("nan")
-    return f"{m:.4g} ± {se:.2g}"
+    if len(xs) == 1:
+        return f"{m:.4g}"
+    return f"{m:.4g} ± {statistics.stdev(xs) / math.sqrt(len(xs)):.2g}"
 
 
 def main(paths):
