@@ -25,6 +25,8 @@ cmp -s local.json mpi.json && ok || bad "MPI export differs from the local one"
 # Two at a time under MPI, one at a time locally (the check of the overlap can fail: the local store).
 [ "$(overlaps mpi.sqlite)" -ge 2 ] && ok || bad "MPI ran one point at a time ($(overlaps mpi.sqlite) overlapping)"
 [ "$(overlaps local.sqlite)" -eq 0 ] && ok || bad "local --jobs 1 overlapped"
+# Every point's CPU seconds reach rank 0's store, from rank 1 as from rank 0's own children.
+[ "$(rows mpi.sqlite "select count(*) from points where cpu > 0")" = 8 ] && ok || bad "MPI rows lack their cpu seconds"
 # Restarted under MPI: nothing runs again.
 mpi sweep study.toml --store mpi.sqlite >out 2>err && grep -q "8 already in the store (0 failed), 0 ran" err && ok || bad "mpi rerun: $(cat err)"
 # Rank 0 killed with SIGKILL mid-run (every rank and mpirun, by their ids): the restarted MPI sweep runs

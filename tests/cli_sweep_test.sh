@@ -33,6 +33,17 @@ sed 's/seed = \[1, 2, 3, 4, 5, 6\]/seed = [1, 2, 3, 4, 5, 7]/' study.toml >other
 cmp -s two.json <(export_of other.sqlite) && bad "a different study exported the same bytes" || ok
 # The store keeps the command's full JSON, its version, host, start, end and wall time.
 [ "$(rows two.sqlite "select count(*) from points where status='ok' and json_valid(result) and json_extract(result,'\$.seconds') > 0 and host != '' and start < end and wall > 0 and version != ''")" = 12 ] && ok || bad "rows lack provenance"
+# ... and the point's own CPU seconds (user + system, from wait4): positive, and for these one-thread
+# points at most their wall time (plus the clock's granularity).
+[ "$(rows two.sqlite "select count(*) from points where cpu > 0 and cpu <= wall + 0.02")" = 12 ] && ok ||
+  bad "cpu seconds: $(rows two.sqlite "select group_concat(cpu || '/' || wall) from points")"
+# A store from before the CPU seconds were kept (no column cpu) is read as it is and gains the column
+# (0 for its old rows) when a sweep writes to it.
+cp two.sqlite old.sqlite
+python3 -c "import sqlite3; c=sqlite3.connect('old.sqlite'); c.execute('alter table points drop column cpu'); c.commit()"
+cmp -s two.json <(export_of old.sqlite) && ok || bad "a store without the column cpu does not export"
+"$bin" sweep study.toml --store old.sqlite --quiet 2>err &&
+  [ "$(rows old.sqlite "select count(*) from points where cpu = 0")" = 12 ] && ok || bad "old store: $(cat err)"
 # The version recorded is the program's own, as `iclverify --version` prints it (git describe at build time).
 version=$("$bin" --version) && [ "${version#iclverify }" != "$version" ] &&
   [ "$(rows two.sqlite "select count(*) from points where version = '${version#iclverify }'")" = 12 ] && ok ||

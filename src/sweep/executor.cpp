@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,7 +70,13 @@ Child spawn(const std::string& program, std::size_t index, const std::vector<std
   return c;
 }
 
-Finished collect(Child& c, int wstatus) {
+// The CPU seconds (user + system) of a rusage.
+double cpu_seconds(const rusage& u) {
+  const auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec); };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+
+Finished collect(Child& c, int wstatus, const rusage& usage) {
   Finished f;
   f.index = c.index;
   f.signaled = WIFSIGNALED(wstatus);
@@ -82,6 +89,7 @@ Finished collect(Child& c, int wstatus) {
   f.start = c.start;
   f.end = utc_now();
   f.wall = std::chrono::duration<double>(Clock::now() - c.t0).count();
+  f.cpu = cpu_seconds(usage);
   return f;
 }
 
@@ -106,8 +114,9 @@ class Local final : public Executor {
     for (;;) {
       for (std::size_t i = 0; i < children_.size();) {
         int status = 0;
-        if (waitpid(children_[i].pid, &status, WNOHANG) == children_[i].pid) {
-          done.push_back(collect(children_[i], status));
+        rusage usage{};
+        if (wait4(children_[i].pid, &status, WNOHANG, &usage) == children_[i].pid) {
+          done.push_back(collect(children_[i], status, usage));
           children_.erase(children_.begin() + static_cast<std::ptrdiff_t>(i));
         } else {
           ++i;
@@ -171,9 +180,10 @@ std::unique_ptr<Executor> combined_executor(std::vector<std::unique_ptr<Executor
 Finished run_child(const std::string& program, std::size_t index, const std::vector<std::string>& args) {
   Child c = spawn(program, index, args);
   int status = 0;
-  while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
+  rusage usage{};
+  while (wait4(c.pid, &status, 0, &usage) < 0 && errno == EINTR) {
   }
-  return collect(c, status);
+  return collect(c, status, usage);
 }
 
 std::string utc_now() {

@@ -20,6 +20,7 @@ struct Finished {
   std::string host;
   std::string start, end;  // UTC, ISO 8601 with milliseconds
   double wall = 0;         // seconds
+  double cpu = 0;          // the point's processes' user + system CPU seconds (wait4's rusage)
 };
 
 class Executor {

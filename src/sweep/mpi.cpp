@@ -39,7 +39,7 @@ MPI_Status wait_for(int source, int tag) {
 
 nlohmann::json to_json(const Finished& f) {
   return {{"index", f.index}, {"exit_code", f.exit_code}, {"signaled", f.signaled}, {"out", f.out},  {"err", f.err},
-          {"host", f.host},   {"start", f.start},         {"end", f.end},           {"wall", f.wall}};
+          {"host", f.host},   {"start", f.start},         {"end", f.end},           {"wall", f.wall}, {"cpu", f.cpu}};
 }
 
 Finished from_json(const nlohmann::json& j) {
@@ -53,6 +53,7 @@ Finished from_json(const nlohmann::json& j) {
   f.start = j.at("start").get<std::string>();
   f.end = j.at("end").get<std::string>();
   f.wall = j.at("wall").get<double>();
+  f.cpu = j.at("cpu").get<double>();
   return f;
 }
 

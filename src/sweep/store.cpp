@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS points(
   host TEXT NOT NULL,
   start TEXT NOT NULL,        -- UTC, ISO 8601
   end TEXT NOT NULL,
-  wall REAL NOT NULL          -- seconds
+  wall REAL NOT NULL,         -- seconds
+  cpu REAL NOT NULL DEFAULT 0 -- user + system CPU seconds of the point (0: a store from before it was kept)
 );
 )sql";
 
@@ -99,6 +100,7 @@ Store::Store(const std::string& path, Mode mode) : path_(path) {
       throw InputError(fmt::format("{}: an SQLite database but not a sweep store (no table 'points')", path));
     if (mode == Mode::Write) {
       exec(kSchema);
+      if (!has_cpu_column()) exec("ALTER TABLE points ADD COLUMN cpu REAL NOT NULL DEFAULT 0");
       exec("COMMIT");
     }
   } catch (...) {
@@ -192,7 +194,7 @@ void Store::put(const Row& r) {
   errno = 0;
   Statement st(db_,
                "INSERT OR REPLACE INTO points(options, status, exit_code, result, error, version, host, start, end, "
-               "wall) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+               "wall, cpu) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (st.s == nullptr) fail("cannot write the store");
   for (const auto& [i, v] : {std::pair{1, &r.options},
                              {2, &r.status},
@@ -205,15 +207,23 @@ void Store::put(const Row& r) {
     st.text(i, *v);
   sqlite3_bind_int(st.s, 3, r.exit_code);
   sqlite3_bind_double(st.s, 10, r.wall);
+  sqlite3_bind_double(st.s, 11, r.cpu);
   // One statement in autocommit mode is one transaction: the row is there whole or not at all.
   if (sqlite3_step(st.s) != SQLITE_DONE) fail("cannot write the store");
 }
 
+bool Store::has_cpu_column() const {
+  Statement st(db_, "SELECT count(*) FROM pragma_table_info('points') WHERE name = 'cpu'");
+  return st.s != nullptr && sqlite3_step(st.s) == SQLITE_ROW && sqlite3_column_int(st.s, 0) == 1;
+}
+
 std::vector<Row> Store::rows() const {
   std::vector<Row> out;
-  Statement st(db_,
-               "SELECT options, status, exit_code, result, error, version, host, start, end, wall FROM points "
-               "ORDER BY options");
+  // A store read-only from before the CPU time was kept has no column cpu: 0 for every row.
+  Statement st(db_, has_cpu_column() ? "SELECT options, status, exit_code, result, error, version, host, start, end, "
+                                       "wall, cpu FROM points ORDER BY options"
+                                     : "SELECT options, status, exit_code, result, error, version, host, start, end, "
+                                       "wall, 0 FROM points ORDER BY options");
   while (sqlite3_step(st.s) == SQLITE_ROW) {
     Row r;
     r.options = st.column(0);
@@ -226,6 +236,7 @@ std::vector<Row> Store::rows() const {
     r.start = st.column(7);
     r.end = st.column(8);
     r.wall = sqlite3_column_double(st.s, 9);
+    r.cpu = sqlite3_column_double(st.s, 10);
     out.push_back(std::move(r));
   }
   return out;

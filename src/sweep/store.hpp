@@ -25,6 +25,7 @@ struct Row {
   std::string host;
   std::string start, end;  // UTC, ISO 8601 with milliseconds
   double wall = 0;         // seconds
+  double cpu = 0;          // user + system CPU seconds of the point's processes (0 in stores before it was kept)
 };
 
 class Store {
@@ -56,6 +57,7 @@ class Store {
   void exec(const std::string& sql) const;
   [[noreturn]] void fail(const std::string& what) const;
   std::string meta(const std::string& key) const;
+  bool has_cpu_column() const;
   sqlite3* db_ = nullptr;
   std::string path_;
 };

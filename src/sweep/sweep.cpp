@@ -67,6 +67,7 @@ Row row_of(const Point& p, const Finished& f) {
   r.start = f.start;
   r.end = f.end;
   r.wall = f.wall;
+  r.cpu = f.cpu;
   if (f.signaled) {
     r.status = "killed";
   } else if (f.exit_code != 0) {
