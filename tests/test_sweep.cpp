@@ -158,6 +158,9 @@ TEST_CASE("point_seconds: training and Monte Carlo evaluation add up, priced as 
   CHECK(point_seconds("protocol", one) == point_seconds("protocol", one_small));
   CHECK(point_seconds("protocol", authors) - point_seconds("protocol", two_small) > 20);
   CHECK(point_seconds("protocol", one) < t / 1.5);  // measured: 1.29 against 2.83 us a prompt-step
+  // check --full runs the paper's sizes: a Slurm task of one such point asks for hours, not 10 minutes.
+  CHECK(point_seconds("check", {{"full", true}, {"only", "A.two_layers_auxiliary"}}) >= 3600);
+  CHECK(point_seconds("check", {{"only", "C1"}}) < 600);
 }
 
 TEST_CASE("slurm: the time request is 3 times the largest shard's estimate") {

@@ -179,6 +179,9 @@ double point_seconds(const std::string& command, const nlohmann::json& options) 
                                                                                      number("eval-batch", 1000) *
                                                                                      number("test-seeds", 5)
                                                                                : 0;
+  // check: the checks have no common price; --full runs the paper's sizes (a two-layer check at d = 2 takes
+  // 5 to 60 minutes here).
+  if (command == "check") return options.value("full", false) ? 3600 : 120;
   return 0.05 + kStep * size * tokens / 21 * prompt_steps + kPrompt * size * (max_shots / 2 + 1) / 21 * curve_prompts +
          kPrompt * size * tokens / 21 * number("mc", 0);
 }
