@@ -116,7 +116,7 @@ Outcome monte_carlo_classical(const CheckContext& ctx) {
 }
 
 template <class F>
-Outcome precision(const CheckContext&) {
+Outcome c1_precision(const CheckContext&) {
   PrecisionAgreement acc;
   for (int d : kDims)
     for (const auto& s2 : noise_levels())
@@ -131,7 +131,7 @@ Outcome precision(const CheckContext&) {
 }
 
 template <class F>
-Check monte_carlo(int d) {
+Check c1_monte_carlo(int d) {
   return family_monte_carlo<F>("C1", d, "Monte Carlo risk of P(10/13) agrees with R_pre on +-theta0 (s2 = 1/2)",
                                [](int) {
                                  return FamilySpec{FamilyKind::Pretrained, Rational(10, 13), Rational(0)};
@@ -160,13 +160,13 @@ Claim claim_c1() {
       {"C1.authors_constant", "gamma*(m) against the authors' m/(m+1+d) at m = 20, d = 5, s2 = 1/10",
        authors_constant<F>},
   };
-  for (int d : kDims) claim.checks.push_back(monte_carlo<F>(d));
+  for (int d : kDims) claim.checks.push_back(c1_monte_carlo<F>(d));
   claim.checks.insert(
       claim.checks.end(),
       {
           {"C1.monte_carlo.classical", "Monte Carlo of the classical convention agrees with its closed form (d = 5)",
            monte_carlo_classical<F>},
-          {"C1.precision", "R_pre and gamma*: double vs 50 digits vs exact", precision<F>},
+          {"C1.precision", "R_pre and gamma*: double vs 50 digits vs exact", c1_precision<F>},
       });
   return claim;
 }
@@ -348,7 +348,7 @@ struct PretrainedThroughFloat : PaperFormulas {
   }
 };
 
-std::vector<MutantCase> claim_mutants() {
+std::vector<MutantCase> c1_mutants() {
   auto cases =
       mutant_cases<PretrainedOffByOneN, PretrainedNoNoise, GammaStarNoNoise, GammaStarOffByOne, GammaStarNumeratorM,
                    ThresholdWrongDenominator, ClassicalOffByOne, ClassicalIsQueryIncluded, PretrainedThroughFloat>(
@@ -368,7 +368,7 @@ std::vector<MutantCase> claim_mutants() {
 }  // namespace
 
 ClaimFile c1_pretraining() {
-  return {claim_c1<PaperFormulas>, claim_mutants, [] {
+  return {claim_c1<PaperFormulas>, c1_mutants, [] {
             using namespace prove;
             return std::vector<Statement>{cf_pretrained<PaperFormulas>(), c1_threshold<PaperFormulas>(),
                                           stat_gamma_star<PaperFormulas>()};

@@ -126,7 +126,7 @@ Outcome collapse_limit(const CheckContext&) {
 }
 
 template <class F>
-Outcome precision(const CheckContext&) {
+Outcome c2_precision(const CheckContext&) {
   PrecisionAgreement acc;
   for (const auto& k : full_ft_cases())
     for (Task task : {Task::Target, Task::Opposite})
@@ -138,7 +138,7 @@ Outcome precision(const CheckContext&) {
 }
 
 template <class F>
-Check monte_carlo(int d) {
+Check c2_monte_carlo(int d) {
   return family_monte_carlo<F>("C2", d, "Monte Carlo risk of F(1/2) agrees with R_F on +-theta0 (s2 = 1/2)", [](int) {
     return FamilySpec{FamilyKind::FullFt, Rational(1, 2), Rational(0)};
   });
@@ -164,8 +164,8 @@ Claim claim_c2() {
        worse_outside_range_opposite<F>},
       {"C2.collapse_limit", "R_F(c; n, +-theta0) -> 1 + s2 as n -> infinity", collapse_limit<F>},
   };
-  for (int d : kDims) claim.checks.push_back(monte_carlo<F>(d));
-  claim.checks.push_back({"C2.precision", "R_F: double vs 50 digits vs exact", precision<F>});
+  for (int d : kDims) claim.checks.push_back(c2_monte_carlo<F>(d));
+  claim.checks.push_back({"C2.precision", "R_F: double vs 50 digits vs exact", c2_precision<F>});
   return claim;
 }
 
@@ -353,7 +353,7 @@ struct FullFtThroughFloat : PaperFormulas {
   }
 };
 
-std::vector<MutantCase> claim_mutants() {
+std::vector<MutantCase> c2_mutants() {
   auto cases =
       mutant_cases<FullFtOffByOneN, FullFtNoNoise, FullFtSignFlip, FullFtQueryLabelCounted, FullFtThroughFloat>(
           []<class M>(std::type_identity<M>) { return claim_c2<M>(); });
@@ -369,7 +369,7 @@ std::vector<MutantCase> claim_mutants() {
 }  // namespace
 
 ClaimFile c2_full_finetuning() {
-  return {claim_c2<PaperFormulas>, claim_mutants, [] {
+  return {claim_c2<PaperFormulas>, c2_mutants, [] {
             using namespace prove;
             return std::vector<Statement>{cf_full_ft<PaperFormulas>(), c2_structure<PaperFormulas>(),
                                           c2_sets<PaperFormulas>(), c2_limit<PaperFormulas>()};

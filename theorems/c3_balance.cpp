@@ -90,7 +90,7 @@ Outcome authors_fit(const CheckContext&) {
 }
 
 template <class F>
-Outcome precision(const CheckContext&) {
+Outcome c3_precision(const CheckContext&) {
   PrecisionAgreement acc;
   for (int d : kDims)
     for (const Rational& g : {Rational(10, 13), Rational(42, 53), Rational(1, 2), Rational(3, 2)})
@@ -128,7 +128,7 @@ Claim claim_c3() {
       {"C3.authors_fit", "c* against the c = 0.52 the authors fitted to their SGD run", authors_fit<F>,
        "a comparison with the authors' fitted 0.52, reported, never judged; the c* it prints is judged by "
        "C3.c_star_solves_balance and C3.c_star_value"},
-      {"C3.precision", "c*: double vs 50 digits (irrational: no exact value)", precision<F>},
+      {"C3.precision", "c*: double vs 50 digits (irrational: no exact value)", c3_precision<F>},
   };
   return claim;
 }
@@ -191,7 +191,7 @@ struct CStarThroughFloat : PaperFormulas {
   }
 };
 
-std::vector<MutantCase> claim_mutants() {
+std::vector<MutantCase> c3_mutants() {
   auto cases = mutant_cases<CStarSignFlip, CStarNoVy, CStarThroughFloat>(
       []<class M>(std::type_identity<M>) { return claim_c3<M>(); });
   cases.push_back(prove::proof_mutant<prove::BalancePlus>({prove::c3_conservation<prove::BalancePlus>}));
@@ -201,7 +201,7 @@ std::vector<MutantCase> claim_mutants() {
 }  // namespace
 
 ClaimFile c3_balance() {
-  return {claim_c3<PaperFormulas>, claim_mutants,
+  return {claim_c3<PaperFormulas>, c3_mutants,
           [] { return std::vector<prove::Statement>{prove::c3_conservation<PaperFormulas>()}; }};
 }
 

@@ -101,7 +101,7 @@ Outcome limit_gap(const CheckContext&) {
 }
 
 template <class F>
-Outcome precision(const CheckContext&) {
+Outcome c4_precision(const CheckContext&) {
   PrecisionAgreement acc;
   for (int d : kDims)
     for (const auto& s2 : noise_levels())
@@ -115,7 +115,7 @@ Outcome precision(const CheckContext&) {
 }
 
 template <class F>
-Check monte_carlo(int d) {
+Check c4_monte_carlo(int d) {
   return family_monte_carlo<F>(
       "C4", d, "Monte Carlo risk of V(b, 10/13), b = theta0/(d+4) + perp/10, agrees with R_v on +-theta0 (s2 = 1/2)",
       [](int dim) {
@@ -145,8 +145,8 @@ Claim claim_c4() {
        "s2",
        limit_gap<F>},
   };
-  for (int d : kDims) claim.checks.push_back(monte_carlo<F>(d));
-  claim.checks.push_back({"C4.precision", "R_v: double vs 50 digits vs exact", precision<F>});
+  for (int d : kDims) claim.checks.push_back(c4_monte_carlo<F>(d));
+  claim.checks.push_back({"C4.precision", "R_v: double vs 50 digits vs exact", c4_precision<F>});
   return claim;
 }
 
@@ -335,7 +335,7 @@ struct ValueOnlyThroughFloat : PaperFormulas {
   }
 };
 
-std::vector<MutantCase> claim_mutants() {
+std::vector<MutantCase> c4_mutants() {
   auto cases =
       mutant_cases<ValueOnlyD3, ValueOnlyNoNoise, ValueOnlyOffByOneN, BetaD3, LimitSignFlip, ValueOnlyThroughFloat>(
           []<class M>(std::type_identity<M>) { return claim_c4<M>(); });
@@ -353,7 +353,7 @@ std::vector<MutantCase> claim_mutants() {
 }  // namespace
 
 ClaimFile c4_value_only() {
-  return {claim_c4<PaperFormulas>, claim_mutants, [] {
+  return {claim_c4<PaperFormulas>, c4_mutants, [] {
             using namespace prove;
             return std::vector<Statement>{cf_value_only<PaperFormulas>(), c4_limits<PaperFormulas>(),
                                           c4_zero_shot<PaperFormulas>(), stat_b_zero_shot<PaperFormulas>()};

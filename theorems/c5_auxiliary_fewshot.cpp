@@ -101,7 +101,7 @@ Outcome outside_hypothesis(const CheckContext&) {
 }
 
 template <class F>
-Outcome precision(const CheckContext&) {
+Outcome c5_precision(const CheckContext&) {
   PrecisionAgreement acc;
   for (int d : kDims)
     for (const auto& s2 : noise_levels())
@@ -128,7 +128,7 @@ Claim claim_c5() {
       {"C5.outside_hypothesis", "what the auxiliary loss does when gamma is not above w*(n_ft)", outside_hypothesis<F>,
        "outside the hypothesis w*(n_ft) < gamma the claim states nothing to fail; the ranges are reported (the "
        "same computation is judged inside it by C5.ranges)"},
-      {"C5.precision", "w*(n): double vs 50 digits vs exact", precision<F>},
+      {"C5.precision", "w*(n): double vs 50 digits vs exact", c5_precision<F>},
   };
   return claim;
 }
@@ -255,7 +255,7 @@ struct WStarThroughFloat : PaperFormulas {
   }
 };
 
-std::vector<MutantCase> claim_mutants() {
+std::vector<MutantCase> c5_mutants() {
   auto cases = mutant_cases<WStarD3, WStarNoNoise, WStarOffByOne, WStarThroughFloat>(
       []<class M>(std::type_identity<M>) { return claim_c5<M>(); });
   using namespace prove;
@@ -269,7 +269,7 @@ std::vector<MutantCase> claim_mutants() {
 }  // namespace
 
 ClaimFile c5_auxiliary_fewshot() {
-  return {claim_c5<PaperFormulas>, claim_mutants, [] {
+  return {claim_c5<PaperFormulas>, c5_mutants, [] {
             using namespace prove;
             return std::vector<Statement>{c5_ranges<PaperFormulas>(), stat_w_star<PaperFormulas>()};
           }};

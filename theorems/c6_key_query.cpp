@@ -127,7 +127,7 @@ Outcome noiseless(const CheckContext&) {
 }
 
 template <class F>
-Outcome monte_carlo(const CheckContext& ctx) {
+Outcome c6_monte_carlo(const CheckContext& ctx) {
   const int d = 5;
   const Rational s2 = mc_noise();
   const auto s = setting_in<Rational>(d, s2);
@@ -239,7 +239,7 @@ Claim claim_c6() {
       {"C6.noiseless", "the few-shot Q-only optimum at s2 = 0 (outside the hypothesis s2 > 0)", noiseless<F>,
        "s2 = 0 is outside the hypothesis s2 > 0: the claim states nothing there to fail; the optimum and its free "
        "directions are reported (the same solver is judged at s2 > 0 by C6.memorizing_optimum)"},
-      {"C6.monte_carlo", "Monte Carlo of the memorizing model Q_c* agrees with R_kq (|z| <= 4)", monte_carlo<F>},
+      {"C6.monte_carlo", "Monte Carlo of the memorizing model Q_c* agrees with R_kq (|z| <= 4)", c6_monte_carlo<F>},
       {"C6.helps_and_hurts",
        "against P(gamma): better on theta0 for every n >= 1, worse on -theta0 for every n >= n2 (exact, all n)",
        helps_and_hurts<F>},
@@ -332,7 +332,7 @@ struct ResidualRiskNoNoise : PaperFormulas {  // C6 reads R_zs for the residual 
   }
 };
 
-std::vector<MutantCase> claim_mutants() {
+std::vector<MutantCase> c6_mutants() {
   auto cases =
       mutant_cases<KqStarNoTwo, KqRiskFourthMoment, KqRiskTaskSignFlip, PretrainedValueReadsBias, ResidualRiskNoNoise>(
           []<class M>(std::type_identity<M>) { return claim_c6<M>(); });
@@ -343,7 +343,7 @@ std::vector<MutantCase> claim_mutants() {
 }  // namespace
 
 ClaimFile c6_key_query() {
-  return {claim_c6<PaperFormulas>, claim_mutants,
+  return {claim_c6<PaperFormulas>, c6_mutants,
           [] { return std::vector<prove::Statement>{prove::stat_kq_optimum<PaperFormulas>()}; }};
 }
 

@@ -75,7 +75,7 @@ MutantCase separate_mutant(std::string name, void (*change)(TrainingSetup&)) {
   return setup_mutant("C7", std::move(name), claim_c7, change);
 }
 
-std::vector<MutantCase> claim_mutants() {
+std::vector<MutantCase> c7_mutants() {
   using U = exact::Update;
   return {
       separate_mutant("updates 'q' and 'k' swapped (separate parameterization)",
@@ -91,7 +91,7 @@ std::vector<MutantCase> claim_mutants() {
 }  // namespace
 
 ClaimFile c7_separate() {
-  return {[] { return claim_c7(TrainingSetup{}); }, claim_mutants, [] { return std::vector<prove::Statement>{}; }};
+  return {[] { return claim_c7(TrainingSetup{}); }, c7_mutants, [] { return std::vector<prove::Statement>{}; }};
 }
 
 }  // namespace icl::theorems

@@ -148,7 +148,7 @@ Vec<T> squared(const exact::Objective<T>& obj, const Point<T>& point, const std:
 const spectral::HessianKernel kThreePoint{three_point<double>, three_point<Float50>, three_point<Rational>};
 const spectral::HessianKernel kSquared{squared<double>, squared<Float50>, squared<Rational>};
 
-std::vector<MutantCase> claim_mutants() {
+std::vector<MutantCase> h_mutants() {
   return {
       certificate_mutant("predicted zero count off by one (a symmetry counted twice)", {1, {}, nullptr}),
       certificate_mutant("the scaling symmetry left out of the flat directions",
@@ -166,7 +166,7 @@ std::vector<MutantCase> claim_mutants() {
 }  // namespace
 
 ClaimFile h_certificates() {
-  return {[] { return claim_certificates(CertificateSetup{}); }, claim_mutants,
+  return {[] { return claim_certificates(CertificateSetup{}); }, h_mutants,
           [] { return std::vector<prove::Statement>{}; }};
 }
 

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/scalar.hpp"
+#include "exact/detail/instances.hpp"
 #include "exact/task.hpp"
 #include "exact/two_layer/poly.hpp"
 #include "exact/two_layer/wishart.hpp"
@@ -503,5 +504,14 @@ std::vector<S> curve(const Arch<S>& a, const TaskLaw<S>& task, const std::vector
   for (long n : shots) out.push_back(r.at(n));
   return out;
 }
+
+// risk_polynomial and curve in double, Float50 and Rational are compiled once, one scalar a file
+// (src/exact/two_layer/instances_*.cpp); every other translation unit links to them.
+#define ICL_TWO_LAYER_RISK_INSTANCES(EXTERN, T)                                                              \
+  EXTERN template RiskPolynomial<T> risk_polynomial<T>(const Arch<T>&, const TaskLaw<T>&, const T&, Mutant); \
+  EXTERN template std::vector<T> curve<T>(const Arch<T>&, const TaskLaw<T>&, const std::vector<long>&, const T&);
+#define ICL_TWO_LAYER_RISK_INSTANCES_EXTERN(T) ICL_TWO_LAYER_RISK_INSTANCES(extern, T)
+ICL_EXACT_SCALARS(ICL_TWO_LAYER_RISK_INSTANCES_EXTERN)
+#undef ICL_TWO_LAYER_RISK_INSTANCES_EXTERN
 
 }  // namespace icl::exact::two_layer
