@@ -47,6 +47,15 @@ for power in "(gamma^64)^64" "(((gamma+c)^64)^64)^64" "(gamma^16)^16*gamma" \
   claim "$tmp/power.toml" "$power = gamma"
   expect_reject_twice "degree" verify "$tmp/power.toml"
 done
+# Within the degree limit, but not within the terms limit: a product of two powers of sums, and the
+# fuzzer's nested fractions (each level cubes the last; GiNaC's normal form asked for 322 MB at once).
+nested=$(python3 -c 'e = "gamma"
+for _ in range(5): e = "1/((c-" + e + ")^3+c^2-gamma)"
+print(e)')
+for big in "(c+gamma+1)^30*(c-gamma+2)^30" "$nested"; do
+  claim "$tmp/terms.toml" "$big = gamma"
+  expect_reject_twice "can expand to more than 10000 terms (the limit of an expression)" verify "$tmp/terms.toml"
+done
 claim "$tmp/block.toml" "risk(Q, theta0, n) = 1" $'[family.Q]\n"V.yy" = "(c^64)^64"\n"Q.xx" = "I"'
 expect_reject_twice "block.toml: family.Q.V.yy: column 1: the expression can reach degree 4096" verify "$tmp/block.toml"
 claim "$tmp/where.toml" "gamma = gamma"

@@ -31,12 +31,39 @@ bool name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || 
 bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 bool digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 
-// A parsed subexpression and a bound on its total degree, derived from the syntax alone (nothing is
-// expanded to find it): the degree limit is checked before GiNaC is asked to build anything large.
+// A parsed subexpression and bounds on the total degrees of the numerator and the denominator of its
+// normal form, derived from the syntax alone (nothing is expanded to find them): the degree limit is
+// checked before GiNaC is asked to build anything large. Fractions add degrees when they are added
+// (a/b + c/d = (ad + bc)/(bd)): a bound that took the larger degree of a sum, right for polynomials,
+// let nested fractions grow far past the limit (a fuzzer's input made GiNaC allocate 322 MB).
+// The same bounds hold for the number of terms of the expanded numerator and denominator (tnum, tden;
+// doubles, so that a bound far past the limit does not overflow).
 struct Term {
   GiNaC::ex e;
-  long degree = 0;
+  long num = 0, den = 0;
+  double tnum = 1, tden = 1;
 };
+Term sum_of(GiNaC::ex e, const Term& a, const Term& b) {
+  return {std::move(e), std::max(a.num + b.den, b.num + a.den), a.den + b.den, a.tnum * b.tden + b.tnum * a.tden,
+          a.tden * b.tden};
+}
+Term product_of(GiNaC::ex e, const Term& a, const Term& b) {
+  return {std::move(e), a.num + b.num, a.den + b.den, a.tnum * b.tnum, a.tden * b.tden};
+}
+Term quotient_of(GiNaC::ex e, const Term& a, const Term& b) {
+  return {std::move(e), a.num + b.den, a.den + b.num, a.tnum * b.tden, a.tden * b.tnum};
+}
+// Terms of the k-th power of a sum of t terms: C(t + k - 1, k), the multinomial count.
+double power_terms(double t, long k) {
+  double out = 1;
+  for (long i = 1; i <= k; ++i) out *= (t + static_cast<double>(i) - 1) / static_cast<double>(i);
+  return out;
+}
+// A symbol, a number, or a name standing for an expression (its expanded terms).
+Term leaf(const GiNaC::ex& e, long degree) {
+  const GiNaC::ex x = GiNaC::expand(e);
+  return {e, degree, 0, GiNaC::is_a<GiNaC::add>(x) ? static_cast<double>(x.nops()) : 1.0, 1};
+}
 
 // Bits of a rational number p/q: bits of p plus bits of q.
 long number_bits(const GiNaC::numeric& x) { return static_cast<long>(x.numer().int_length() + x.denom().int_length()); }
@@ -102,14 +129,21 @@ class Reader {
     Reader& r_;
   };
 
-  // `degree` if it is within the limit; else an error at column `at`.
-  long bounded(long degree, std::size_t at) {
+  // `t` if the degrees and terms of its numerator and denominator are within the limits; else an error
+  // at column `at`.
+  Term bounded(Term t, std::size_t at) {
+    const long degree = std::max(t.num, t.den);
     if (degree > limits::kMaxExpressionDegree) {
       pos_ = at;
       fail(fmt::format("the expression can reach degree {}, more than {} (the limit of an expression)", degree,
                        limits::kMaxExpressionDegree));
     }
-    return degree;
+    if (std::max(t.tnum, t.tden) > limits::kMaxExpressionTerms) {
+      pos_ = at;
+      fail(fmt::format("the expression can expand to more than {} terms (the limit of an expression)",
+                       limits::kMaxExpressionTerms));
+    }
+    return t;
   }
   // A denominator that is zero, also one that is zero only once expanded ((c+1)^2-c^2-2*c-1).
   void nonzero_denominator(const GiNaC::ex& den, std::size_t at) {
@@ -125,10 +159,10 @@ class Reader {
     for (;;) {
       if (eat('+')) {
         const Term t = term();
-        acc = {acc.e + t.e, bounded(std::max(acc.degree, t.degree), start)};
+        acc = bounded(sum_of(acc.e + t.e, acc, t), start);
       } else if (eat('-')) {
         const Term t = term();
-        acc = {acc.e - t.e, bounded(std::max(acc.degree, t.degree), start)};
+        acc = bounded(sum_of(acc.e - t.e, acc, t), start);
       } else {
         return acc;
       }
@@ -140,14 +174,13 @@ class Reader {
     for (;;) {
       if (eat('*')) {
         const Term t = unary();
-        const long degree = bounded(acc.degree + t.degree, start);
-        acc = {acc.e * t.e, degree};
+        acc = bounded(product_of(acc.e * t.e, acc, t), start);
       } else if (eat('/')) {
         const std::size_t at = pos_;
         const Term den = unary();
-        const long degree = bounded(acc.degree + den.degree, start);
+        bounded(quotient_of(GiNaC::ex(), acc, den), start);  // the limits before anything is normalized
         nonzero_denominator(den.e, at);
-        acc = {acc.e / den.e, degree};
+        acc = quotient_of(acc.e / den.e, acc, den);
       } else {
         return acc;
       }
@@ -157,7 +190,7 @@ class Reader {
     const Nested level(*this);
     if (eat('-')) {
       const Term t = unary();
-      return {-t.e, t.degree};
+      return {-t.e, t.num, t.den, t.tnum, t.tden};
     }
     if (eat('+')) return unary();
     return power();
@@ -178,7 +211,10 @@ class Reader {
       fail("an exponent must lie in -64..64");
     }
     const long times = std::labs(k.to_long());
-    const long degree = bounded(base.degree * times, start);
+    const double tnum = power_terms(base.tnum, times), tden = power_terms(base.tden, times);
+    const Term raised = bounded(k.is_negative() ? Term{base.e, base.den * times, base.num * times, tden, tnum}
+                                                : Term{base.e, base.num * times, base.den * times, tnum, tden},
+                                start);
     if (GiNaC::is_a<GiNaC::numeric>(base.e) &&
         number_bits(GiNaC::ex_to<GiNaC::numeric>(base.e)) * times > limits::kMaxNumberBits) {
       pos_ = start;
@@ -190,7 +226,7 @@ class Reader {
       pos_ = start;
       fail("0^0 is undefined");
     }
-    return {GiNaC::pow(base.e, exponent), degree};
+    return {GiNaC::pow(base.e, exponent), raised.num, raised.den, raised.tnum, raised.tden};
   }
   Term primary() {
     skip();
@@ -202,7 +238,7 @@ class Reader {
       expect(')');
       return inner;
     }
-    if (digit(c) || c == '.') return {number(), 0};
+    if (digit(c) || c == '.') return leaf(number(), 0);
     if (name_start(c)) return named();
     fail(fmt::format("unexpected '{}'", c));
   }
@@ -237,7 +273,7 @@ class Reader {
     const std::size_t start = pos_;
     const std::string id = name();
     skip();
-    if (id == "risk") return {risk_atom(start), 1};
+    if (id == "risk") return leaf(risk_atom(start), 1);
     const auto it = table_.names.find(id);
     if (it == table_.names.end()) {
       pos_ = start;
@@ -246,7 +282,7 @@ class Reader {
       if (table_.families.count(id)) fail(fmt::format("{} is a family: use it as risk({}, theta0, n)", id, id));
       fail(fmt::format("unknown symbol '{}' (declare it under [symbols])", id));
     }
-    return {it->second, GiNaC::is_a<GiNaC::numeric>(it->second) ? 0 : 1};
+    return leaf(it->second, GiNaC::is_a<GiNaC::numeric>(it->second) ? 0 : 1);
   }
   TaskKind task() {
     skip();

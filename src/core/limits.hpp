@@ -31,6 +31,12 @@ inline constexpr int kMaxNestingDepth = 200;
 // denominator (so (x^64)^64 is refused at the outer power, not when GMP runs out of memory).
 inline constexpr long kMaxExpressionDegree = 256;
 
+// Terms a claim-file expression's numerator or denominator can reach when expanded, bounded from its
+// syntax like the degree (a sum adds its parts' terms, a product multiplies them, a k-th power of T
+// terms has at most C(T + k - 1, k)): nested fractions of degree 243 in two symbols were within the
+// degree limit and made GiNaC's normal form ask for 322 MB at once.
+inline constexpr double kMaxExpressionTerms = 10000;
+
 // Bits of a number that a power of numbers can build in a claim-file expression ((2^64)^64 is 4096).
 inline constexpr long kMaxNumberBits = 1L << 16;
 
