@@ -155,6 +155,9 @@ double point_seconds(const std::string& command, const nlohmann::json& options) 
       }
     return fallback;
   };
+  // check: the checks have no common price; --full runs the paper's sizes (a two-layer check at d = 2 takes
+  // 5 to 60 minutes here).
+  if (command == "check") return options.value("full", false) ? 3600 : 120;
   // Measured on this project's 2-core machine with the comparison protocol at d = 5, m = 20 (docs/sweep.md,
   // "Slurm"): one SGD prompt-step costs 1.29 us at L = H = 1, 1.64 us at L = 1, H = 4 and 2.83 us at
   // L = H = 2, which the size L^3 H + 10 fits (relative to its value 11 at L = H = 1); one Monte Carlo
@@ -179,9 +182,6 @@ double point_seconds(const std::string& command, const nlohmann::json& options) 
                                                                                      number("eval-batch", 1000) *
                                                                                      number("test-seeds", 5)
                                                                                : 0;
-  // check: the checks have no common price; --full runs the paper's sizes (a two-layer check at d = 2 takes
-  // 5 to 60 minutes here).
-  if (command == "check") return options.value("full", false) ? 3600 : 120;
   return 0.05 + kStep * size * tokens / 21 * prompt_steps + kPrompt * size * (max_shots / 2 + 1) / 21 * curve_prompts +
          kPrompt * size * tokens / 21 * number("mc", 0);
 }
