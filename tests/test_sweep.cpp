@@ -2,6 +2,7 @@
 // options of the points, flags, every refusal of a bad file, --shard, and the shard assignment (a
 // partition of the points, balanced by the cost estimate, the same for every run).
 #include <doctest/doctest.h>
+#include <sys/resource.h>
 
 #include <cmath>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "core/number.hpp"
+#include "sweep/executor.hpp"
 #include "sweep/sweep.hpp"  // the module's index header compiles
 
 using namespace icl;
@@ -20,9 +22,9 @@ namespace {
 // A command "train" with a few options, as cli::command_options would list them.
 std::vector<OptionSpec> options_of(const std::string& command) {
   if (command == "protocol")
-    return {{"layers", false},     {"heads", false},      {"steps-pretrain", false}, {"steps-finetune", false},
-            {"batch", false},      {"eval-batch", false}, {"test-seeds", false},     {"max-shots", false},
-            {"optimizer", false},  {"seed", false},       {"quiet", true},           {"format", false}};
+    return {{"layers", false},    {"heads", false},      {"steps-pretrain", false}, {"steps-finetune", false},
+            {"batch", false},     {"eval-batch", false}, {"test-seeds", false},     {"max-shots", false},
+            {"optimizer", false}, {"seed", false},       {"quiet", true},           {"format", false}};
   if (command != "train") throw std::invalid_argument("unknown command '" + command + "'");
   return {{"trainer", false}, {"steps", false}, {"batch", false}, {"seed", false},
           {"lr", false},      {"quiet", true},  {"format", false}};
@@ -58,9 +60,9 @@ TEST_CASE("points: the Cartesian product of the axes, canonical options sorted, 
   std::set<std::string> keys;
   for (const Point& p : s.points) keys.insert(p.key);
   CHECK(keys.size() == 6);
-  CHECK(point_arguments(s, s.points[0], "prog") ==
-        std::vector<std::string>{"prog", "train", "--lr", "0.1", "--quiet", "--seed", "1", "--steps", "10",
-                                 "--trainer", "sgd", "--format", "json"});
+  CHECK(point_arguments(s, s.points[0], "prog") == std::vector<std::string>{"prog", "train", "--lr", "0.1", "--quiet",
+                                                                            "--seed", "1", "--steps", "10", "--trainer",
+                                                                            "sgd", "--format", "json"});
   // The study's identity does not depend on the order of the keys in the file.
   const Study t = study_of(
       "command = \"train\"\n[axes]\nsteps = [10, 20]\nseed = [1, 2, 3]\n[fixed]\nlr = 0.1\nquiet = true\n"
@@ -141,9 +143,9 @@ TEST_CASE("point_seconds: training and Monte Carlo evaluation add up, priced as 
   // The authors' two-layer protocol point (examples/sweep/two_layers_authors.toml): 11 min on one core
   // here from the measured prices (docs/sweep.md); the estimate is within a factor 2 of it. A model that multiplies the
   // training and evaluation costs instead of adding them says years.
-  const nlohmann::json authors = {{"layers", 2},     {"heads", 2},         {"steps-pretrain", 5000},
-                                  {"steps-finetune", 5000}, {"batch", 5000}, {"eval-batch", 1000},
-                                  {"test-seeds", 5}, {"max-shots", 40}};
+  const nlohmann::json authors = {
+      {"layers", 2},   {"heads", 2},         {"steps-pretrain", 5000}, {"steps-finetune", 5000},
+      {"batch", 5000}, {"eval-batch", 1000}, {"test-seeds", 5},        {"max-shots", 40}};
   const double t = point_seconds("protocol", authors);
   CHECK(t > 330);
   CHECK(t < 1320);
@@ -183,4 +185,34 @@ TEST_CASE("export drops every wall-time field") {
   nlohmann::json j = {{"seconds", 1.5}, {"a", {{"seconds", 2}, {"b", 3}}}, {"list", {{{"seconds", 4}}, 5}}};
   drop_wall_time(j);
   CHECK(j == nlohmann::json{{"a", {{"b", 3}}}, {"list", {nlohmann::json::object(), 5}}});
+}
+
+namespace {
+double own_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  const auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec); };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+}  // namespace
+
+TEST_CASE("the local executor sleeps while its points run, and reports each with its exit status") {
+  // A sweep waits hours for its points: it must wait in the kernel, not poll (it polled every 2 ms
+  // before, 5 ms of CPU a second).
+  const auto executor = local_executor("/bin/sleep", 2);
+  executor->start(7, {"sleep", "1"});
+  executor->start(8, {"sleep", "not-a-number"});
+  std::vector<Finished> done;
+  const double cpu0 = own_cpu_seconds();
+  while (done.size() < 2)
+    for (Finished& f : executor->poll(50)) done.push_back(std::move(f));
+  const double cpu = own_cpu_seconds() - cpu0;
+  CHECK(cpu < 0.002);
+  REQUIRE(done.size() == 2);
+  CHECK(done[0].index == 8);  // the refused one ends first
+  CHECK(done[0].exit_code != 0);
+  CHECK(done[1].index == 7);
+  CHECK(done[1].exit_code == 0);
+  CHECK(done[1].wall >= 1.0);
+  CHECK(executor->running() == 0);
 }

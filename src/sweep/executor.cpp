@@ -2,13 +2,16 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <stdexcept>
@@ -38,6 +41,7 @@ struct Child {
   std::size_t index = 0;
   pid_t pid = -1;
   int out = -1, err = -1;
+  int pidfd = -1;  // readable once the child has exited (-1: the kernel has no pidfd_open)
   std::string start;
   Clock::time_point t0;
 };
@@ -67,6 +71,8 @@ Child spawn(const std::string& program, std::size_t index, const std::vector<std
     execv(program.c_str(), argv.data());
     _exit(127);
   }
+  // pidfd_open(2) through syscall(2): glibc 2.36's <sys/pidfd.h> declares it without C linkage.
+  c.pidfd = static_cast<int>(syscall(SYS_pidfd_open, c.pid, 0));  // close-on-exec by default
   return c;
 }
 
@@ -85,6 +91,7 @@ Finished collect(Child& c, int wstatus, const rusage& usage) {
   f.err = read_all(c.err);
   close(c.out);
   close(c.err);
+  if (c.pidfd >= 0) close(c.pidfd);
   f.host = host_name();
   f.start = c.start;
   f.end = utc_now();
@@ -102,6 +109,7 @@ class Local final : public Executor {
       waitpid(c.pid, nullptr, 0);
       close(c.out);
       close(c.err);
+      if (c.pidfd >= 0) close(c.pidfd);
     }
   }
   bool has_free_slot() const override { return static_cast<int>(children_.size()) < jobs_; }
@@ -122,13 +130,29 @@ class Local final : public Executor {
           ++i;
         }
       }
-      if (!done.empty() || Clock::now() >= until) return done;
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      const auto now = Clock::now();
+      if (!done.empty() || now >= until) return done;
+      wait_for_exit(std::chrono::ceil<std::chrono::milliseconds>(until - now));
     }
   }
   std::size_t running() const override { return children_.size(); }
 
  private:
+  // Sleeps until a child exits or `left` has passed: in poll(2) on the children's pidfds, so a sweep
+  // waiting for hour-long points uses no CPU; without pidfds (an old kernel), in steps of 2 ms.
+  void wait_for_exit(std::chrono::milliseconds left) const {
+    std::vector<pollfd> fds;
+    for (const Child& c : children_) {
+      if (c.pidfd < 0) {
+        std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(2)));
+        return;
+      }
+      fds.push_back({c.pidfd, POLLIN, 0});
+    }
+    if (fds.empty()) return std::this_thread::sleep_for(left);
+    ::poll(fds.data(), fds.size(), static_cast<int>(left.count()));
+  }
+
   std::string program_;
   int jobs_;
   std::vector<Child> children_;
