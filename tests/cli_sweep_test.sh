@@ -68,12 +68,21 @@ cmp -s two.json <(export_of killed.sqlite) && ok || bad "killed and restarted ex
 [ "$(rows killed.sqlite "select group_concat(options || start) from points where options || start in (select options || start from points)")" != "" ] &&
   python3 -c "import sys; k=set(sys.argv[1].split(',{')); a=set(sys.argv[2].split(',{')); sys.exit(0 if k <= a else 1)" "$kept" "$(rows killed.sqlite "select group_concat(options || start) from points")" && ok || bad "a point finished before the kill ran again"
 
-# The lock: a second sweep on a store in use is refused, one line; the running one is unharmed.
-"$bin" sweep study.toml --store locked.sqlite --jobs 1 --quiet 2>/dev/null &
+# The lock: a second sweep (or a merge into it) on a store in use is refused, one line; a reader reads
+# the points finished so far while it runs (each as the finished study has it); the running one is unharmed.
+"$bin" sweep study.toml --store locked.sqlite --jobs 1 2>locked.progress &
 pid=$!
-for _ in $(seq 100); do [ -s locked.sqlite ] && break; sleep 0.05; done
-expect_reject "locked.sqlite: .*locked by another sweep" sweep study.toml --store locked.sqlite
-expect_reject "locked.sqlite: .*locked" sweep export --store locked.sqlite
+for _ in $(seq 200); do [ "$(grep -c ' ok ' locked.progress)" -ge 2 ] && break; sleep 0.05; done
+expect_reject "locked.sqlite: .*another sweep (or merge) is writing it" sweep study.toml --store locked.sqlite
+expect_reject "locked.sqlite: .*another sweep (or merge) is writing it" sweep merge --store locked.sqlite two.sqlite
+export_of locked.sqlite >running.json 2>err || bad "export of a running study: $(cat err)"
+"$bin" table --store locked.sqlite --by optimizer --value final_loss >/dev/null 2>err || bad "table of a running study: $(cat err)"
+python3 - running.json two.json <<'PY' && ok || bad "export of a running study: not a part of the finished one"
+import json, sys
+part, whole = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert 2 <= len(part) < len(whole), len(part)
+assert all(p in whole for p in part)
+PY
 wait $pid && cmp -s two.json <(export_of locked.sqlite) && ok || bad "the locked sweep did not finish whole"
 
 # Shards (what Slurm array tasks run) merge to the same export.

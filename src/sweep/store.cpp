@@ -1,7 +1,9 @@
 #include "sweep/store.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -84,10 +86,11 @@ Store::Store(const std::string& path, Mode mode) : path_(path) {
   try {
     if (rc != SQLITE_OK) fail("cannot open the store");
     sqlite3_extended_result_codes(db_, 1);
-    // Held from the first transaction until the connection closes (or the process dies).
-    exec("PRAGMA locking_mode = EXCLUSIVE");
-    exec(mode == Mode::Read ? "BEGIN" : "BEGIN EXCLUSIVE");
-    exec("SELECT count(*) FROM sqlite_schema");  // takes the lock; NOTADB for a file that is not SQLite
+    // A reader's statement or a writer's commit holds SQLite's lock for milliseconds: the other side waits.
+    sqlite3_busy_timeout(db_, 10000);
+    if (mode == Mode::Write) lock_writer();
+    exec(mode == Mode::Read ? "BEGIN" : "BEGIN IMMEDIATE");
+    exec("SELECT count(*) FROM sqlite_schema");  // NOTADB for a file that is not SQLite
     // Another program's database is not written into: a store is empty or has the table 'points'.
     bool empty = false, store = false;
     {
@@ -101,12 +104,13 @@ Store::Store(const std::string& path, Mode mode) : path_(path) {
     if (mode == Mode::Write) {
       exec(kSchema);
       if (!has_cpu_column()) exec("ALTER TABLE points ADD COLUMN cpu REAL NOT NULL DEFAULT 0");
-      exec("COMMIT");
     }
+    exec("COMMIT");  // a reader keeps no lock between its statements: the sweep writing it goes on
   } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;
-    if (!exists) {  // nothing left behind
+    if (writer_lock_ >= 0) close(writer_lock_);  // after SQLite's close: see lock_writer
+    if (!exists) {                               // nothing left behind
       fs::remove(path, ec);
       fs::remove(path + "-journal", ec);
     }
@@ -114,14 +118,31 @@ Store::Store(const std::string& path, Mode mode) : path_(path) {
   }
 }
 
-Store::~Store() { sqlite3_close(db_); }
+Store::~Store() {
+  sqlite3_close(db_);
+  if (writer_lock_ >= 0) close(writer_lock_);
+}
+
+// One writer at a time: an exclusive flock(2) on the store file for the Store's life, which the
+// kernel drops when the process dies (no stale flag file). It is not one of SQLite's POSIX locks
+// (independent of them on Linux), so readers read while a sweep writes. The descriptor is closed after
+// SQLite's connection: on NFS flock is emulated by a POSIX lock, and closing any descriptor of a file
+// drops all of a process's POSIX locks on it.
+void Store::lock_writer() {
+  writer_lock_ = open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (writer_lock_ < 0) throw InputError(fmt::format("{}: cannot open the store: {}", path_, std::strerror(errno)));
+  if (flock(writer_lock_, LOCK_EX | LOCK_NB) != 0)
+    throw InputError(fmt::format("{}: cannot use the store: {}", path_,
+                                 errno == EWOULDBLOCK ? "another sweep (or merge) is writing it"
+                                                      : fmt::format("cannot lock it: {}", std::strerror(errno))));
+}
 
 void Store::fail(const std::string& what) const {
   const int code = db_ ? sqlite3_extended_errcode(db_) : SQLITE_CANTOPEN;
   const int primary = code & 0xff;
   std::string why = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(code);
   if (primary == SQLITE_NOTADB) why = "not an SQLite database";
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) why = "locked by another sweep (or a reader) running on it";
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) why = "locked by another program for over 10 s";
   if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR)
     why += errno != 0 ? fmt::format(" ({})", std::strerror(errno)) : "";
   throw InputError(fmt::format("{}: {}: {}", path_, what, why));

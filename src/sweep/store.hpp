@@ -1,8 +1,9 @@
 // The store of a sweep: one SQLite file (libsqlite3) holding the study, the program versions that
-// wrote it and one row per finished point (docs/sweep.md, "The store"). A Store holds an exclusive
-// lock on its file for its whole life (SQLite's locking_mode=EXCLUSIVE: a POSIX lock of the process,
-// released by the kernel when the process dies), so a second sweep on the same file is refused and a
-// killed sweep leaves no stale lock. Every point is written in one transaction.
+// wrote it and one row per finished point (docs/sweep.md, "The store"). A writing Store holds an
+// exclusive flock on its file for its whole life (released by the kernel when the process dies), so a
+// second sweep on the same file is refused and a killed sweep leaves no stale lock; a reading Store
+// takes no lock between its statements, so a study can be read while it runs. Every point is written
+// in one transaction.
 #pragma once
 
 #include <map>
@@ -31,8 +32,9 @@ struct Row {
 class Store {
  public:
   enum class Mode { Write, Read };
-  // Opens (Write: creates if absent) and locks `path`. Throws InputError with one line naming the file
-  // and the problem (not SQLite, not writable, locked by another sweep, a directory, missing).
+  // Opens `path` (Write: creates it if absent, and locks it against other writers). Throws InputError
+  // with one line naming the file and the problem (not SQLite, not writable, another sweep writing it,
+  // a directory, missing).
   Store(const std::string& path, Mode mode);
   ~Store();
   Store(const Store&) = delete;
@@ -58,7 +60,9 @@ class Store {
   [[noreturn]] void fail(const std::string& what) const;
   std::string meta(const std::string& key) const;
   bool has_cpu_column() const;
+  void lock_writer();
   sqlite3* db_ = nullptr;
+  int writer_lock_ = -1;  // the flock'ed descriptor of a writer
   std::string path_;
 };
 
