@@ -68,6 +68,22 @@ cmp -s two.json <(export_of killed.sqlite) && ok || bad "killed and restarted ex
 [ "$(rows killed.sqlite "select group_concat(options || start) from points where options || start in (select options || start from points)")" != "" ] &&
   python3 -c "import sys; k=set(sys.argv[1].split(',{')); a=set(sys.argv[2].split(',{')); sys.exit(0 if k <= a else 1)" "$kept" "$(rows killed.sqlite "select group_concat(options || start) from points")" && ok || bad "a point finished before the kill ran again"
 
+# A writer killed in the middle of a point's transaction leaves a hot journal: the next reader rolls it
+# back (it opens the store for writing when it may) and reads the last committed state.
+cp two.sqlite hot.sqlite
+python3 - <<'PY' 2>/dev/null
+import os, sqlite3
+c = sqlite3.connect("hot.sqlite", isolation_level=None)
+c.execute("PRAGMA cache_size = 1")  # spill the changed pages into the file before the kill
+c.execute("BEGIN IMMEDIATE")
+for i in range(2000):
+    c.execute("INSERT INTO points(options, status, exit_code, result, error, version, host, start, end, wall) "
+              "VALUES (?, 'ok', 0, '{}', '', 'v', 'h', 's', 'e', 1)", (f"half-written {i}" + "x" * 500,))
+os.kill(os.getpid(), 9)
+PY
+[ -s hot.sqlite-journal ] && cmp -s two.json <(export_of hot.sqlite) && [ ! -s hot.sqlite-journal ] && ok ||
+  bad "a store with a hot journal: $(export_of hot.sqlite 2>&1 | tail -1)"
+
 # The lock: a second sweep (or a merge into it) on a store in use is refused, one line; a reader reads
 # the points finished so far while it runs (each as the finished study has it); the running one is unharmed.
 "$bin" sweep study.toml --store locked.sqlite --jobs 1 2>locked.progress &

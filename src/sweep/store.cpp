@@ -80,8 +80,12 @@ Store::Store(const std::string& path, Mode mode) : path_(path) {
       throw InputError(fmt::format("{}: the directory {} is not writable ({}; SQLite keeps its journal there)", path,
                                    parent.string(), std::strerror(errno)));
   }
-  const int flags =
-      mode == Mode::Read ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE);
+  // A reader opens for writing when it may: if a sweep was killed in the middle of writing a point, SQLite
+  // then rolls the unfinished write back on the first read (a read-only connection cannot, and fails).
+  const bool may_write = access(path.c_str(), W_OK) == 0 && access(parent.c_str(), W_OK) == 0;
+  const int flags = mode == Mode::Write ? SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE)
+                    : may_write         ? SQLITE_OPEN_READWRITE
+                                        : SQLITE_OPEN_READONLY;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   try {
     if (rc != SQLITE_OK) fail("cannot open the store");
@@ -142,6 +146,10 @@ void Store::fail(const std::string& what) const {
   const int primary = code & 0xff;
   std::string why = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(code);
   if (primary == SQLITE_NOTADB) why = "not an SQLite database";
+  if (code == SQLITE_READONLY_ROLLBACK)
+    why =
+        "a sweep was killed while writing it, and rolling that write back needs write access to the store "
+        "and its directory";
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) why = "locked by another program for over 10 s";
   if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR)
     why += errno != 0 ? fmt::format(" ({})", std::strerror(errno)) : "";
