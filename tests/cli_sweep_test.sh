@@ -60,6 +60,15 @@ for _ in $(seq 200); do [ "$(grep -c ' ok ' progress)" -ge 3 ] && break; sleep 0
 kill -9 $pid; wait $pid 2>/dev/null
 n=$(rows killed.sqlite "select count(*) from points")
 [ "$n" -ge 3 ] && [ "$n" -lt 12 ] && ok || bad "killed after $n of 12 points (want 3..11)"
+# sweep status: how far the killed study got, in all and per axis value.
+"$bin" sweep status study.toml --store killed.sqlite --format json >status.json 2>err || bad "status: $(cat err)"
+python3 - status.json "$n" <<'PY' && ok || bad "status of the killed study: $(cat status.json)"
+import json, sys
+s, n = json.load(open(sys.argv[1])), int(sys.argv[2])
+assert (s["points"], s["finished"], s["ok"], s["failed"], s["to_run"]) == (12, n, n, 0, 12 - n), s
+assert sum(v["finished"] for v in s["axes"]["optimizer"]) == n and [v["points"] for v in s["axes"]["seed"]] == [2] * 6
+assert s["cpu_seconds_finished"] > 0 and s["model_scale"] > 0 and s["cpu_seconds_to_run"] > 0 and s["unmeasured"] == 0
+PY
 # (steps = 121 is this script's own: other tests' points may run at the same time under ctest -j)
 [ -z "$(pgrep -f -- "--steps 121 --trainer sgd")" ] && ok || bad "points outlived their sweep"
 kept=$(rows killed.sqlite "select group_concat(options || start) from points")
@@ -67,6 +76,13 @@ kept=$(rows killed.sqlite "select group_concat(options || start) from points")
 cmp -s two.json <(export_of killed.sqlite) && ok || bad "killed and restarted export differs"
 [ "$(rows killed.sqlite "select group_concat(options || start) from points where options || start in (select options || start from points)")" != "" ] &&
   python3 -c "import sys; k=set(sys.argv[1].split(',{')); a=set(sys.argv[2].split(',{')); sys.exit(0 if k <= a else 1)" "$kept" "$(rows killed.sqlite "select group_concat(options || start) from points")" && ok || bad "a point finished before the kill ran again"
+
+# status of a finished study; of another study's store; of no store.
+"$bin" sweep status study.toml --store two.sqlite 2>err | grep -q "12 points: 12 finished (12 ok, 0 failed), 0 to run" && ok ||
+  bad "status of a finished study: $(cat err)"
+expect_reject "two.sqlite: the store belongs to another study than other.toml" sweep status other.toml --store two.sqlite
+expect_reject "gone.sqlite: no such store" sweep status study.toml --store gone.sqlite
+expect_reject "--format" sweep status study.toml --store two.sqlite --format yaml
 
 # A writer killed in the middle of a point's transaction leaves a hot journal: the next reader rolls it
 # back (it opens the store for writing when it may) and reads the last committed state.
@@ -89,16 +105,22 @@ PY
 "$bin" sweep study.toml --store locked.sqlite --jobs 1 2>locked.progress &
 pid=$!
 for _ in $(seq 200); do [ "$(grep -c ' ok ' locked.progress)" -ge 2 ] && break; sleep 0.05; done
-expect_reject "locked.sqlite: .*another sweep (or merge) is writing it" sweep study.toml --store locked.sqlite
-expect_reject "locked.sqlite: .*another sweep (or merge) is writing it" sweep merge --store locked.sqlite two.sqlite
+# Stopped between two points (a line is printed after its point is written), so that it cannot finish
+# before the checks below; it keeps its lock while stopped.
+kill -STOP $pid
 export_of locked.sqlite >running.json 2>err || bad "export of a running study: $(cat err)"
 "$bin" table --store locked.sqlite --by optimizer --value final_loss >/dev/null 2>err || bad "table of a running study: $(cat err)"
+"$bin" sweep status study.toml --store locked.sqlite >status.txt 2>err && grep -q "12 points: [0-9]* finished" status.txt &&
+  ! grep -q "12 finished" status.txt && ok || bad "status of a running study: $(cat status.txt err)"
+expect_reject "locked.sqlite: .*another sweep (or merge) is writing it" sweep study.toml --store locked.sqlite
+expect_reject "locked.sqlite: .*another sweep (or merge) is writing it" sweep merge --store locked.sqlite two.sqlite
 python3 - running.json two.json <<'PY' && ok || bad "export of a running study: not a part of the finished one"
 import json, sys
 part, whole = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 assert 2 <= len(part) < len(whole), len(part)
 assert all(p in whole for p in part)
 PY
+kill -CONT $pid
 wait $pid && cmp -s two.json <(export_of locked.sqlite) && ok || bad "the locked sweep did not finish whole"
 
 # Shards (what Slurm array tasks run) merge to the same export.

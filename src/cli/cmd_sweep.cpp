@@ -20,7 +20,8 @@ struct SweepArgs {
   bool allow_version_change = false, quiet = false;
   CLI::App* export_cmd = nullptr;
   CLI::App* merge_cmd = nullptr;
-  std::string export_format = "json";
+  CLI::App* status_cmd = nullptr;
+  std::string export_format = "json", status_format = "text";
   std::vector<std::string> merge_from;
 };
 
@@ -39,7 +40,12 @@ Result run_sweep(const SweepArgs& a, const Host& host) {
     const std::size_t n = sweep::merge_stores(a.store, a.merge_from, a.allow_version_change);
     return {"", 0, fmt::format("sweep merge: {} points copied into {}\n", n, a.store)};
   }
-  if (a.study.empty()) throw InputError("sweep: give a study file STUDY.toml (or: sweep export, sweep merge)");
+  if (a.status_cmd->parsed()) {
+    const sweep::Status s = sweep::study_status(read_study(a.study), a.store);
+    return {a.status_format == "json" ? sweep::status_json(s).dump(1) + "\n" : sweep::status_text(s)};
+  }
+  if (a.study.empty())
+    throw InputError("sweep: give a study file STUDY.toml (or: sweep export, sweep merge, sweep status)");
   const sweep::Study study = read_study(a.study);
   const sweep::Shard shard = a.shard.empty() ? sweep::Shard{} : sweep::read_shard(a.shard);
   const std::vector<sweep::Point> points = sweep::shard_points(study, shard);
@@ -107,6 +113,14 @@ Runner add_sweep(CLI::App& app, const Host& host) {
   a->merge_cmd->add_option("shards", a->merge_from, "The shard stores")->type_name("SHARD.sqlite")->required();
   a->merge_cmd->add_flag("--allow-version-change", a->allow_version_change,
                          "Accept shards or a store of other iclverify versions");
+  a->status_cmd = app.add_subcommand(
+      "status", "How far a study has got in its store: finished, to run, CPU spent and still needed");
+  a->status_cmd->add_option("study", a->study, "The study file")->type_name("STUDY.toml")->required();
+  a->status_cmd->add_option("--store", a->store, "The store (it may be in use by a running sweep)")
+      ->type_name("S.sqlite")
+      ->required();
+  a->status_cmd->add_option("--format", a->status_format, "text (default) or json")
+      ->check(CLI::IsMember({"text", "json"}));
   app.footer(
       "Examples:\n"
       "  iclverify sweep study.toml --store s.sqlite --jobs 2\n"
@@ -114,6 +128,7 @@ Runner add_sweep(CLI::App& app, const Host& host) {
       "  iclverify sweep study.toml --emit slurm --shards 8 > study.sbatch; then sweep merge --store s.sqlite "
       "shard-*.sqlite\n"
       "  iclverify sweep export --store s.sqlite --format json\n"
+      "  iclverify sweep status study.toml --store s.sqlite   (also while it runs)\n"
       "Exit status: 0; 1 if a point failed; 2 on bad input (nothing ran, the store untouched).\n");
   return [a, &host] { return unsplit([a, &host] { return run_sweep(*a, host); }); };
 }

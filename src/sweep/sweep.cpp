@@ -22,6 +22,13 @@ const std::string& program_version() {
   return v;
 }
 
+std::string duration_text(double s) {
+  if (s < 10) return fmt::format("{:.1f}s", s);
+  if (s < 60) return fmt::format("{:.0f}s", s);
+  if (s < 3600) return fmt::format("{:.0f}m{:02.0f}s", std::floor(s / 60), std::fmod(s, 60));
+  return fmt::format("{:.0f}h{:02.0f}m", std::floor(s / 3600), std::fmod(s / 60, 60));
+}
+
 Shard read_shard(const std::string& text) {
   const auto slash = text.find('/');
   const auto bad = [&](const std::string& why) { return InputError(fmt::format("--shard: '{}' {}", text, why)); };
@@ -46,12 +53,6 @@ std::vector<Point> longest_first(const std::string& command, std::vector<Point> 
     return point_seconds(command, a.options) > point_seconds(command, b.options);
   });
   return points;
-}
-
-std::string duration(double s) {
-  if (s < 60) return fmt::format("{:.0f}s", s);
-  if (s < 3600) return fmt::format("{:.0f}m{:02.0f}s", std::floor(s / 60), std::fmod(s, 60));
-  return fmt::format("{:.0f}h{:02.0f}m", std::floor(s / 3600), std::fmod(s / 60, 60));
 }
 
 // The first line of a message (a command's stderr is one line on bad input).
@@ -140,7 +141,7 @@ RunSummary run_points(const Study& study, const std::vector<Point>& points, cons
       const double slots = std::max<double>(1.0, static_cast<double>(executor.running() + 1));
       const double eta = wall_sum / static_cast<double>(reported) * static_cast<double>(left) / slots;
       progress << fmt::format("\rsweep: {}/{} done, {} failed, ETA {}   ", reported, todo.size(),
-                              sum.failed + sum.killed, left == 0 ? "0s" : duration(eta))
+                              sum.failed + sum.killed, left == 0 ? "0s" : duration_text(eta))
                << std::flush;
     } else {
       progress << fmt::format("sweep: {}/{} {} {:.2f}s {}{}\n", reported, todo.size(), r.status, r.wall, p.key,

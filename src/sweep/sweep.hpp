@@ -7,6 +7,7 @@
 //   store.hpp     the SQLite store, its lock and schema
 //   executor.hpp  child processes K at a time, or any other Executor
 //   aggregate.hpp a number of every point grouped by options: mean, se, min, max, count
+//   status.hpp    how far a study has got in its store: finished, to run, CPU spent and still needed
 #pragma once
 
 #include <functional>
@@ -17,6 +18,7 @@
 
 #include "sweep/aggregate.hpp"
 #include "sweep/executor.hpp"
+#include "sweep/status.hpp"
 #include "sweep/store.hpp"
 #include "sweep/study.hpp"
 
@@ -25,6 +27,9 @@ namespace icl::sweep {
 // The version every row records (and --version prints): git describe of the tree at build time and
 // the build type.
 const std::string& program_version();
+
+// "45s", "12m05s", "2h41m".
+std::string duration_text(double seconds);
 
 // --shard I/K: I in [0, K), K >= 1.
 struct Shard {
