@@ -97,6 +97,7 @@ for i in range(2000):
               "VALUES (?, 'ok', 0, '{}', '', 'v', 'h', 's', 'e', 1)", (f"half-written {i}" + "x" * 500,))
 os.kill(os.getpid(), 9)
 PY
+cp hot.sqlite hot0.sqlite && cp hot.sqlite-journal hot0.sqlite-journal  # for the read-only case below
 [ -s hot.sqlite-journal ] && cmp -s two.json <(export_of hot.sqlite) && [ ! -s hot.sqlite-journal ] && ok ||
   bad "a store with a hot journal: $(export_of hot.sqlite 2>&1 | tail -1)"
 
@@ -247,6 +248,27 @@ foreign=$(md5sum <foreign.sqlite)
 expect_reject "foreign.sqlite: an SQLite database but not a sweep store" sweep study.toml --store foreign.sqlite
 expect_reject "foreign.sqlite: an SQLite database but not a sweep store" sweep export --store foreign.sqlite
 [ "$(md5sum <foreign.sqlite)" = "$foreign" ] && ok || bad "another program's database was changed"
+# A damaged store (a row edited by hand, the study deleted, a column missing): every reader and a sweep
+# refuse it in one line naming the damage, and leave it as it was.
+damage() {  # damage NAME SQL: a copy of two.sqlite with SQL applied
+  cp two.sqlite "$1.sqlite"
+  python3 -c "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()" "$1.sqlite" "$2"
+}
+damage result "update points set result = '[1, 2]' where rowid = 1"
+damage options "update points set options = 'not json' where rowid = 2"
+damage status "update points set status = 'done' where rowid = 3"
+damage nostudy "delete from meta"
+damage nocolumn "alter table points drop column host"
+for case in "result:a result that is not a JSON object" "options:options that are not a JSON object" \
+    "status:the status 'done'" "nostudy:holds points but no study" "nocolumn:table 'points' has no column 'host'"; do
+  name=${case%%:*} why=${case#*:}
+  sum=$(md5sum <"$name.sqlite")
+  expect_reject "$name.sqlite: .*$why" sweep export --store "$name.sqlite"
+  expect_reject "$name.sqlite: .*$why" table --store "$name.sqlite" --by optimizer --value final_loss
+  expect_reject "$name.sqlite: .*$why" sweep status study.toml --store "$name.sqlite"
+  expect_reject "$name.sqlite: .*$why" sweep study.toml --store "$name.sqlite"
+  [ "$(md5sum <"$name.sqlite")" = "$sum" ] && ok || bad "a damaged store ($name) was changed"
+done
 expect_reject "missing/s.sqlite: cannot create the store: .*missing is not a directory" sweep study.toml --store missing/s.sqlite
 [ ! -e missing ] && ok || bad "created a directory"
 expect_reject "study.toml/s.sqlite: cannot create the store" sweep study.toml --store study.toml/s.sqlite
@@ -261,6 +283,11 @@ as_user "$bin" sweep "$tmp/other.toml" --store "$tmp/ro/s.sqlite" >out 2>err; rc
 as_user "$bin" sweep "$tmp/study.toml" --store "$tmp/ro/new.sqlite" >out 2>err; rc=$?
 [ $rc -eq 2 ] && grep -q "ro/new.sqlite: cannot create the store: Permission denied" err && [ ! -e ro/new.sqlite ] && ok || bad "read-only dir new: rc=$rc $(cat err)"
 [ "$(md5sum <ro/s.sqlite)" = "$ro_sum" ] && ok || bad "read-only store touched"
+# A hot journal (a writer killed mid-transaction) that a reader may not roll back: one line saying so.
+chmod 755 ro && cp hot0.sqlite ro/hot.sqlite && cp hot0.sqlite-journal ro/hot.sqlite-journal && chmod 555 ro
+as_user "$bin" sweep export --store "$tmp/ro/hot.sqlite" >out 2>err; rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l <err)" -eq 1 ] && grep -q "hot.sqlite: .*a sweep was killed while writing it, and rolling that write back needs write access" err &&
+  [ ! -s out ] && ok || bad "hot journal, read-only: rc=$rc $(cat err)"
 chmod 755 ro
 
 finish

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "core/number.hpp"
 
@@ -105,6 +106,8 @@ Store::Store(const std::string& path, Mode mode) : path_(path) {
     }
     if (!store && (!empty || mode == Mode::Read))
       throw InputError(fmt::format("{}: an SQLite database but not a sweep store (no table 'points')", path));
+    if (store) check_schema();
+    if (store && mode == Mode::Write) rows();  // a sweep or merge does not add to a damaged store
     if (mode == Mode::Write) {
       exec(kSchema);
       if (!has_cpu_column()) exec("ALTER TABLE points ADD COLUMN cpu REAL NOT NULL DEFAULT 0");
@@ -215,6 +218,7 @@ void Store::bind(const std::string& study_canonical, const std::string& study_ha
 std::map<std::string, std::string> Store::finished() const {
   std::map<std::string, std::string> out;
   Statement st(db_, "SELECT options, status FROM points WHERE status != 'killed'");
+  if (st.s == nullptr) fail("cannot read the store");
   while (sqlite3_step(st.s) == SQLITE_ROW) out[st.column(0)] = st.column(1);
   return out;
 }
@@ -246,6 +250,41 @@ bool Store::has_cpu_column() const {
   return st.s != nullptr && sqlite3_step(st.s) == SQLITE_ROW && sqlite3_column_int(st.s, 0) == 1;
 }
 
+// A store another program made or damaged is refused in one line, before any row is read: the
+// columns a sweep writes, and a study wherever there are points.
+void Store::check_schema() const {
+  for (const char* column :
+       {"options", "status", "exit_code", "result", "error", "version", "host", "start", "end", "wall"}) {
+    Statement st(db_, "SELECT count(*) FROM pragma_table_info('points') WHERE name = ?");
+    st.text(1, column);
+    if (st.s == nullptr || sqlite3_step(st.s) != SQLITE_ROW) fail("cannot read the store");
+    if (sqlite3_column_int(st.s, 0) != 1)
+      throw InputError(fmt::format("{}: not a sweep store (table 'points' has no column '{}')", path_, column));
+  }
+  Statement n(db_, "SELECT count(*) FROM points");
+  if (n.s == nullptr || sqlite3_step(n.s) != SQLITE_ROW) fail("cannot read the store");
+  if (sqlite3_column_int(n.s, 0) > 0 && !study())
+    throw InputError(fmt::format("{}: a damaged store: it holds points but no study (table 'meta')", path_));
+}
+
+// A row as a sweep writes it: options a JSON object, a known status, an "ok" row's result a JSON object.
+void Store::check_row(const Row& r) const {
+  const auto object = [](const std::string& text) {
+    const auto j = nlohmann::json::parse(text, nullptr, false);
+    return !j.is_discarded() && j.is_object();
+  };
+  std::string what;
+  if (!object(r.options))
+    what = "options that are not a JSON object";
+  else if (r.status != "ok" && r.status != "failed" && r.status != "killed")
+    what = fmt::format("the status '{}' (not ok, failed or killed)", r.status);
+  else if (r.status == "ok" && !object(r.result))
+    what = "a result that is not a JSON object";
+  if (!what.empty())
+    throw InputError(
+        fmt::format("{}: a damaged store: the row of point '{}' has {}", path_, r.options.substr(0, 300), what));
+}
+
 std::vector<Row> Store::rows() const {
   std::vector<Row> out;
   // A store read-only from before the CPU time was kept has no column cpu: 0 for every row.
@@ -253,6 +292,7 @@ std::vector<Row> Store::rows() const {
                                        "wall, cpu FROM points ORDER BY options"
                                      : "SELECT options, status, exit_code, result, error, version, host, start, end, "
                                        "wall, 0 FROM points ORDER BY options");
+  if (st.s == nullptr) fail("cannot read the store");
   while (sqlite3_step(st.s) == SQLITE_ROW) {
     Row r;
     r.options = st.column(0);
@@ -266,6 +306,7 @@ std::vector<Row> Store::rows() const {
     r.end = st.column(8);
     r.wall = sqlite3_column_double(st.s, 9);
     r.cpu = sqlite3_column_double(st.s, 10);
+    check_row(r);
     out.push_back(std::move(r));
   }
   return out;

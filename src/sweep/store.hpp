@@ -60,6 +60,8 @@ class Store {
   [[noreturn]] void fail(const std::string& what) const;
   std::string meta(const std::string& key) const;
   bool has_cpu_column() const;
+  void check_schema() const;
+  void check_row(const Row& r) const;
   void lock_writer();
   sqlite3* db_ = nullptr;
   int writer_lock_ = -1;  // the flock'ed descriptor of a writer
