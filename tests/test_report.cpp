@@ -15,6 +15,7 @@
 #include "report/figures.hpp"
 #include "report/latex_text.hpp"
 #include "report/report.hpp"  // the module's index header compiles
+#include "report/study.hpp"
 #include "report/tables.hpp"
 #include "theorems/theorems.hpp"
 
@@ -437,4 +438,27 @@ TEST_CASE("architectures table: every configuration's methods at n = 20, CSV exa
     row += 9;
   }
   for (std::size_t k = 0; k < runs.size(); ++k) CHECK(std::stod(rows[row + k][5]) == runs[k].risk_target[20].mean);
+}
+
+TEST_CASE("study figure: a log risk axis when every mean is positive, linear otherwise") {
+  // Two seeds' means of a two-layer study: a zero-shot risk of 1e5 beside 40-shot risks of 0.1.
+  StudyGroup g;
+  g.seeds = {"1", "2"};
+  g.methods.push_back({"pretrained",
+                       {0, 20, 40},
+                       {{1e5, 5e4, 2}, {0.2, 0.01, 2}, {0.15, 0.01, 2}},
+                       {{1e5, 5e4, 2}, {0.2, 0.01, 2}, {0.16, 0.01, 2}},
+                       std::nullopt,
+                       std::nullopt});
+  Figure f = study_figure(g, "study", "t");
+  REQUIRE(f.panels.size() == 2);
+  CHECK(f.panels[0].logy);
+  CHECK(f.panels[1].logy);
+  CHECK_NOTHROW(validate(f));
+  // A mean that is not positive (a hand-made store) cannot go on a log axis: that panel stays linear.
+  g.methods[0].opposite[1].mean = 0;
+  f = study_figure(g, "study", "t");
+  CHECK(f.panels[0].logy);
+  CHECK_FALSE(f.panels[1].logy);
+  CHECK_NOTHROW(validate(f));
 }

@@ -229,6 +229,11 @@ Figure study_figure(const StudyGroup& g, const std::string& name, const std::str
       }
       p.series.push_back(std::move(s));
     }
+    // Risks span decades (a two-layer model's zero-shot risk is ~1e5, its 40-shot risk ~0.1), as in
+    // the comparison figure: a log axis whenever every mean is positive.
+    p.logy = std::all_of(p.series.begin(), p.series.end(), [](const Series& s) {
+      return std::all_of(s.y.begin(), s.y.end(), [](double y) { return y > 0; });
+    });
     f.panels.push_back(std::move(p));
   };
   panel("on theta0 (fine-tuning task)", &StudyMethod::target);
