@@ -22,7 +22,7 @@ if ! [[ $seconds =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
 fi
 cxx=${CXX_FUZZ:-clang++}
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
-targets=(numbers params arch claims expr npz)
+targets=(numbers params arch claims expr npz study)
 
 # Per-input limits: anything slower or bigger is a bug of the reader, not a slow machine.
 # A single allocation above 32 MB is a "huge allocation": the biggest legal value, an index range

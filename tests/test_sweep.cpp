@@ -100,6 +100,14 @@ TEST_CASE("a bad study file: one message naming the key") {
   CHECK(message("command = \"train\"\n[fixed]\nseed = [1]\n") ==
         "[fixed] seed: expected an integer, a number, a string or a boolean");
   CHECK(message("command = \"train\"\n").empty());  // the mutant of the checks above: a good file passes
+  // More points than a study may have, refused before any is built (400^2 = 160000; 300^2 = 90000 passes).
+  const auto axes_of = [](int k) {
+    std::string values;
+    for (int i = 1; i <= k; ++i) values += (i > 1 ? ", " : "") + std::to_string(i);
+    return "command = \"train\"\n[axes]\nseed = [" + values + "]\nsteps = [" + values + "]\n";
+  };
+  CHECK(message(axes_of(400)) == "the axes make 160000 points, more than 100000 (the limit of a study; split it)");
+  CHECK(study_of(axes_of(300)).points.size() == 90000);
 }
 
 TEST_CASE("--shard I/K") {

@@ -45,6 +45,10 @@ inline constexpr long kMaxNumberBits = 1L << 16;
 // at c^192 factored for minutes).
 inline constexpr long kMaxFactoredDegree = 48;
 
+// Points of one sweep study (the product of its axes' lengths), checked before any point is built: a
+// study is validated point by point (about 1 ms each) and its points are held in memory.
+inline constexpr std::uint64_t kMaxStudyPoints = 100'000;
+
 // Characters of an offending input quoted in an error message (the rest is elided with its size).
 inline constexpr std::uint64_t kMaxQuotedChars = 60;
 

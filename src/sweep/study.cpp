@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <map>
 
+#include "core/input_file.hpp"
+#include "core/limits.hpp"
 #include "core/number.hpp"
 
 namespace icl::sweep {
@@ -51,9 +53,14 @@ Study read_study(const std::string& path,
   if (!std::filesystem::is_regular_file(path, ec))
     throw InputError(fmt::format("{}: cannot read the study file ({})", path,
                                  std::filesystem::exists(path, ec) ? "not a regular file" : "no such file"));
+  return parse_study(read_input_file(path, "study file"), path, options_of);
+}
+
+Study parse_study(std::string_view text, const std::string& path,
+                  const std::function<std::vector<OptionSpec>(const std::string&)>& options_of) {
   toml::table root;
   try {
-    root = toml::parse_file(path);
+    root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     const auto& at = e.source().begin;
     throw InputError(fmt::format("{}:{}:{}: {}", path, at.line, at.column, e.description()));
@@ -110,6 +117,12 @@ Study read_study(const std::string& path,
       s.axes[name] = std::move(values);
     }
   }
+  // The number of points, before any is built: a typo can make a product of billions.
+  double count = 1;
+  for (const auto& [k, v] : s.axes.items()) count *= static_cast<double>(v.size());
+  if (count > static_cast<double>(limits::kMaxStudyPoints))
+    throw InputError(fmt::format("{}: the axes make {:.0f} points, more than {} (the limit of a study; split it)", path,
+                                 count, limits::kMaxStudyPoints));
   s.canonical = nlohmann::json{{"command", s.command}, {"fixed", s.fixed}, {"axes", s.axes}}.dump();
   s.hash = fingerprint(s.canonical);
 
@@ -171,17 +184,15 @@ double point_seconds(const std::string& command, const nlohmann::json& options) 
   const double size = (L * L * L * H + 10) / 11 * (d + 2) * (d + 2) / 49;
   const double tokens = std::max(number("m", 20), number("nft", 20)) + 1;
   const double methods = 8 + 6 * (number("lora-rank", 0) > 0);
-  const double prompt_steps =
-      (number("steps", sgd ? 5000 : 0) + number("steps-pretrain", protocol ? 5000 : 0) +
-       methods * number("steps-finetune", protocol ? 5000 : 0)) *
-      batch;
+  const double prompt_steps = (number("steps", sgd ? 5000 : 0) + number("steps-pretrain", protocol ? 5000 : 0) +
+                               methods * number("steps-finetune", protocol ? 5000 : 0)) *
+                              batch;
   // Risk curves by Monte Carlo (protocol with L >= 2 or softmax attention), and risk --mc.
   const double max_shots = number("max-shots", 20);
   const bool simulated = L >= 2 || options.value("attention", std::string()) == "softmax";
-  const double curve_prompts = simulated && protocol ? (methods + 1) * 2 * (max_shots + 1) *
-                                                                                     number("eval-batch", 1000) *
-                                                                                     number("test-seeds", 5)
-                                                                               : 0;
+  const double curve_prompts =
+      simulated && protocol ? (methods + 1) * 2 * (max_shots + 1) * number("eval-batch", 1000) * number("test-seeds", 5)
+                            : 0;
   return 0.05 + kStep * size * tokens / 21 * prompt_steps + kPrompt * size * (max_shots / 2 + 1) / 21 * curve_prompts +
          kPrompt * size * tokens / 21 * number("mc", 0);
 }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace icl::sweep {
@@ -39,6 +40,11 @@ struct Study {
 // empty, values are integers, numbers, strings or booleans. `options_of(command)` lists a command's
 // options and throws std::invalid_argument for an unknown command. Throws InputError naming the file.
 Study read_study(const std::string& path, const std::function<std::vector<OptionSpec>(const std::string&)>& options_of);
+// The same from the file's text (`path` names it in messages); what read_study does after reading the file
+// within limits::kMaxFileBytes. A study of more than limits::kMaxStudyPoints points is refused before any
+// point is built.
+Study parse_study(std::string_view text, const std::string& path,
+                  const std::function<std::vector<OptionSpec>(const std::string&)>& options_of);
 
 // The command line of a point: {program, command, --key value..., --flag..., --format json}.
 std::vector<std::string> point_arguments(const Study& study, const Point& point, const std::string& program);
