@@ -54,7 +54,7 @@ if ! { cmake -S "$here" -B "$build" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TY
   exit 1
 fi
 
-# --- the dictionaries: tokens of the two grammars (written here, not committed) -----------------
+# --- the dictionaries: tokens of the grammars (written here, not committed) -----------------
 cat >"$work/numbers.dict" <<'EOF'
 "/"
 "."
@@ -167,6 +167,25 @@ cat >"$work/expr.dict" <<'EOF'
 "99999999999999999999"
 EOF
 cp "$work/arch.dict" "$work/npz.dict"
+
+cat >"$work/study.dict" <<'EOF'
+"command = "
+"\"train\""
+"\"protocol\""
+"\"risk\""
+"[fixed]"
+"[axes]"
+"seed = "
+"steps = "
+"lr = "
+"quiet = true"
+"quiet = false"
+"format = "
+"optimizer = [\"sgd\", \"adam\"]"
+"[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]"
+"1e400"
+"nan"
+EOF
 
 status=0
 report() { echo "$*"; }
