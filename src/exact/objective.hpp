@@ -75,14 +75,14 @@ struct Objective {
   }
 };
 
-template <class M = GaussianMoments, class T>
-T objective_value(const Objective<T>& obj, const Point<T>& point) {
+template <class T>
+T objective_value(const Objective<T>& obj, const Point<T>& point, const Moments& moments = Moments::isserlis()) {
   const Mat<T> Q = point.Q();
   const Vec<T> v = point.V().row(point.D() - 1).transpose();
   if (obj.terms.empty()) throw std::invalid_argument("a loss needs at least one term");
-  T sum = obj.terms.front().weight * risk<M>(v, Q, obj.terms.front().task, obj.terms.front().n, obj.s2);
+  T sum = obj.terms.front().weight * risk(v, Q, obj.terms.front().task, obj.terms.front().n, obj.s2, moments);
   for (std::size_t i = 1; i < obj.terms.size(); ++i)
-    sum += obj.terms[i].weight * risk<M>(v, Q, obj.terms[i].task, obj.terms[i].n, obj.s2);
+    sum += obj.terms[i].weight * risk(v, Q, obj.terms[i].task, obj.terms[i].n, obj.s2, moments);
   return sum;
 }
 
@@ -111,20 +111,21 @@ struct ValueGradient {
 
 // Exact gradient with respect to `coords` by the adjoint (detail/adjoint.hpp), O(d^2) per loss
 // term, then the chain rule to the blocks (gradient_blocks).
-template <class M = GaussianMoments, class T>
+template <class T>
 ValueGradient<T> value_and_gradient(const Objective<T>& obj, const Point<T>& point,
-                                    const std::vector<Coordinate>& coords) {
+                                    const std::vector<Coordinate>& coords,
+                                    const Moments& moments = Moments::isserlis()) {
   if (obj.terms.empty()) throw std::invalid_argument("a loss needs at least one term");
   const int D = point.D();
   const Mat<T> Q = point.Q();
   const Vec<T> v = point.V().row(D - 1).transpose();
   Vec<T> gv = Vec<T>::Zero(D);
   Mat<T> gQ = Mat<T>::Zero(D, D);
-  T value = detail::risk_with_gradient<M>(v, Q, obj.terms.front().task, obj.terms.front().n, obj.s2,
-                                          obj.terms.front().weight, gv, gQ);
+  T value = detail::risk_with_gradient(v, Q, obj.terms.front().task, obj.terms.front().n, obj.s2,
+                                       obj.terms.front().weight, gv, gQ, moments);
   for (std::size_t i = 1; i < obj.terms.size(); ++i)
-    value +=
-        detail::risk_with_gradient<M>(v, Q, obj.terms[i].task, obj.terms[i].n, obj.s2, obj.terms[i].weight, gv, gQ);
+    value += detail::risk_with_gradient(v, Q, obj.terms[i].task, obj.terms[i].n, obj.s2, obj.terms[i].weight, gv, gQ,
+                                        moments);
   const std::vector<Mat<T>> blocks = gradient_blocks(point, gv, gQ);
   Vec<T> g(static_cast<Eigen::Index>(coords.size()));
   for (std::size_t j = 0; j < coords.size(); ++j)
@@ -135,9 +136,10 @@ ValueGradient<T> value_and_gradient(const Objective<T>& obj, const Point<T>& poi
 // The same gradient by forward-mode AD: every coordinate carries a unit derivative, so the
 // derivative part of the result is the gradient, exact in every scalar. O(d^2) per coordinate;
 // the independent cross-check of the adjoint.
-template <class M = GaussianMoments, class T>
+template <class T>
 ValueGradient<T> value_and_gradient_forward(const Objective<T>& obj, const Point<T>& point,
-                                            const std::vector<Coordinate>& coords) {
+                                            const std::vector<Coordinate>& coords,
+                                            const Moments& moments = Moments::isserlis()) {
   using AD = Eigen::AutoDiffScalar<Vec<T>>;
   const auto p = static_cast<Eigen::Index>(coords.size());
   // Every input carries a derivative vector of full length (zero for constants): Eigen's
@@ -155,15 +157,11 @@ ValueGradient<T> value_and_gradient_forward(const Objective<T>& obj, const Point
     if (t.task.theta) task = TaskLaw<AD>::fixed(t.task.theta->unaryExpr(constant));
     ad_obj.terms.push_back(LossTerm<AD>{constant(t.weight), t.n, task});
   }
-  const AD out = objective_value<M>(ad_obj, ad);
+  const AD out = objective_value(ad_obj, ad, moments);
   Vec<T> g = out.derivatives();
   if (g.size() == 0) g = Vec<T>::Zero(p);  // the loss does not depend on these coordinates
   return {out.value(), g};
 }
-
-// A central stencil for f'(0) from f(+-j h), j = 1..points/2: 5 points are exact for polynomials
-// of degree <= 4 along the line, 7 points for degree <= 6 (docs/exact_risk.md#6-derivatives).
-enum class Stencil { FivePoint = 5, SevenPoint = 7 };
 
 // Along a line P + h u the loss is a polynomial in h of degree <= 4 (merged) or <= 6 (separate):
 // the stencil with no truncation error there.
@@ -173,9 +171,9 @@ inline Stencil exact_stencil(Parameterization kind) {
 
 // H u from the exact gradient by the central stencil `stencil` (exact_stencil(point.kind) is exact;
 // another stencil is for the mutation self-test).
-template <class M = GaussianMoments, class T>
+template <class T>
 Vec<T> hessian_vector(const Objective<T>& obj, const Point<T>& point, const std::vector<Coordinate>& coords,
-                      const Vec<T>& u, Stencil stencil) {
+                      const Vec<T>& u, Stencil stencil, const Moments& moments = Moments::isserlis()) {
   // f'(0) = sum_j c_j (f(jh) - f(-jh)) / (denominator h), j = 1..k
   static constexpr std::array<int, 2> five{8, -1};       // / 12
   static constexpr std::array<int, 3> seven{45, -9, 1};  // / 60
@@ -195,41 +193,40 @@ Vec<T> hessian_vector(const Objective<T>& obj, const Point<T>& point, const std:
     for (int sign : {1, -1}) {
       Point<T> shifted = point;
       scatter(shifted, coords, Vec<T>(x0 + T(sign * j) * h * u));
-      acc += T(sign * c) * value_and_gradient<M>(obj, shifted, coords).gradient;
+      acc += T(sign * c) * value_and_gradient(obj, shifted, coords, moments).gradient;
     }
   }
   return acc / (T(denom) * h);
 }
 
 // The exact Hessian-vector product H u, with no truncation error.
-template <class M = GaussianMoments, class T>
+template <class T>
 Vec<T> hessian_vector(const Objective<T>& obj, const Point<T>& point, const std::vector<Coordinate>& coords,
                       const Vec<T>& u) {
-  return hessian_vector<M>(obj, point, coords, u, exact_stencil(point.kind));
+  return hessian_vector(obj, point, coords, u, exact_stencil(point.kind));
 }
 
 // The dense Hessian, column by column from Hessian-vector products.
-template <class M = GaussianMoments, class T>
+template <class T>
 Mat<T> hessian(const Objective<T>& obj, const Point<T>& point, const std::vector<Coordinate>& coords) {
   const auto p = static_cast<Eigen::Index>(coords.size());
   Mat<T> H(p, p);
-  for (Eigen::Index j = 0; j < p; ++j) H.col(j) = hessian_vector<M>(obj, point, coords, Vec<T>(Vec<T>::Unit(p, j)));
+  for (Eigen::Index j = 0; j < p; ++j) H.col(j) = hessian_vector(obj, point, coords, Vec<T>(Vec<T>::Unit(p, j)));
   return H;
 }
 
 // Compiled once per scalar (src/exact/detail/instances.hpp, src/exact/instances_*.cpp).
-#define ICL_EXACT_OBJECTIVE_INSTANCES(EXTERN, T)                                                                     \
-  EXTERN template T objective_value<GaussianMoments, T>(const Objective<T>&, const Point<T>&);                       \
-  EXTERN template ValueGradient<T> value_and_gradient<GaussianMoments, T>(const Objective<T>&, const Point<T>&,      \
-                                                                          const std::vector<Coordinate>&);           \
-  EXTERN template ValueGradient<T> value_and_gradient_forward<GaussianMoments, T>(                                   \
-      const Objective<T>&, const Point<T>&, const std::vector<Coordinate>&);                                         \
-  EXTERN template Vec<T> hessian_vector<GaussianMoments, T>(const Objective<T>&, const Point<T>&,                    \
-                                                            const std::vector<Coordinate>&, const Vec<T>&, Stencil); \
-  EXTERN template Vec<T> hessian_vector<GaussianMoments, T>(const Objective<T>&, const Point<T>&,                    \
-                                                            const std::vector<Coordinate>&, const Vec<T>&);          \
-  EXTERN template Mat<T> hessian<GaussianMoments, T>(const Objective<T>&, const Point<T>&,                           \
-                                                     const std::vector<Coordinate>&);
+#define ICL_EXACT_OBJECTIVE_INSTANCES(EXTERN, T)                                                                  \
+  EXTERN template T objective_value<T>(const Objective<T>&, const Point<T>&, const Moments&);                     \
+  EXTERN template ValueGradient<T> value_and_gradient<T>(const Objective<T>&, const Point<T>&,                    \
+                                                         const std::vector<Coordinate>&, const Moments&);         \
+  EXTERN template ValueGradient<T> value_and_gradient_forward<T>(const Objective<T>&, const Point<T>&,            \
+                                                                 const std::vector<Coordinate>&, const Moments&); \
+  EXTERN template Vec<T> hessian_vector<T>(const Objective<T>&, const Point<T>&, const std::vector<Coordinate>&,  \
+                                           const Vec<T>&, Stencil, const Moments&);                               \
+  EXTERN template Vec<T> hessian_vector<T>(const Objective<T>&, const Point<T>&, const std::vector<Coordinate>&,  \
+                                           const Vec<T>&);                                                        \
+  EXTERN template Mat<T> hessian<T>(const Objective<T>&, const Point<T>&, const std::vector<Coordinate>&);
 #define ICL_EXACT_OBJECTIVE_INSTANCES_EXTERN(T) ICL_EXACT_OBJECTIVE_INSTANCES(extern, T)
 ICL_EXACT_SCALARS(ICL_EXACT_OBJECTIVE_INSTANCES_EXTERN)
 #undef ICL_EXACT_OBJECTIVE_INSTANCES_EXTERN

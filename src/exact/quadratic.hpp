@@ -88,25 +88,27 @@ struct MaskedOptimum {
 // the minimizers of stages[0], and so on. One stage is an ordinary weighted loss; the two stages
 // {zs}, {fs} are the limit of zs + lambda fs as lambda -> 0+ (the end of the annealed schedule).
 // Among all minimizers the one nearest to `start` is returned.
-template <class M = GaussianMoments, class T>
+template <class T>
 MaskedOptimum<T> masked_optimum(const std::vector<Objective<T>>& stages, const Point<T>& start,
-                                const std::vector<Coordinate>& coords, Update update) {
+                                const std::vector<Coordinate>& coords, Update update,
+                                const Moments& moments = Moments::isserlis()) {
   if (!is_quadratic(start.kind, update))
     throw std::invalid_argument("the loss is not quadratic in these coordinates (kq in the separate parameterization)");
-  const auto m = detail::lexicographic_minimum(stages, gather(start, coords), [&](const Objective<T>& obj, const Vec<T>& x) {
-    Point<T> at = start;
-    scatter(at, coords, x);
-    return value_and_gradient<M>(obj, at, coords).gradient;
-  });
+  const auto m =
+      detail::lexicographic_minimum(stages, gather(start, coords), [&](const Objective<T>& obj, const Vec<T>& x) {
+        Point<T> at = start;
+        scatter(at, coords, x);
+        return value_and_gradient(obj, at, coords, moments).gradient;
+      });
   Point<T> out = start;
   scatter(out, coords, m.x);
   return {out, m.free};
 }
 
 // Compiled once per scalar (src/exact/detail/instances.hpp, src/exact/instances_*.cpp).
-#define ICL_EXACT_QUADRATIC_INSTANCES(EXTERN, T)                       \
-  EXTERN template MaskedOptimum<T> masked_optimum<GaussianMoments, T>( \
-      const std::vector<Objective<T>>&, const Point<T>&, const std::vector<Coordinate>&, Update);
+#define ICL_EXACT_QUADRATIC_INSTANCES(EXTERN, T)                                                        \
+  EXTERN template MaskedOptimum<T> masked_optimum<T>(const std::vector<Objective<T>>&, const Point<T>&, \
+                                                     const std::vector<Coordinate>&, Update, const Moments&);
 #define ICL_EXACT_QUADRATIC_INSTANCES_EXTERN(T) ICL_EXACT_QUADRATIC_INSTANCES(extern, T)
 ICL_EXACT_SCALARS(ICL_EXACT_QUADRATIC_INSTANCES_EXTERN)
 #undef ICL_EXACT_QUADRATIC_INSTANCES_EXTERN

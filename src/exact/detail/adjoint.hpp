@@ -13,7 +13,7 @@
 
 namespace icl::exact::detail {
 
-// The partial derivatives of one moment identity of the policy M at one point (<= 5 scalar
+// The partial derivatives of one moment identity of the Moments value M at one point (<= 5 scalar
 // arguments), by forward-mode AD on the identity alone: a mutant identity gets its own partials.
 template <class S, class F, class... A, std::size_t... I>
 std::array<S, sizeof...(A)> partials_impl(F f, std::index_sequence<I...>, const A&... args) {
@@ -30,18 +30,23 @@ std::array<S, sizeof...(A)> partials(F f, const A&... args) {
   return partials_impl<S>(f, std::index_sequence_for<A...>{}, args...);
 }
 
-template <class M>
+// The four identities of a Moments value as generic callables (for partials).
 struct MomentCalls {
-  static constexpr auto quad_square = [](const auto& a, const auto& b) { return M::quad_square(a, b); };
-  static constexpr auto lin_lin_quad = [](const auto& a, const auto& b, const auto& c) {
-    return M::lin_lin_quad(a, b, c);
-  };
-  static constexpr auto sextic = [](const auto& a, const auto& b, const auto& c, const auto& e, const auto& f) {
-    return M::sextic(a, b, c, e, f);
-  };
-  static constexpr auto product_fourth = [](const auto& a, const auto& b, const auto& c) {
-    return M::product_fourth(a, b, c);
-  };
+  const Moments& M;
+  auto quad_square() const {
+    return [this](const auto& a, const auto& b) { return M.quad_square(a, b); };
+  }
+  auto lin_lin_quad() const {
+    return [this](const auto& a, const auto& b, const auto& c) { return M.lin_lin_quad(a, b, c); };
+  }
+  auto sextic() const {
+    return [this](const auto& a, const auto& b, const auto& c, const auto& e, const auto& f) {
+      return M.sextic(a, b, c, e, f);
+    };
+  }
+  auto product_fourth() const {
+    return [this](const auto& a, const auto& b, const auto& c) { return M.product_fourth(a, b, c); };
+  }
 };
 
 // Adjoints (d loss / d field) of the fields of QueryTerms, accumulated over every task vector.
@@ -73,12 +78,12 @@ struct ThetaAdjoint {
 // g * d R(q, t; n) / d(fields): adds the query-field adjoints to aq and R(q, t; n) itself to `risk_sum`
 // (the forward pass is done here anyway), returns the theta adjoints.
 // Each block reverses one line of context_terms / risk_given_theta, last line first.
-template <class M, class S>
+template <class S>
 ThetaAdjoint<S> context_adjoint(const QueryTerms<S>& q, const ThetaProducts<S>& t, long n, const S& s2, const S& g,
-                                QueryAdjoint<S>& aq, S& risk_sum) {
+                                QueryAdjoint<S>& aq, S& risk_sum, const Moments& M) {
   using R = real_t<S>;
-  using C = MomentCalls<M>;
-  const ContextTerms<S> c = context_terms<M>(q, t, s2);
+  const MomentCalls C{M};
+  const ContextTerms<S> c = context_terms(q, t, s2, M);
   const ShotWeights<R> wt(n);
   risk_sum += risk_from_terms(q, t, c, wt, s2);
   ThetaAdjoint<S> at(static_cast<int>(q.w.size()));
@@ -87,7 +92,7 @@ ThetaAdjoint<S> context_adjoint(const QueryTerms<S>& q, const ThetaProducts<S>& 
   aq.E_f_sq += g * wt.E_f_sq;
 
   // E_m1_f = mu0 E_f + mu1.p1 + LLQ(mu1.w, trA, mu1.Aw)
-  const auto L = partials<S>(C::lin_lin_quad, c.mu1w, q.trA, c.mu1Aw);
+  const auto L = partials<S>(C.lin_lin_quad(), c.mu1w, q.trA, c.mu1Aw);
   S a_mu0 = a_Em1f * q.E_f;
   aq.E_f += a_Em1f * c.mu0;
   Vec<S> a_mu1 = a_Em1f * q.p1 + (a_Em1f * L[0]) * q.w + (a_Em1f * L[2]) * q.Aw;
@@ -96,13 +101,13 @@ ThetaAdjoint<S> context_adjoint(const QueryTerms<S>& q, const ThetaProducts<S>& 
   aq.trA += a_Em1f * L[1];
   aq.Aw += (a_Em1f * L[2]) * c.mu1;
   // E_t_f = tp1 + LLQ(tw, trA, tAw)
-  const auto T = partials<S>(C::lin_lin_quad, t.tw, q.trA, t.tAw);
+  const auto T = partials<S>(C.lin_lin_quad(), t.tw, q.trA, t.tAw);
   at.tp1 += a_Etf;
   S a_tw = a_Etf * T[0];
   aq.trA += a_Etf * T[1];
   at.tAw += a_Etf * T[2];
   // E_m2 = E_u0_sq (v0^2 + sy) + v0^2 E_var_x + 4 v0 E_u0_c + PF(E_var_x, sy, E_c_sq)
-  const auto P = partials<S>(C::product_fourth, c.E_var_x, c.sy, c.E_c_sq);
+  const auto P = partials<S>(C.product_fourth(), c.E_var_x, c.sy, c.E_c_sq);
   const S v0sq = q.v0 * q.v0;
   aq.E_u0_sq += a_Em2 * (v0sq + c.sy);
   S a_v0 = a_Em2 * (R(2) * q.v0 * q.E_u0_sq + R(2) * q.v0 * c.E_var_x + R(4) * c.E_u0_c);
@@ -199,16 +204,16 @@ void axis_adjoint(int i, bool negative, const ThetaAdjoint<S>& at, QueryAdjoint<
 }
 
 // query_terms backwards: the field adjoints become d loss / d v and d loss / d Q (added to gv, gQ).
-template <class M, class S>
-void query_adjoint(const QueryTerms<S>& q, QueryAdjoint<S> aq, Vec<S>& gv, Mat<S>& gQ) {
+template <class S>
+void query_adjoint(const QueryTerms<S>& q, QueryAdjoint<S> aq, Vec<S>& gv, Mat<S>& gQ, const Moments& M) {
   using R = real_t<S>;
-  using C = MomentCalls<M>;
+  const MomentCalls C{M};
   const int d = static_cast<int>(q.w.size());
   // E_f_sq = p0^2 + |p1|^2 + QS(trP2, trP2sq) + 2 p0 trP2 + 2 LLQ(p1.w, trA, p1.Aw) + SX(ww, trA, trA2, w.Aw, |Aw|^2)
   const S a = aq.E_f_sq;
-  const auto QS = partials<S>(C::quad_square, q.trP2, q.trP2sq);
-  const auto L = partials<S>(C::lin_lin_quad, q.p1.dot(q.w), q.trA, q.p1.dot(q.Aw));
-  const auto X = partials<S>(C::sextic, q.ww, q.trA, q.trA2, q.w.dot(q.Aw), q.Aw.squaredNorm());
+  const auto QS = partials<S>(C.quad_square(), q.trP2, q.trP2sq);
+  const auto L = partials<S>(C.lin_lin_quad(), q.p1.dot(q.w), q.trA, q.p1.dot(q.Aw));
+  const auto X = partials<S>(C.sextic(), q.ww, q.trA, q.trA2, q.w.dot(q.Aw), q.Aw.squaredNorm());
   S a_p0 = (R(2) * q.p0 + R(2) * q.trP2) * a;
   aq.p1 += (R(2) * a) * q.p1 + (R(2) * a * L[0]) * q.w + (R(2) * a * L[2]) * q.Aw;
   S a_trP2 = (QS[0] + R(2) * q.p0) * a;
@@ -269,24 +274,24 @@ void query_adjoint(const QueryTerms<S>& q, QueryAdjoint<S> aq, Vec<S>& gv, Mat<S
 }
 
 // weight * R(v, Q; n, task), adding weight * its gradient to gv (length D) and gQ (D x D).
-template <class M, class S>
+template <class S>
 S risk_with_gradient(const Vec<S>& v, const Mat<S>& Q, const TaskLaw<S>& task, long n, const S& s2, const S& weight,
-                     Vec<S>& gv, Mat<S>& gQ) {
+                     Vec<S>& gv, Mat<S>& gQ, const Moments& M) {
   check_risk_arguments(v, Q, task, n);
   const int d = static_cast<int>(Q.rows()) - 2;
-  const QueryTerms<S> q = query_terms<M>(v, Q);
+  const QueryTerms<S> q = query_terms(v, Q, M);
   QueryAdjoint<S> aq(d);
   S sum(0);  // the risk of each task point, summed in risk()'s order so that the value is the same bits
   if (task.theta) {
-    const auto at = context_adjoint<M>(q, theta_products(q, *task.theta), n, s2, weight, aq, sum);
+    const auto at = context_adjoint(q, theta_products(q, *task.theta), n, s2, weight, aq, sum, M);
     theta_adjoint(*task.theta, at, aq);
   } else {
     const S g = weight / real_t<S>(2 * d);
     for (int i = 0; i < d; ++i)
       for (bool negative : {false, true})
-        axis_adjoint(i, negative, context_adjoint<M>(q, axis_products(q, i, negative), n, s2, g, aq, sum), aq);
+        axis_adjoint(i, negative, context_adjoint(q, axis_products(q, i, negative), n, s2, g, aq, sum, M), aq);
   }
-  query_adjoint<M>(q, std::move(aq), gv, gQ);
+  query_adjoint(q, std::move(aq), gv, gQ, M);
   return weight * (task.theta ? sum : S(sum / real_t<S>(2 * d)));
 }
 

@@ -31,8 +31,8 @@ struct ThetaProducts {
   Vec<S> Qt;                                             // Q[x,x] t
 };
 
-template <class M, class S>
-QueryTerms<S> query_terms(const Vec<S>& v, const Mat<S>& Q) {
+template <class S>
+QueryTerms<S> query_terms(const Vec<S>& v, const Mat<S>& Q, const Moments& M) {
   using R = real_t<S>;
   const Layout L{static_cast<int>(Q.rows()) - 2};
   const int d = L.d;
@@ -66,9 +66,9 @@ QueryTerms<S> query_terms(const Vec<S>& v, const Mat<S>& Q) {
   q.trP2 = q.aw + q.v0 * q.trA;
   q.trP2sq = (q.aw * q.aw + q.a.squaredNorm() * q.ww) / R(2) + R(2) * q.v0 * q.a.dot(q.Aw) + q.v0 * q.v0 * q.trA2;
   q.E_f = q.p0 + q.trP2;
-  q.E_f_sq = q.p0 * q.p0 + q.p1.squaredNorm() + M::quad_square(q.trP2, q.trP2sq) + R(2) * q.p0 * q.trP2 +
-             R(2) * M::lin_lin_quad(q.p1.dot(q.w), q.trA, q.p1.dot(q.Aw)) +
-             M::sextic(q.ww, q.trA, q.trA2, q.w.dot(q.Aw), q.Aw.squaredNorm());
+  q.E_f_sq = q.p0 * q.p0 + q.p1.squaredNorm() + M.quad_square(q.trP2, q.trP2sq) + R(2) * q.p0 * q.trP2 +
+             R(2) * M.lin_lin_quad(q.p1.dot(q.w), q.trA, q.p1.dot(q.Aw)) +
+             M.sextic(q.ww, q.trA, q.trA2, q.w.dot(q.Aw), q.Aw.squaredNorm());
   return q;
 }
 
@@ -112,7 +112,7 @@ ThetaProducts<S> axis_products(const QueryTerms<S>& q, int i, bool negative) {
 // The context terms for one task vector t (docs/exact_risk.md#4-the-context-terms). Conditional on
 // the query, a context token contributes f = (u0 + X)(v0 + Y) with centred jointly Gaussian
 // X = alpha.x + uy eps, Y = beta.x + vy eps (alpha = u_x + uy t, beta = w + vy t); their moments
-// are affine or quadratic in the query, and the query expectation closes with the identities of M.
+// are affine or quadratic in the query, and the query expectation closes with the identities of M (a Moments value).
 // Kept as named fields: the adjoint (adjoint.hpp) runs these same lines backwards.
 template <class S>
 struct ContextTerms {
@@ -120,8 +120,8 @@ struct ContextTerms {
   Vec<S> c1, mu1;
 };
 
-template <class M, class S>
-ContextTerms<S> context_terms(const QueryTerms<S>& q, const ThetaProducts<S>& t, const S& s2) {
+template <class S>
+ContextTerms<S> context_terms(const QueryTerms<S>& q, const ThetaProducts<S>& t, const S& s2, const Moments& M) {
   using R = real_t<S>;
   ContextTerms<S> c;
   c.ts = t.tt + s2;
@@ -138,11 +138,11 @@ ContextTerms<S> context_terms(const QueryTerms<S>& q, const ThetaProducts<S>& t,
   c.E_u0_c = q.p * c.c0 + q.pi.dot(c.c1);
   c.E_c_sq = c.c0 * c.c0 + c.c1.squaredNorm();
   c.E_m2 = q.E_u0_sq * (q.v0 * q.v0 + c.sy) + q.v0 * q.v0 * c.E_var_x + R(4) * q.v0 * c.E_u0_c +
-           M::product_fourth(c.E_var_x, c.sy, c.E_c_sq);
-  c.E_t_f = t.tp1 + M::lin_lin_quad(t.tw, q.trA, t.tAw);
+           M.product_fourth(c.E_var_x, c.sy, c.E_c_sq);
+  c.E_t_f = t.tp1 + M.lin_lin_quad(t.tw, q.trA, t.tAw);
   c.mu1w = c.mu1.dot(q.w);
   c.mu1Aw = c.mu1.dot(q.Aw);
-  c.E_m1_f = c.mu0 * q.E_f + c.mu1.dot(q.p1) + M::lin_lin_quad(c.mu1w, q.trA, c.mu1Aw);
+  c.E_m1_f = c.mu0 * q.E_f + c.mu1.dot(q.p1) + M.lin_lin_quad(c.mu1w, q.trA, c.mu1Aw);
   return c;
 }
 
@@ -171,9 +171,9 @@ S risk_from_terms(const QueryTerms<S>& q, const ThetaProducts<S>& t, const Conte
 }
 
 // The risk for one task vector t.
-template <class M, class S>
-S risk_given_theta(const QueryTerms<S>& q, const ThetaProducts<S>& t, long n, const S& s2) {
-  return risk_from_terms(q, t, context_terms<M>(q, t, s2), ShotWeights<real_t<S>>(n), s2);
+template <class S>
+S risk_given_theta(const QueryTerms<S>& q, const ThetaProducts<S>& t, long n, const S& s2, const Moments& M) {
+  return risk_from_terms(q, t, context_terms(q, t, s2, M), ShotWeights<real_t<S>>(n), s2);
 }
 
 // Throws std::invalid_argument unless Q is D x D and v has length D >= 3.
