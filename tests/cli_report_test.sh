@@ -203,7 +203,9 @@ import json, math, re, sys
 points = [p for p in json.load(open(sys.argv[1])) if p["options"]["optimizer"] == "adam"]
 assert len(points) == 3
 tex = open(sys.argv[2]).read()
-blocks = re.findall(r"x y err \\\\\n(.*?)\};", tex, re.S)
+# A log risk axis (every mean is positive), whose bars carry a clipped lower end (column errminus).
+assert tex.count("ymode=log") == 2, tex.count("ymode=log")
+blocks = re.findall(r"x y err(?: errminus)? \\\\\n(.*?)\};", tex, re.S)
 names = re.findall(r"\\addlegendentry\{(.*?)\}", tex)
 methods = [m["name"] for m in points[0]["result"]["methods"]]
 assert len(blocks) == 2 * len(methods) == 18, (len(blocks), names)
