@@ -85,9 +85,11 @@ TEST_CASE("target letters: q, k, v; k needs the separate parameterization") {
 }
 
 TEST_CASE("the chain rule equals exact stencils in rationals; a rule without alpha/r is caught") {
-  for (const auto& [kind, letters] :
+  for (const auto& kind_letters :
        {std::pair{Parameterization::Merged, "qv"}, std::pair{Parameterization::Separate, "qkv"}})
     for (int rank : {1, 2}) {
+      const auto kind = kind_letters.first;  // not a structured binding: CAPTURE's lambda reads it
+      const char* letters = kind_letters.second;
       CAPTURE(letters);
       CAPTURE(rank);
       const auto ad = some_adapters(kind, letters, 2, rank);

@@ -109,7 +109,9 @@ Case seeded_case(int L, int H, int d, long n, double scale, std::uint64_t seed, 
 }  // namespace
 
 TEST_CASE("softmax backpropagation equals central finite differences; a wrong softmax is caught") {
-  for (auto [L, H, d, n] : {std::tuple{1, 1, 2, 3}, {2, 2, 3, 5}, {3, 2, 2, 4}, {2, 1, 3, 0}}) {
+  for (const auto& shape : {std::tuple{1, 1, 2, 3}, {2, 2, 3, 5}, {3, 2, 2, 4}, {2, 1, 3, 0}}) {
+    // named values, not a structured binding: CAPTURE's lambda reads them
+    const int L = std::get<0>(shape), H = std::get<1>(shape), d = std::get<2>(shape), n = std::get<3>(shape);
     CAPTURE(L);
     CAPTURE(H);
     CAPTURE(n);

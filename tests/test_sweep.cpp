@@ -126,7 +126,7 @@ TEST_CASE("shards: a partition of the points, balanced by cost, the same every t
   REQUIRE(s.points.size() == 46);
   const int K = 4;
   std::multiset<std::string> all;
-  double total = 0, heaviest = 0, lightest = 1e300, largest_point = 0;
+  double heaviest = 0, lightest = 1e300, largest_point = 0;
   for (int i = 0; i < K; ++i) {
     double load = 0;
     for (const Point& p : shard_points(s, {i, K})) {
@@ -134,7 +134,6 @@ TEST_CASE("shards: a partition of the points, balanced by cost, the same every t
       load += point_seconds("train", p.options);
       largest_point = std::max(largest_point, point_seconds("train", p.options));
     }
-    total += load;
     heaviest = std::max(heaviest, load);
     lightest = std::min(lightest, load);
     CHECK(shard_points(s, {i, K}).size() == shard_points(study_of(text), {i, K}).size());

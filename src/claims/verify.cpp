@@ -523,9 +523,10 @@ Decision Verifier::decide_part(const Statement& s, nlohmann::json& part) {
           if (m >= r.lo && (!r.hi || m <= *r.hi)) return r.sign;
         return 2;
       };
-      for (const auto& [sign, expected] : s.expect->runs) {
-        auto in_expected = [&, sign = sign](long m) {
-          (void)sign;
+      for (const auto& run : s.expect->runs) {
+        const int sign = run.first;
+        const auto& expected = run.second;  // the runs of `sign`, [lo, hi]
+        auto in_expected = [&](long m) {
           for (const auto& [lo, hi] : expected)
             if (m >= lo && (!hi || m <= *hi)) return true;
           return false;

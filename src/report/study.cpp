@@ -195,7 +195,8 @@ Study read_study(const std::string& store, const std::vector<Where>& where) {
   }
   for (auto& [key, points] : groups) out.groups.push_back(summarize_group(key, points, store));
   for (auto& g : out.groups)  // softmax attention or LoRA methods (docs/beyond.md)
-    for (const auto& [options, row] : kept) {
+    for (const auto& point : kept) {
+      const auto& options = point.first;
       const bool member = std::all_of(g.key.begin(), g.key.end(), [&](const auto& kv) {
         return (options.contains(kv.first) ? options.at(kv.first) : "-") == kv.second;
       });
