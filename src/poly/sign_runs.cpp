@@ -4,14 +4,14 @@
 
 #include <stdexcept>
 
+#include "poly/flint_poly.hpp"  // sign_of
+
 namespace icl {
 namespace {
 
 constexpr long kLimit = 1L << 62;
 
-int sign_of(const Rational& x) { return x > 0 ? 1 : (x < 0 ? -1 : 0); }
-
-long floor_of(const Rational& x) {
+long floor_to_long(const Rational& x) {
   const Integer num = boost::multiprecision::numerator(x);
   const Integer den = boost::multiprecision::denominator(x);  // > 0
   Integer q = num / den;                                      // truncates toward zero
@@ -84,7 +84,7 @@ std::vector<SignRun> integer_sign_runs(const Polynomial<Rational>& p) {
     return runs;
   }
   const Rational vertex = -p.coeff(1) / (2 * p.coeff(2));
-  const long split = vertex <= 0 ? -1 : floor_of(vertex);  // decreasing (for lead > 0) up to split
+  const long split = vertex <= 0 ? -1 : floor_to_long(vertex);  // decreasing (for lead > 0) up to split
   if (split >= 0) monotone_piece(p, -lead, 0, split, runs);
   monotone_piece(p, lead, split + 1, std::nullopt, runs);
   return runs;

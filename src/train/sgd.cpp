@@ -148,6 +148,8 @@ Eigen::MatrixXd finetune_pool(const Eigen::VectorXd& theta0, double s2, long siz
 
 // The batch loss of step t at a point and its gradient with respect to the point's blocks (the
 // kernels' dL/dv and dL/dQ through exact::gradient_blocks). Shared by sgd_train and sgd_train_lora.
+namespace {
+
 class BatchGradient {
  public:
   BatchGradient(const SgdProblem& pb, const SgdOptions& opt)
@@ -194,6 +196,8 @@ class BatchGradient {
   std::vector<double> Q_, v_;
   double inv_batch_;
 };
+
+}  // namespace
 
 TrainResult<double> sgd_train(const SgdProblem& pb, const Point<double>& start, const SgdOptions& opt,
                               const ProgressFn& progress) {
