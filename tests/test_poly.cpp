@@ -25,6 +25,19 @@ TEST_CASE("curve_numerator is (n+1)^2 R(n)") {
   CHECK_THROWS_AS(curve_numerator([](long n) { return Rational(1, n + 2); }), DegreeBoundError);
 }
 
+TEST_CASE("floor_of and sign_of of rationals, negative and integral values included") {
+  for (int num = -25; num <= 25; ++num)
+    for (int den : {1, 2, 3, 7}) {
+      const Rational x(num, den);
+      const Integer f = floor_of(x);
+      CAPTURE(num);
+      CAPTURE(den);
+      CHECK(Rational(f) <= x);
+      CHECK(x < Rational(f + 1));
+      CHECK(sign_of(x) == (num > 0) - (num < 0));
+    }
+}
+
 TEST_CASE("integer sign runs agree with brute force on random quadratics") {
   std::mt19937 rng(5);
   std::uniform_int_distribution<int> coef(-40, 40), den(1, 9);

@@ -109,12 +109,6 @@ Rational evaluate(const fmpz_poly_t p, const Rational& x) {
   return acc;
 }
 
-Rational floor_of(const Rational& x) {
-  const Integer q = Integer(boost::multiprecision::numerator(x)) / Integer(boost::multiprecision::denominator(x));
-  const Rational r(q);
-  return r > x ? Rational(r - 1) : r;
-}
-
 long to_long_checked(const Rational& x) {
   if (abs_of(x) > Rational(Integer(1) << 62)) throw std::domain_error("sign change beyond 2^62");
   return static_cast<long>(boost::multiprecision::numerator(x));
@@ -123,6 +117,14 @@ long to_long_checked(const Rational& x) {
 }  // namespace
 
 int sign_of(const Rational& x) { return x > 0 ? 1 : (x < 0 ? -1 : 0); }
+
+Integer floor_of(const Rational& x) {
+  const Integer num = boost::multiprecision::numerator(x);
+  const Integer den = boost::multiprecision::denominator(x);  // > 0
+  Integer q = num / den;                                      // truncates toward zero
+  if (q * den > num) q -= 1;
+  return q;
+}
 
 long count_real_roots(const Polynomial<Rational>& p) {
   if (p.degree() < 0) throw std::invalid_argument("count_real_roots: the zero polynomial");
@@ -172,7 +174,7 @@ std::vector<SignRun> sign_runs_any_degree(const Polynomial<Rational>& p) {
   std::set<long> candidates{0};
   for (const auto& iv : isolate_real_roots(p, Rational(1, 2))) {
     if (iv.hi < 0) continue;
-    const Rational lo = floor_of(iv.lo), hi = floor_of(iv.hi) + 1;
+    const Rational lo(floor_of(iv.lo)), hi(floor_of(iv.hi) + 1);
     for (Rational k = std::max(lo, Rational(0)); k <= hi; k += 1) candidates.insert(to_long_checked(k));
   }
   std::vector<SignRun> points;  // one run per candidate and per gap between candidates

@@ -30,4 +30,7 @@ std::vector<SignRun> sign_runs_any_degree(const Polynomial<Rational>& p);
 // The sign of x: -1, 0 or +1.
 int sign_of(const Rational& x);
 
+// The largest integer <= x.
+Integer floor_of(const Rational& x);
+
 }  // namespace icl

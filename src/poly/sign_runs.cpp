@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "poly/flint_poly.hpp"  // sign_of
+#include "poly/flint_poly.hpp"  // sign_of, floor_of
 
 namespace icl {
 namespace {
@@ -12,10 +12,7 @@ namespace {
 constexpr long kLimit = 1L << 62;
 
 long floor_to_long(const Rational& x) {
-  const Integer num = boost::multiprecision::numerator(x);
-  const Integer den = boost::multiprecision::denominator(x);  // > 0
-  Integer q = num / den;                                      // truncates toward zero
-  if (q * den > num) q -= 1;
+  const Integer q = floor_of(x);
   if (q > Integer(kLimit) || q < Integer(-kLimit)) throw std::domain_error("vertex beyond 2^62");
   return q.convert_to<long>();
 }
