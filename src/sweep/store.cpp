@@ -107,7 +107,8 @@ Store::Store(const std::string& path, Mode mode) : path_(path) {
     if (!store && (!empty || mode == Mode::Read))
       throw InputError(fmt::format("{}: an SQLite database but not a sweep store (no table 'points')", path));
     if (store) check_schema();
-    if (store && mode == Mode::Write) rows();  // a sweep or merge does not add to a damaged store
+    // A sweep or merge does not add to a damaged store: every row is checked, one at a time (none kept).
+    if (store && mode == Mode::Write) visit_rows([](Row&&) {});
     if (mode == Mode::Write) {
       exec(kSchema);
       if (!has_cpu_column()) exec("ALTER TABLE points ADD COLUMN cpu REAL NOT NULL DEFAULT 0");
@@ -287,6 +288,11 @@ void Store::check_row(const Row& r) const {
 
 std::vector<Row> Store::rows() const {
   std::vector<Row> out;
+  visit_rows([&](Row&& r) { out.push_back(std::move(r)); });
+  return out;
+}
+
+void Store::visit_rows(const std::function<void(Row&&)>& visit) const {
   // A store read-only from before the CPU time was kept has no column cpu: 0 for every row.
   Statement st(db_, has_cpu_column() ? "SELECT options, status, exit_code, result, error, version, host, start, end, "
                                        "wall, cpu FROM points ORDER BY options"
@@ -307,9 +313,8 @@ std::vector<Row> Store::rows() const {
     r.wall = sqlite3_column_double(st.s, 9);
     r.cpu = sqlite3_column_double(st.s, 10);
     check_row(r);
-    out.push_back(std::move(r));
+    visit(std::move(r));
   }
-  return out;
 }
 
 }  // namespace icl::sweep

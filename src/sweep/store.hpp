@@ -6,6 +6,7 @@
 // in one transaction.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -62,6 +63,8 @@ class Store {
   bool has_cpu_column() const;
   void check_schema() const;
   void check_row(const Row& r) const;
+  // Every row, sorted by options, each checked (check_row) and then passed to visit.
+  void visit_rows(const std::function<void(Row&&)>& visit) const;
   void lock_writer();
   sqlite3* db_ = nullptr;
   int writer_lock_ = -1;  // the flock'ed descriptor of a writer
