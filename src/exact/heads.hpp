@@ -287,19 +287,25 @@ HeadsOptimum<T> heads_masked_optimum(const std::vector<Objective<T>>& stages, co
   return {out, m.free};
 }
 
-// Compiled once per scalar (src/exact/detail/instances.hpp, src/exact/instances_*.cpp).
-#define ICL_EXACT_HEADS_INSTANCES(EXTERN, T)                                                                           \
+// Compiled once per scalar (src/exact/detail/instances.hpp, src/exact/instances_*.cpp): the curves in
+// every scalar; the loss, its derivatives and the optimum in the scalars the program optimizes heads
+// in (double and rational; ICL_EXACT_HEADS_SCALARS). Another scalar instantiates them where it is used.
+#define ICL_EXACT_HEADS_CURVE_INSTANCES(EXTERN, T)                                                                     \
   EXTERN template std::vector<T> arch_curve<T>(const Arch<T>&, const TaskLaw<T>&, const std::vector<long>&, const T&); \
-  EXTERN template T heads_objective_value<T>(const Objective<T>&, const Arch<T>&);                                     \
-  EXTERN template ValueGradient<T> heads_value_and_gradient<T>(const Objective<T>&, const Arch<T>&,                    \
-                                                               const std::vector<Coordinate>&);                        \
-  EXTERN template Vec<T> heads_hessian_vector<T>(const Objective<T>&, const Arch<T>&, const std::vector<Coordinate>&,  \
-                                                 const Vec<T>&);                                       \
-  EXTERN template T arch_risk_limit<T>(const Arch<T>&, const TaskLaw<T>&, const T&);                               \
-  EXTERN template HeadsOptimum<T> heads_masked_optimum<T>(const std::vector<Objective<T>>&, const Arch<T>&,        \
+  EXTERN template T arch_risk_limit<T>(const Arch<T>&, const TaskLaw<T>&, const T&);
+#define ICL_EXACT_HEADS_INSTANCES(EXTERN, T)                                                                          \
+  EXTERN template T heads_objective_value<T>(const Objective<T>&, const Arch<T>&);                                    \
+  EXTERN template ValueGradient<T> heads_value_and_gradient<T>(const Objective<T>&, const Arch<T>&,                   \
+                                                               const std::vector<Coordinate>&);                       \
+  EXTERN template Vec<T> heads_hessian_vector<T>(const Objective<T>&, const Arch<T>&, const std::vector<Coordinate>&, \
+                                                 const Vec<T>&);                                                      \
+  EXTERN template HeadsOptimum<T> heads_masked_optimum<T>(const std::vector<Objective<T>>&, const Arch<T>&,           \
                                                           const std::vector<Coordinate>&, Update);
+#define ICL_EXACT_HEADS_CURVE_INSTANCES_EXTERN(T) ICL_EXACT_HEADS_CURVE_INSTANCES(extern, T)
 #define ICL_EXACT_HEADS_INSTANCES_EXTERN(T) ICL_EXACT_HEADS_INSTANCES(extern, T)
-ICL_EXACT_SCALARS(ICL_EXACT_HEADS_INSTANCES_EXTERN)
+ICL_EXACT_SCALARS(ICL_EXACT_HEADS_CURVE_INSTANCES_EXTERN)
+ICL_EXACT_HEADS_SCALARS(ICL_EXACT_HEADS_INSTANCES_EXTERN)
+#undef ICL_EXACT_HEADS_CURVE_INSTANCES_EXTERN
 #undef ICL_EXACT_HEADS_INSTANCES_EXTERN
 
 }  // namespace icl::exact

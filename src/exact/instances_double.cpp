@@ -6,6 +6,7 @@ namespace icl::exact {
 ICL_EXACT_RISK_INSTANCES(, double)
 ICL_EXACT_OBJECTIVE_INSTANCES(, double)
 ICL_EXACT_QUADRATIC_INSTANCES(, double)
+ICL_EXACT_HEADS_CURVE_INSTANCES(, double)
 ICL_EXACT_HEADS_INSTANCES(, double)
 
 }  // namespace icl::exact

@@ -6,6 +6,7 @@ namespace icl::exact {
 ICL_EXACT_RISK_INSTANCES(, ::icl::Rational)
 ICL_EXACT_OBJECTIVE_INSTANCES(, ::icl::Rational)
 ICL_EXACT_QUADRATIC_INSTANCES(, ::icl::Rational)
+ICL_EXACT_HEADS_CURVE_INSTANCES(, ::icl::Rational)
 ICL_EXACT_HEADS_INSTANCES(, ::icl::Rational)
 
 }  // namespace icl::exact

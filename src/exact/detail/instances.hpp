@@ -9,3 +9,6 @@
 
 // X(T) for each compiled scalar T.
 #define ICL_EXACT_SCALARS(X) X(double) X(::icl::Float50) X(::icl::Rational)
+// The scalars the program optimizes heads in (heads.hpp): double for the descent, rational for the
+// exact optima and certificates; 50 digits only evaluates curves.
+#define ICL_EXACT_HEADS_SCALARS(X) X(double) X(::icl::Rational)
