@@ -277,11 +277,12 @@ HeadsOptimum<T> heads_masked_optimum(const std::vector<Objective<T>>& stages, co
   detail::check_one_layer(start);
   if (!is_quadratic(start.kind(), update))
     throw std::invalid_argument("the loss is not quadratic in these coordinates (kq in the separate parameterization)");
-  const auto m = detail::lexicographic_minimum(stages, gather(start, coords), [&](const Objective<T>& obj, const Vec<T>& x) {
-    Arch<T> at = start;
-    scatter(at, coords, x);
-    return heads_value_and_gradient(obj, at, coords).gradient;
-  });
+  const auto m =
+      detail::lexicographic_minimum(stages, gather(start, coords), [&](const Objective<T>& obj, const Vec<T>& x) {
+        Arch<T> at = start;
+        scatter(at, coords, x);
+        return heads_value_and_gradient(obj, at, coords).gradient;
+      });
   Arch<T> out = start;
   scatter(out, coords, m.x);
   return {out, m.free};

@@ -218,14 +218,14 @@ Mat<T> hessian(const Objective<T>& obj, const Point<T>& point, const std::vector
 // Compiled once per scalar (src/exact/detail/instances.hpp, src/exact/instances_*.cpp). Not
 // value_and_gradient_forward: the AD cross-check instantiates the whole engine again in AutoDiff
 // scalars, and only the tests and the benchmark call it, so it is instantiated where it is used.
-#define ICL_EXACT_OBJECTIVE_INSTANCES(EXTERN, T)                                                                  \
-  EXTERN template T objective_value<T>(const Objective<T>&, const Point<T>&, const Moments&);                     \
-  EXTERN template ValueGradient<T> value_and_gradient<T>(const Objective<T>&, const Point<T>&,                    \
-                                                         const std::vector<Coordinate>&, const Moments&);         \
-  EXTERN template Vec<T> hessian_vector<T>(const Objective<T>&, const Point<T>&, const std::vector<Coordinate>&,  \
-                                           const Vec<T>&, Stencil, const Moments&);                               \
-  EXTERN template Vec<T> hessian_vector<T>(const Objective<T>&, const Point<T>&, const std::vector<Coordinate>&,  \
-                                           const Vec<T>&);                                                        \
+#define ICL_EXACT_OBJECTIVE_INSTANCES(EXTERN, T)                                                                 \
+  EXTERN template T objective_value<T>(const Objective<T>&, const Point<T>&, const Moments&);                    \
+  EXTERN template ValueGradient<T> value_and_gradient<T>(const Objective<T>&, const Point<T>&,                   \
+                                                         const std::vector<Coordinate>&, const Moments&);        \
+  EXTERN template Vec<T> hessian_vector<T>(const Objective<T>&, const Point<T>&, const std::vector<Coordinate>&, \
+                                           const Vec<T>&, Stencil, const Moments&);                              \
+  EXTERN template Vec<T> hessian_vector<T>(const Objective<T>&, const Point<T>&, const std::vector<Coordinate>&, \
+                                           const Vec<T>&);                                                       \
   EXTERN template Mat<T> hessian<T>(const Objective<T>&, const Point<T>&, const std::vector<Coordinate>&);
 #define ICL_EXACT_OBJECTIVE_INSTANCES_EXTERN(T) ICL_EXACT_OBJECTIVE_INSTANCES(extern, T)
 ICL_EXACT_SCALARS(ICL_EXACT_OBJECTIVE_INSTANCES_EXTERN)
